@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from shared.messaging.consumer import Subscription
+
+
+def subscriptions() -> list[Subscription]:
+    return []

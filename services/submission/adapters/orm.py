@@ -1,0 +1,43 @@
+"""The submission service's tables (its own schema) and their mapping to the domain."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+
+from services.submission.domain.reports import Report
+from shared.messaging.tables import add_messaging_tables
+from shared.orm import map_aggregate
+
+metadata = sa.MetaData()
+mapper_registry = registry(metadata=metadata)
+JSON = sa.JSON()
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(64), nullable=False),
+    sa.Column("unit_code", sa.String(64), nullable=False),
+    sa.Column("unit_name_vi", sa.String(255), nullable=False),
+    sa.Column("unit_type", sa.String(32), nullable=False),
+    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
+    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+    sa.Column("catalog_version", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("answers", JSON, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("review_comment", sa.Text, nullable=False),
+    sa.Column("criterion_comments", JSON, nullable=False),
+    sa.Column("evidence_requests", JSON, nullable=False),
+    sa.Column("evidence_due_date", sa.String(32), nullable=True),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("round_id", "unit_code", name="uq_reports_round_unit"),
+    sa.Index("ix_reports_round_status", "round_id", "status"),
+)
+
+outbox, processed_events = add_messaging_tables(metadata)
+
+
+def start_mappers() -> None:
+    map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)

@@ -1,0 +1,34 @@
+"""Wires the submission service: its runtime (database, outbox relay, consumers) and its app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from services.submission.adapters import orm
+from services.submission.domain.reports import ReportNotEditable
+from services.submission.entrypoints import consumers
+from services.submission.entrypoints.http import reports_blp
+from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
+from shared import config
+from shared.http import create_service_app, register_problem
+from shared.runtime import ServiceRuntime, build_runtime
+
+SERVICE = "submission"
+MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
+    orm.start_mappers()
+    return build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
+                         SubmissionUnitOfWork, consumers.subscriptions)
+
+
+def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
+    service_runtime = service_runtime or runtime()
+    app, api = create_service_app(service_runtime.settings, title="CQS — Tiếp nhận báo cáo (submission)",
+                                  ping_database=service_runtime.ping_database)
+    app.extensions["cqs_runtime"] = service_runtime
+    register_problem(app, ReportNotEditable, 409, "Report not editable")
+    api.register_blueprint(reports_blp)
+    return app

@@ -1,0 +1,103 @@
+"""A unit's report in a round, as the submission service owns it: the unit fills in the
+draft, submits it, answers evidence requests and revises it when it is returned. The
+later states (verified, scored, published) arrive as events and are only followed here."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shared.domain.lifecycle import IllegalTransition, ReportStatus, transition
+from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted
+
+EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.EVIDENCE_REQUESTED})
+
+
+class ReportNotEditable(Exception):
+    def __init__(self, status: ReportStatus):
+        self.status = status
+        super().__init__(f"a report in state '{status.value}' cannot be edited")
+
+
+class Report:
+    """Aggregate root. `version` guards against two writers (optimistic locking)."""
+
+    def __init__(self, id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
+                 reviewer_unit_code: str, reviewer_kind: str, catalog_version: str,
+                 answers: dict[str, Any] | None = None):
+        self.id = id
+        self.round_id = round_id
+        self.unit_code = unit_code
+        self.unit_name_vi = unit_name_vi
+        self.unit_type = unit_type
+        self.reviewer_unit_code = reviewer_unit_code
+        self.reviewer_kind = reviewer_kind
+        self.catalog_version = catalog_version
+        self.status = ReportStatus.DRAFT.value
+        self.answers = dict(answers or {})
+        self.revision = 0
+        self.review_comment = ""
+        self.criterion_comments: dict[str, str] = {}
+        self.evidence_requests: list[dict[str, str]] = []
+        self.evidence_due_date: str | None = None
+        self.submitted_at: dt.datetime | None = None
+        self.events: list = []
+
+    @property
+    def state(self) -> ReportStatus:
+        return ReportStatus(self.status)
+
+    def _move(self, requested: ReportStatus) -> None:
+        self.status = transition(self.state, requested).value
+
+    def update_answers(self, changes: dict[str, Any]) -> None:
+        """Merge answers into the draft; `None` clears a field. A returned report reopens as a draft."""
+        if self.state not in EDITABLE:
+            raise ReportNotEditable(self.state)
+        if self.state is ReportStatus.RETURNED:
+            self._move(ReportStatus.DRAFT)
+        merged = {**self.answers, **changes}
+        self.answers = {field: value for field, value in merged.items() if value is not None}
+
+    def submit(self, *, by: str, now: dt.datetime, evidence: dict[str, list[dict[str, Any]]]) -> None:
+        if self.state is ReportStatus.RETURNED:
+            self._move(ReportStatus.DRAFT)
+        self._move(ReportStatus.SUBMITTED)
+        self.revision += 1
+        self.submitted_at = now
+        self.events.append(ReportSubmitted(
+            report_id=self.id, round_id=self.round_id, unit_code=self.unit_code,
+            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type,
+            reviewer_unit_code=self.reviewer_unit_code, reviewer_kind=self.reviewer_kind,
+            catalog_version=self.catalog_version, revision=self.revision, answers=dict(self.answers),
+            evidence=evidence, submitted_by=by, submitted_at=now.isoformat(),
+        ))
+
+    def provide_evidence(self, *, changes: dict[str, Any], note: str, by: str, now: dt.datetime,
+                         evidence: dict[str, list[dict[str, Any]]]) -> None:
+        if self.state is not ReportStatus.EVIDENCE_REQUESTED:
+            raise IllegalTransition(self.state, ReportStatus.SUBMITTED)
+        before = dict(self.answers)
+        self.update_answers(changes)
+        self._move(ReportStatus.SUBMITTED)
+        changed = sorted(field for field in set(before) | set(self.answers) if before.get(field) != self.answers.get(field))
+        self.events.append(ReportEvidenceProvided(
+            report_id=self.id, round_id=self.round_id, unit_code=self.unit_code, answers=dict(self.answers),
+            changed_fields=changed, evidence=evidence, note=note, provided_by=by, provided_at=now.isoformat(),
+        ))
+
+    # Transitions decided by the review service, followed from its events.
+    def returned(self, comment: str, criterion_comments: dict[str, str]) -> None:
+        self._move(ReportStatus.RETURNED)
+        self.review_comment = comment
+        self.criterion_comments = dict(criterion_comments)
+
+    def evidence_requested(self, requests: list[dict[str, str]], due_date: str) -> None:
+        self._move(ReportStatus.EVIDENCE_REQUESTED)
+        self.evidence_requests = list(requests)
+        self.evidence_due_date = due_date
+
+    def follow(self, status: ReportStatus) -> None:
+        """verified / scored / published, as the other services report them."""
+        if self.state is status and status is ReportStatus.SCORED:
+            return  # a re-score keeps the report scored
+        self._move(status)

@@ -1,0 +1,74 @@
+"""HTTP routes of the submission service: a unit reads, fills in and submits its report."""
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_smorest import Blueprint
+
+from services.submission.adapters import orm
+from services.submission.entrypoints.schemas import (
+    DraftUpdateSchema,
+    EvidenceReplySchema,
+    ReportListQuery,
+    ReportSchema,
+    SubmitSchema,
+)
+from services.submission.service_layer import handlers
+from shared.auth import Role, requires
+
+reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description="Báo cáo của đơn vị (unit reports)")
+
+
+def _uow():
+    return current_app.extensions["cqs_runtime"].uow_factory()
+
+
+@reports_blp.route("")
+@requires()
+@reports_blp.arguments(ReportListQuery, location="query")
+@reports_blp.response(200, ReportSchema(many=True))
+def list_reports(query):
+    principal = g.principal
+    with _uow() as uow:
+        where = []
+        if query.get("round_id"):
+            where.append(orm.reports.c.round_id == query["round_id"])
+        if query.get("status"):
+            where.append(orm.reports.c.status == query["status"])
+        if principal.role is Role.UNIT_REPORTER:
+            where.append(orm.reports.c.unit_code == principal.unit)
+        elif principal.is_reviewer:
+            where.append(orm.reports.c.reviewer_unit_code == principal.unit)
+        return uow.reports.list(*where, order_by=orm.reports.c.unit_code)
+
+
+@reports_blp.route("/<report_id>")
+@requires()
+@reports_blp.response(200, ReportSchema)
+def get_report(report_id):
+    with _uow() as uow:
+        return handlers.load_for_reading(uow, report_id, g.principal)
+
+
+@reports_blp.route("/<report_id>", methods=["PATCH"])
+@requires(Role.UNIT_REPORTER)
+@reports_blp.arguments(DraftUpdateSchema)
+@reports_blp.response(200, ReportSchema)
+def update_draft(body, report_id):
+    return handlers.update_draft(_uow(), report_id, g.principal, body["answers"], body.get("expected_version"))
+
+
+@reports_blp.route("/<report_id>/submit", methods=["POST"])
+@requires(Role.UNIT_REPORTER)
+@reports_blp.arguments(SubmitSchema)
+@reports_blp.response(200, ReportSchema)
+def submit_report(body, report_id):
+    return handlers.submit(_uow(), report_id, g.principal, body.get("expected_version"))
+
+
+@reports_blp.route("/<report_id>/evidence-reply", methods=["POST"])
+@requires(Role.UNIT_REPORTER)
+@reports_blp.arguments(EvidenceReplySchema)
+@reports_blp.response(200, ReportSchema)
+def evidence_reply(body, report_id):
+    return handlers.provide_evidence(_uow(), report_id, g.principal, body["answers"], body["note"],
+                                     body.get("expected_version"))

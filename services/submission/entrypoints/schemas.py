@@ -1,0 +1,48 @@
+"""Request and response bodies of the submission API (marshmallow; unknown fields are refused)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+ANSWER_VALUE = fields.Raw(allow_none=True)
+
+
+class ReportSchema(Schema):
+    id = fields.Str()
+    round_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    unit_type = fields.Str()
+    reviewer_unit_code = fields.Str()
+    catalog_version = fields.Str()
+    status = fields.Str()
+    answers = fields.Dict(keys=fields.Str(), values=ANSWER_VALUE)
+    revision = fields.Int()
+    review_comment = fields.Str()
+    criterion_comments = fields.Dict(keys=fields.Str(), values=fields.Str())
+    evidence_requests = fields.List(fields.Dict())
+    evidence_due_date = fields.Str(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    version = fields.Int()
+
+
+class ReportListQuery(Schema):
+    round_id = fields.Str()
+    status = fields.Str(validate=validate.OneOf(
+        ["draft", "submitted", "returned", "evidence_requested", "verified", "scored", "published"]))
+
+
+class DraftUpdateSchema(Schema):
+    answers = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=ANSWER_VALUE,
+                          required=True)
+    expected_version = fields.Int(validate=validate.Range(min=1))
+
+
+class SubmitSchema(Schema):
+    expected_version = fields.Int(validate=validate.Range(min=1))
+
+
+class EvidenceReplySchema(Schema):
+    answers = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=ANSWER_VALUE,
+                          load_default=dict)
+    note = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
+    expected_version = fields.Int(validate=validate.Range(min=1))

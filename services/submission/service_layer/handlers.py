@@ -1,0 +1,89 @@
+"""Use cases of the submission service: what a unit does with its report, and how the
+service follows the decisions the other services publish."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.submission.domain.reports import Report
+from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
+from shared.auth import Principal, Role
+from shared.cloudevents import CloudEvent
+from shared.domain.lifecycle import ReportStatus
+from shared.http_problems import Problem, not_found
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) -> Report:
+    report = uow.reports.get(report_id)
+    if report is None:
+        raise not_found("report", report_id)
+    if principal.role is Role.ADMIN or report.reviewer_unit_code == principal.unit and principal.is_reviewer:
+        return report
+    if principal.role is Role.UNIT_REPORTER and report.unit_code == principal.unit:
+        return report
+    raise Problem(403, "Forbidden", f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
+
+
+def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None) -> Report:
+    """A report the caller's unit may change; `expected_version` guards against lost updates."""
+    report = uow.reports.get(report_id)
+    if report is None:
+        raise not_found("report", report_id)
+    if principal.role is not Role.UNIT_REPORTER or report.unit_code != principal.unit:
+        raise Problem(403, "Forbidden", f"only a reporter of unit '{report.unit_code}' may change report '{report_id}'")
+    if expected_version is not None and expected_version != report.version:
+        raise Problem(409, "Conflict", f"report '{report_id}' is at version {report.version}, not {expected_version}; "
+                      "reload it and apply your change again", extra={"current_version": report.version})
+    return report
+
+
+def update_draft(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, answers: dict[str, Any],
+                 expected_version: int | None = None) -> Report:
+    with uow:
+        report = load_own(uow, report_id, principal, expected_version)
+        report.update_answers(answers)
+        uow.commit()
+        return report
+
+
+def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
+           expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
+    with uow:
+        report = load_own(uow, report_id, principal, expected_version)
+        report.submit(by=principal.user, now=now or _now(), evidence={})
+        uow.commit()
+        return report
+
+
+def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, changes: dict[str, Any],
+                     note: str, expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
+    with uow:
+        report = load_own(uow, report_id, principal, expected_version)
+        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(), evidence={})
+        uow.commit()
+        return report
+
+
+# Event handlers: run by the idempotent consumer inside its unit of work (it commits).
+def _report_of(uow: SubmissionUnitOfWork, event: CloudEvent) -> Report:
+    report = uow.reports.get(event.data["report_id"])
+    if report is None:
+        raise LookupError(f"event {event.id} names unknown report {event.data['report_id']}")
+    return report
+
+
+def on_report_returned(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+    _report_of(uow, event).returned(event.data["comment"], event.data["criterion_comments"])
+
+
+def on_evidence_requested(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+    _report_of(uow, event).evidence_requested(event.data["requests"], event.data["due_date"])
+
+
+def on_report_progressed(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+    """report.verified / report.scored / report.published: the read model follows."""
+    _report_of(uow, event).follow(ReportStatus(event.routing_key.split(".", 1)[1]))

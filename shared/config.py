@@ -1,0 +1,58 @@
+"""Settings from the environment, with the embedded defaults (SQLite + in-process broker).
+
+Production and tests set the URLs; a fresh machine needs nothing set at all.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+SERVICES = ("submission", "review", "scoring", "publication")
+EMBEDDED_SECRET = "cqs-embedded-demo-secret-change-me"  # only ever used without CQS_JWT_SECRET
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSettings:
+    service: str
+    database_url: str
+    broker_url: str
+    jwt_secret: str
+    data_dir: Path
+    namespace: str = "cqs"
+    relay_interval_s: float = 0.2
+    relay_batch_size: int = 200
+    consumer_max_attempts: int = 4
+    consumer_backoff_s: float = 0.25
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CQS_DATA_DIR", "var")).resolve()
+
+
+def database_url(service: str) -> str:
+    """`CQS_<SERVICE>_DATABASE_URL`, else `CQS_DATABASE_URL` (shared server, one schema per
+    service), else a SQLite file of the service's own."""
+    specific = os.environ.get(f"CQS_{service.upper()}_DATABASE_URL")
+    if specific:
+        return specific
+    shared_server = os.environ.get("CQS_DATABASE_URL")
+    if shared_server:
+        return shared_server
+    return f"sqlite:///{data_dir() / (service + '.sqlite')}"
+
+
+def load(service: str) -> ServiceSettings:
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}; expected one of {SERVICES}")
+    return ServiceSettings(
+        service=service,
+        database_url=database_url(service),
+        broker_url=os.environ.get("CQS_BROKER_URL", "memory://"),
+        jwt_secret=os.environ.get("CQS_JWT_SECRET", EMBEDDED_SECRET),
+        data_dir=data_dir(),
+        namespace=os.environ.get("CQS_NAMESPACE", "cqs"),
+        relay_interval_s=float(os.environ.get("CQS_RELAY_INTERVAL_S", "0.2")),
+        consumer_max_attempts=int(os.environ.get("CQS_CONSUMER_MAX_ATTEMPTS", "4")),
+        consumer_backoff_s=float(os.environ.get("CQS_CONSUMER_BACKOFF_S", "0.25")),
+    )

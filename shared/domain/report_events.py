@@ -1,0 +1,123 @@
+"""The report events: the contract that moves a report between the services.
+
+Payloads carry the state the consumer needs (event-carried state transfer): the review
+service learns the answers from `report.submitted`, the scoring service the verified
+answers from `report.verified`, and nobody calls back to ask.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from shared.domain.events import Event
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportEvent(Event):
+    report_id: str
+    round_id: str
+    unit_code: str
+
+    @property
+    def subject(self) -> str:
+        return f"reports/{self.report_id}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSubmitted(ReportEvent):
+    routing_key: ClassVar[str] = "report.submitted"
+    unit_name_vi: str
+    unit_type: str
+    reviewer_unit_code: str
+    reviewer_kind: str
+    catalog_version: str
+    revision: int
+    answers: dict[str, Any]
+    evidence: dict[str, list[dict[str, Any]]]
+    submitted_by: str
+    submitted_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportEvidenceRequested(ReportEvent):
+    routing_key: ClassVar[str] = "report.evidence_requested"
+    requests: list[dict[str, str]]
+    due_date: str
+    requested_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportEvidenceProvided(ReportEvent):
+    routing_key: ClassVar[str] = "report.evidence_provided"
+    answers: dict[str, Any]
+    changed_fields: list[str]
+    evidence: dict[str, list[dict[str, Any]]]
+    note: str
+    provided_by: str
+    provided_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportReturned(ReportEvent):
+    routing_key: ClassVar[str] = "report.returned"
+    comment: str
+    criterion_comments: dict[str, str]
+    returned_by: str
+    returned_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportVerified(ReportEvent):
+    routing_key: ClassVar[str] = "report.verified"
+    unit_name_vi: str
+    unit_type: str
+    catalog_version: str
+    revision: int
+    answers: dict[str, Any]
+    self_assessed_answers: dict[str, Any]
+    adjustments: list[dict[str, Any]]
+    points_overrides: dict[str, str]
+    verified_by: str
+    verified_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportScored(ReportEvent):
+    routing_key: ClassVar[str] = "report.scored"
+    score_id: str
+    unit_name_vi: str
+    unit_type: str
+    catalog_version: str
+    catalog_fingerprint: str
+    inputs_hash: str
+    total: str
+    groups: dict[str, str]
+    criteria: dict[str, Any]
+    classification: dict[str, str]
+    complete: bool
+    scored_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportPublished(ReportEvent):
+    routing_key: ClassVar[str] = "report.published"
+    unit_name_vi: str
+    unit_type: str
+    total: str
+    classification: dict[str, str]
+    rank: int | None
+    ranking_scope: str
+    published_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundPublished(Event):
+    routing_key: ClassVar[str] = "round.published"
+    round_id: str
+    reports_published: int
+    published_by: str
+    published_at: str
+
+    @property
+    def subject(self) -> str:
+        return f"rounds/{self.round_id}"

@@ -1,0 +1,1 @@
+"""Events between services: outbox, relay with publisher confirms, idempotent consumers."""

@@ -1,0 +1,112 @@
+"""The wiring every service repeats: settings → engine → unit of work → relay and consumer.
+
+A service's `bootstrap.py` builds one `ServiceRuntime` with its own metadata, migrations,
+unit-of-work class and subscriptions; the web app, the worker and the tests all start
+from it, so production and embedded mode differ only in URLs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import signal
+import threading
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from shared import db
+from shared.config import ServiceSettings
+from shared.messaging.consumer import EventConsumer, Subscription
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.topology import events_exchange
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    engine: Engine
+    session_factory: sessionmaker
+    outbox: sa.Table
+    processed: sa.Table
+    migrations_dir: Path
+    uow_factory: Callable[[], object]
+    subscriptions: list[Subscription]
+
+    @property
+    def source(self) -> str:
+        return f"/cqs/{self.settings.service}"
+
+    def migrate(self) -> None:
+        db.upgrade(self.engine, self.migrations_dir, self.settings.service)
+
+    def ping_database(self) -> None:
+        db.ping(self.engine)
+
+    def relay(self) -> OutboxRelay:
+        publisher = ConfirmingPublisher(self.settings.broker_url, events_exchange(self.settings.namespace))
+        return OutboxRelay(self.engine, self.outbox, publisher,
+                           batch_size=self.settings.relay_batch_size, interval_s=self.settings.relay_interval_s)
+
+    def consumer(self) -> EventConsumer:
+        return EventConsumer(
+            self.settings.service,
+            self.settings.broker_url,
+            self.settings.namespace,
+            self.subscriptions,
+            self.uow_factory,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff_s=self.settings.consumer_backoff_s,
+        )
+
+    def start_background(self, stop: threading.Event) -> list[threading.Thread]:
+        """Start the relay and (if the service listens to anything) the consumer as threads."""
+        threads = [threading.Thread(target=self.relay().run, args=(stop,), name=f"{self.settings.service}-relay",
+                                    daemon=True)]
+        if self.subscriptions:
+            consumer = self.consumer()
+            consumer.declare()
+            threads.append(threading.Thread(target=consumer.run_until, args=(stop,),
+                                            name=f"{self.settings.service}-consumer", daemon=True))
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def run_worker(self) -> None:
+        """The worker process: relay + consumer until SIGTERM/SIGINT."""
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        threads = self.start_background(stop)
+        log.info("%s worker running", self.settings.service)
+        stop.wait()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
+def build_runtime(
+    settings: ServiceSettings,
+    metadata_tables: tuple[sa.Table, sa.Table],
+    migrations_dir: Path,
+    uow_class: type,
+    subscriptions_factory: Callable[[], list[Subscription]],
+) -> ServiceRuntime:
+    engine = db.make_engine(settings.database_url, settings.service)
+    session_factory = db.make_session_factory(engine)
+    outbox, processed = metadata_tables
+    source = f"/cqs/{settings.service}"
+    return ServiceRuntime(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        outbox=outbox,
+        processed=processed,
+        migrations_dir=migrations_dir,
+        uow_factory=lambda: uow_class(session_factory, outbox, processed, source),
+        subscriptions=subscriptions_factory(),
+    )

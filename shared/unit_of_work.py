@@ -1,0 +1,76 @@
+"""The unit of work: one database transaction, with its outgoing events written to the
+outbox inside it (the transactional outbox) and the consumed events it records."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared import cloudevents
+from shared.domain.events import Event
+
+
+class SqlAlchemyUnitOfWork:
+    """Base for the services' units of work. Subclasses open their repositories in
+    `_open_repositories` and list what they track in `_seen_aggregates`."""
+
+    def __init__(self, session_factory: sessionmaker, outbox: sa.Table, processed: sa.Table, source: str):
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._processed = processed
+        self._source = source
+        self._events: list[Event] = []
+        self.session: Session | None = None
+
+    def __enter__(self):
+        self.session = self._session_factory()
+        self._events = []
+        self._open_repositories(self.session)
+        return self
+
+    def __exit__(self, *args) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def _open_repositories(self, session: Session) -> None:
+        """Subclasses create their repositories on the session."""
+
+    def _seen_aggregates(self) -> list:
+        """Subclasses return the aggregates loaded or added in this transaction."""
+        return []
+
+    def emit(self, event: Event) -> None:
+        """Publish an event not recorded by an aggregate (e.g. by a handler)."""
+        self._events.append(event)
+
+    def commit(self) -> list[cloudevents.CloudEvent]:
+        """Flush, write every pending event to the outbox, and commit it all at once."""
+        self.session.flush()
+        for aggregate in self._seen_aggregates():
+            self._events.extend(aggregate.events)
+            aggregate.events.clear()
+        written = [cloudevents.from_event(event, self._source) for event in self._events]
+        if written:
+            self.session.execute(
+                self._outbox.insert(),
+                [{"event_id": ce.id, "routing_key": ce.routing_key, "body": ce.to_json()} for ce in written],
+            )
+        self._events = []
+        self.session.commit()
+        return written
+
+    def rollback(self) -> None:
+        self._events = []
+        self.session.rollback()
+
+    def already_processed(self, consumer: str, source: str, event_id: str) -> bool:
+        query = sa.select(sa.literal(1)).where(
+            self._processed.c.consumer == consumer,
+            self._processed.c.source == source,
+            self._processed.c.event_id == event_id,
+        )
+        return self.session.execute(query).first() is not None
+
+    def mark_processed(self, consumer: str, source: str, event_id: str) -> None:
+        self.session.execute(
+            self._processed.insert().values(consumer=consumer, source=source, event_id=event_id)
+        )
