@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from flask_smorest import Api
 from kombu import Connection
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,13 +52,10 @@ def register_problem(app: Flask, exception: type[Exception], status: int, title:
     app.register_error_handler(exception, lambda error: _problem_response(Problem(status, title, str(error))))
 
 
-def create_service_app(
-    settings: ServiceSettings,
-    *,
-    title: str,
-    ping_database: Callable[[], None],
-    config: dict | None = None,
-) -> tuple[Flask, ProblemApi]:
+def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple = ()) -> Flask:
+    """The service's Flask app on its `ServiceRuntime`: routes, OpenAPI, errors, health and readiness.
+    `problems` lists (exception class, HTTP status, title) for the service's domain errors."""
+    settings: ServiceSettings = runtime.settings
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,
@@ -67,11 +64,10 @@ def create_service_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         JWT_SECRET=settings.jwt_secret,
-        JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
     )
     app.json.ensure_ascii = False
-    app.config.update(config or {})
+    app.extensions["cqs_runtime"] = runtime
     api = ProblemApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         "security": [{"bearer": []}],
@@ -80,6 +76,8 @@ def create_service_app(
     register_problem(app, IllegalTransition, 409, "Illegal state transition")
     app.register_error_handler(StaleDataError, lambda _error: _problem_response(Problem(
         409, "Conflict", "someone else changed this record at the same time; reload it and try again")))
+    for exception, status, problem_title in problems:
+        register_problem(app, exception, status, problem_title)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -94,11 +92,19 @@ def create_service_app(
 
     @app.get("/ready")
     def ready():
-        checks = {"database": _check(ping_database), "broker": _check(lambda: _ping_broker(settings.broker_url))}
+        checks = {"database": _check(runtime.ping_database),
+                  "broker": _check(lambda: _ping_broker(settings.broker_url))}
         ok = all(value == "ok" for value in checks.values())
         return {"status": "ready" if ok else "unavailable", "checks": checks}, (200 if ok else 503)
 
-    return app, api
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    return app
+
+
+def unit_of_work():
+    """A fresh unit of work of the service handling the current request."""
+    return current_app.extensions["cqs_runtime"].uow_factory()
 
 
 def _check(probe: Callable[[], None]) -> str:

@@ -11,7 +11,7 @@ from services.submission.entrypoints import consumers
 from services.submission.entrypoints.http import reports_blp
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
-from shared.http import create_service_app, register_problem
+from shared.http import create_service_app
 from shared.runtime import ServiceRuntime, build_runtime
 
 SERVICE = "submission"
@@ -25,10 +25,5 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
-    service_runtime = service_runtime or runtime()
-    app, api = create_service_app(service_runtime.settings, title="CQS — Tiếp nhận báo cáo (submission)",
-                                  ping_database=service_runtime.ping_database)
-    app.extensions["cqs_runtime"] = service_runtime
-    register_problem(app, ReportNotEditable, 409, "Report not editable")
-    api.register_blueprint(reports_blp)
-    return app
+    return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
+                              blueprints=[reports_blp], problems=((ReportNotEditable, 409, "Report not editable"),))

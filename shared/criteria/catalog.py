@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import NoReturn
 
 import jsonschema
 import yaml
@@ -450,7 +451,7 @@ def _check_manifest(manifest: Mapping) -> None:
 
 
 def _check_unit_type(unit: UnitTypeCatalog, raw: Mapping, manifest: Mapping, file: str) -> None:
-    def fail(message: str) -> None:
+    def fail(message: str) -> NoReturn:
         raise CatalogError(message, file=file)
 
     if raw["version"] != manifest["version"]:
@@ -486,7 +487,7 @@ def _check_criterion(criterion: Criterion, manifest: Mapping, field_definitions:
                      file: str) -> None:
     rule = criterion.rule
 
-    def fail(message: str) -> None:
+    def fail(message: str) -> NoReturn:
         raise CatalogError(message, file=file, criterion=criterion.code, rule=rule.kind)
 
     if not criterion.code.startswith(criterion.group + "."):
@@ -509,10 +510,12 @@ def _check_criterion(criterion: Criterion, manifest: Mapping, field_definitions:
     for name in rule.fields:
         if name not in inputs:
             fail(f"rule field {name!r} is not declared in inputs")
-    types = [inputs[name].type for name in rule.fields]
-    expected_types = _RULE_INPUT_TYPES[rule.kind, "input" if rule.input else "ratio"]
-    if any(t not in expected_types for t in types):
-        fail(f"rule fields {list(rule.fields)} have types {types}; {rule.kind} needs {sorted(expected_types)}")
+    if rule.fields:
+        types = [inputs[name].type for name in rule.fields]
+        expected_types = _RULE_INPUT_TYPES[rule.kind, "input" if rule.input else "ratio"]
+        if any(t not in expected_types for t in types) or len(set(types)) > 1:
+            fail(f"rule fields {list(rule.fields)} have types {types}; {rule.kind} needs one of "
+                 f"{sorted(expected_types)}, the same for numerator and denominator")
 
     max_points = criterion.max_points
     if rule.kind in UNSCORED_KINDS:
@@ -550,17 +553,16 @@ _RULE_INPUT_TYPES = {
     ("ratio_threshold", "ratio"): {"int", "decimal"},
     ("assessed", "input"): {"int", "decimal"},
     ("deduction", "input"): {"int"},
-    ("info", "ratio"): set(),
 }
 
 
-def _check_descending(tiers: tuple[Tier, ...], fail, what: str) -> None:
+def _check_descending(tiers: tuple[Tier, ...], fail: Callable[[str], NoReturn], what: str) -> None:
     mins = [t.min for t in tiers]
     if mins != sorted(set(mins), reverse=True):
         fail(f"{what} must be listed by strictly descending min")
 
 
-def _check_input(field: InputField, fail) -> None:
+def _check_input(field: InputField, fail: Callable[[str], NoReturn]) -> None:
     if field.min is not None and field.max is not None and field.min > field.max:
         fail(f"input {field.field!r}: min {field.min} is above max {field.max}")
     values = [option.value for option in field.enum]

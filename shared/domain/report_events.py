@@ -71,6 +71,8 @@ class ReportVerified(ReportEvent):
     routing_key: ClassVar[str] = "report.verified"
     unit_name_vi: str
     unit_type: str
+    reviewer_unit_code: str
+    reviewer_kind: str
     catalog_version: str
     revision: int
     answers: dict[str, Any]
@@ -87,6 +89,8 @@ class ReportScored(ReportEvent):
     score_id: str
     unit_name_vi: str
     unit_type: str
+    reviewer_unit_code: str
+    reviewer_kind: str
     catalog_version: str
     catalog_fingerprint: str
     inputs_hash: str

@@ -1,7 +1,12 @@
+"""The publication service listens to scores and to the rounds' kinds."""
 from __future__ import annotations
 
+from services.publication.service_layer import handlers
 from shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
-    return []
+    return [
+        Subscription("on_round_opened", ("round.opened",), handlers.on_round_opened),
+        Subscription("on_report_scored", ("report.scored",), handlers.on_report_scored),
+    ]

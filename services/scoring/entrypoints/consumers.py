@@ -1,7 +1,9 @@
+"""The scoring service listens to one event: a report the review verified."""
 from __future__ import annotations
 
+from services.scoring.service_layer import handlers
 from shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
-    return []
+    return [Subscription("on_report_verified", ("report.verified",), handlers.on_report_verified)]

@@ -1,7 +1,7 @@
 """HTTP routes of the submission service: a unit reads, fills in and submits its report."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 
 from services.submission.adapters import orm
@@ -13,13 +13,10 @@ from services.submission.entrypoints.schemas import (
     SubmitSchema,
 )
 from services.submission.service_layer import handlers
+from shared.http import unit_of_work
 from shared.auth import Role, requires
 
 reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description="Báo cáo của đơn vị (unit reports)")
-
-
-def _uow():
-    return current_app.extensions["cqs_runtime"].uow_factory()
 
 
 @reports_blp.route("")
@@ -28,7 +25,7 @@ def _uow():
 @reports_blp.response(200, ReportSchema(many=True))
 def list_reports(query):
     principal = g.principal
-    with _uow() as uow:
+    with unit_of_work() as uow:
         where = []
         if query.get("round_id"):
             where.append(orm.reports.c.round_id == query["round_id"])
@@ -45,7 +42,7 @@ def list_reports(query):
 @requires()
 @reports_blp.response(200, ReportSchema)
 def get_report(report_id):
-    with _uow() as uow:
+    with unit_of_work() as uow:
         return handlers.load_for_reading(uow, report_id, g.principal)
 
 
@@ -54,7 +51,7 @@ def get_report(report_id):
 @reports_blp.arguments(DraftUpdateSchema)
 @reports_blp.response(200, ReportSchema)
 def update_draft(body, report_id):
-    return handlers.update_draft(_uow(), report_id, g.principal, body["answers"], body.get("expected_version"))
+    return handlers.update_draft(unit_of_work(), report_id, g.principal, body["answers"], body.get("expected_version"))
 
 
 @reports_blp.route("/<report_id>/submit", methods=["POST"])
@@ -62,7 +59,7 @@ def update_draft(body, report_id):
 @reports_blp.arguments(SubmitSchema)
 @reports_blp.response(200, ReportSchema)
 def submit_report(body, report_id):
-    return handlers.submit(_uow(), report_id, g.principal, body.get("expected_version"))
+    return handlers.submit(unit_of_work(), report_id, g.principal, body.get("expected_version"))
 
 
 @reports_blp.route("/<report_id>/evidence-reply", methods=["POST"])
@@ -70,5 +67,5 @@ def submit_report(body, report_id):
 @reports_blp.arguments(EvidenceReplySchema)
 @reports_blp.response(200, ReportSchema)
 def evidence_reply(body, report_id):
-    return handlers.provide_evidence(_uow(), report_id, g.principal, body["answers"], body["note"],
+    return handlers.provide_evidence(unit_of_work(), report_id, g.principal, body["answers"], body["note"],
                                      body.get("expected_version"))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from services.publication.adapters import orm
+from services.publication.domain.publication import RoundPublication
+from shared.repository import SqlAlchemyRepository
+from shared.unit_of_work import SqlAlchemyUnitOfWork
+
+
+class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
+    rounds: SqlAlchemyRepository[RoundPublication]
+
+    def _open_repositories(self, session) -> None:
+        orm.start_mappers()
+        self.rounds = SqlAlchemyRepository(session, RoundPublication)
+
+    def _seen_aggregates(self) -> list:
+        return list(self.rounds.seen)

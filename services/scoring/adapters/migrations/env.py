@@ -1,0 +1,4 @@
+from services.scoring.adapters.orm import metadata
+from shared.migrations_env import run
+
+run(metadata)

@@ -1,0 +1,53 @@
+"""The scoring service's tables (its own schema)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry, relationship
+
+from services.scoring.domain.scores import Score, ScoreSheet
+from shared.messaging.tables import add_messaging_tables
+from shared.orm import map_aggregate
+
+metadata = sa.MetaData()
+mapper_registry = registry(metadata=metadata)
+
+score_sheets = sa.Table(
+    "score_sheets",
+    metadata,
+    sa.Column("report_id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(64), nullable=False, index=True),
+    sa.Column("unit_code", sa.String(64), nullable=False),
+    sa.Column("unit_name_vi", sa.String(255), nullable=False),
+    sa.Column("unit_type", sa.String(32), nullable=False),
+    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
+    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+    sa.Column("catalog_version", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("answers", sa.JSON, nullable=False),
+    sa.Column("points_overrides", sa.JSON, nullable=False),
+)
+
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("report_id", sa.String(36), sa.ForeignKey("score_sheets.report_id"), nullable=False, index=True),
+    sa.Column("catalog_version", sa.String(64), nullable=False),
+    sa.Column("catalog_fingerprint", sa.String(64), nullable=False),
+    sa.Column("inputs_hash", sa.String(64), nullable=False),
+    sa.Column("total", sa.Numeric(8, 2), nullable=False),
+    sa.Column("breakdown", sa.JSON, nullable=False),
+    sa.Column("reason", sa.String(255), nullable=False),
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+outbox, processed_events = add_messaging_tables(metadata)
+
+
+def start_mappers() -> None:
+    if getattr(Score, "__mapper__", None) is None:
+        mapper_registry.map_imperatively(Score, scores)
+    map_aggregate(mapper_registry, ScoreSheet, score_sheets, properties={
+        "scores": relationship(Score, order_by=scores.c.scored_at, lazy="selectin"),
+    })

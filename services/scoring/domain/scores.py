@@ -1,0 +1,86 @@
+"""The scoring service's model: a score sheet per report, holding the verified inputs it was
+given and every score computed from them. A score is never overwritten: a re-score under a
+corrected catalog adds a new one and retires the old, so any published figure can be
+recomputed and explained years later."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from shared.criteria import UnitTypeCatalog, score_report
+from shared.domain.report_events import ReportScored
+
+
+class Score:
+    def __init__(self, id: str, report_id: str, catalog_version: str, catalog_fingerprint: str, inputs_hash: str,
+                 total: Decimal, breakdown: dict[str, Any], reason: str, scored_at: dt.datetime):
+        self.id = id
+        self.report_id = report_id
+        self.catalog_version = catalog_version
+        self.catalog_fingerprint = catalog_fingerprint
+        self.inputs_hash = inputs_hash
+        self.total = total
+        self.breakdown = breakdown
+        self.reason = reason
+        self.scored_at = scored_at
+        self.current = True
+
+
+class ScoreSheet:
+    """Aggregate root, one per report."""
+
+    def __init__(self, report_id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
+                 reviewer_unit_code: str, reviewer_kind: str):
+        self.report_id = report_id
+        self.round_id = round_id
+        self.unit_code = unit_code
+        self.unit_name_vi = unit_name_vi
+        self.unit_type = unit_type
+        self.reviewer_unit_code = reviewer_unit_code
+        self.reviewer_kind = reviewer_kind
+        self.catalog_version = ""
+        self.revision = 0
+        self.answers: dict[str, Any] = {}
+        self.points_overrides: dict[str, str] = {}
+        self.scores: list[Score] = []
+        self.events: list = []
+
+    @property
+    def current_score(self) -> Score | None:
+        return next((score for score in self.scores if score.current), None)
+
+    def take_verified(self, catalog_version: str, revision: int, answers: dict[str, Any],
+                      points_overrides: dict[str, str]) -> None:
+        self.catalog_version = catalog_version
+        self.revision = revision
+        self.answers = dict(answers)
+        self.points_overrides = dict(points_overrides)
+
+    def score(self, unit_catalog: UnitTypeCatalog, *, reason: str, now: dt.datetime) -> Score | None:
+        """Score the verified inputs under `unit_catalog`. Returns None when the current score
+        already comes from the same inputs and the same catalog content (nothing new to record)."""
+        result = score_report(
+            unit_catalog, self.answers,
+            points_override={code: Decimal(points) for code, points in self.points_overrides.items()},
+        )
+        current = self.current_score
+        if current and (current.inputs_hash, current.catalog_fingerprint) == (result.inputs_hash, result.catalog_fingerprint):
+            return None
+        if current:
+            current.current = False
+        breakdown = result.to_dict()
+        new = Score(id=str(uuid.uuid4()), report_id=self.report_id, catalog_version=result.catalog_version,
+                    catalog_fingerprint=result.catalog_fingerprint, inputs_hash=result.inputs_hash,
+                    total=result.total, breakdown=breakdown, reason=reason, scored_at=now)
+        self.scores = [*self.scores, new]
+        self.events.append(ReportScored(
+            report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code, score_id=new.id,
+            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
+            reviewer_kind=self.reviewer_kind, catalog_version=new.catalog_version, catalog_fingerprint=new.catalog_fingerprint,
+            inputs_hash=new.inputs_hash, total=breakdown["total"], groups=breakdown["groups"],
+            criteria=breakdown["criteria"], classification=breakdown["classification"],
+            complete=breakdown["complete"], scored_at=now.isoformat(),
+        ))
+        return new

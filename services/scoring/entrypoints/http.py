@@ -1,0 +1,73 @@
+"""HTTP routes of the scoring service: explain a score, re-score a round."""
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.scoring.service_layer import handlers
+from shared.http import unit_of_work
+from shared.auth import Role, requires
+from shared.criteria import available_versions
+
+scores_blp = Blueprint("scores", __name__, description="Điểm và giải trình điểm (scores and their explanation)")
+
+
+class ScoreSummarySchema(Schema):
+    id = fields.Str()
+    catalog_version = fields.Str()
+    catalog_fingerprint = fields.Str()
+    inputs_hash = fields.Str()
+    total = fields.Decimal(as_string=True)
+    reason = fields.Str()
+    current = fields.Bool()
+    scored_at = fields.DateTime()
+
+
+class ScoreExplanationSchema(Schema):
+    report_id = fields.Str()
+    round_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    unit_type = fields.Str()
+    score = fields.Nested(ScoreSummarySchema)
+    breakdown = fields.Dict(metadata={"description": "per criterion: inputs used, rule in words (vi/en), points"})
+    history = fields.List(fields.Nested(ScoreSummarySchema))
+
+
+def _known_catalog_version(value: str) -> None:
+    if value not in available_versions():
+        raise ValidationError(f"unknown catalog version; known: {', '.join(available_versions())}")
+
+
+class RescoreSchema(Schema):
+    catalog_version = fields.Str(required=True, validate=_known_catalog_version)
+    reason = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
+
+
+class RescoreResultSchema(Schema):
+    reports = fields.Int()
+    rescored = fields.Int()
+    unchanged = fields.Int()
+
+
+@scores_blp.route("/scores/<report_id>")
+@requires()
+@scores_blp.response(200, ScoreExplanationSchema)
+def explain_score(report_id):
+    with unit_of_work() as uow:
+        sheet = handlers.sheet_for_reading(uow, report_id, g.principal)
+        current = sheet.current_score
+        return {
+            "report_id": sheet.report_id, "round_id": sheet.round_id, "unit_code": sheet.unit_code,
+            "unit_name_vi": sheet.unit_name_vi, "unit_type": sheet.unit_type,
+            "score": current, "breakdown": current.breakdown, "history": sheet.scores,
+        }
+
+
+@scores_blp.route("/rounds/<round_id>/rescore", methods=["POST"])
+@requires(Role.ADMIN)
+@scores_blp.arguments(RescoreSchema)
+@scores_blp.response(200, RescoreResultSchema)
+def rescore(body, round_id):
+    return handlers.rescore_round(unit_of_work(), round_id, body["catalog_version"], body["reason"])

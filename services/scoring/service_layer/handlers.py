@@ -1,0 +1,61 @@
+"""Use cases of the scoring service: score what the review verified; re-score a round under
+a corrected catalog; explain a score."""
+from __future__ import annotations
+
+import datetime as dt
+
+from services.scoring.adapters import orm
+from services.scoring.domain.scores import ScoreSheet
+from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
+from shared.auth import Principal, Role
+from shared.cloudevents import CloudEvent
+from shared.criteria import load_catalog
+from shared.http_problems import Problem, not_found
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
+    data = event.data
+    sheet = uow.sheets.get(data["report_id"])
+    if sheet is None:
+        sheet = ScoreSheet(report_id=data["report_id"], round_id=data["round_id"], unit_code=data["unit_code"],
+                           unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
+                           reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"])
+        uow.sheets.add(sheet)
+    sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"])
+    unit_catalog = load_catalog(data["catalog_version"]).unit_type(data["unit_type"])
+    sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=_now())
+
+
+def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, reason: str,
+                  now: dt.datetime | None = None) -> dict[str, int]:
+    """Score every verified report of the round again under `catalog_version`; old scores stay."""
+    catalog = load_catalog(catalog_version)
+    with uow:
+        sheets = uow.sheets.list(orm.score_sheets.c.round_id == round_id)
+        if not sheets:
+            raise not_found("round with scored reports", round_id)
+        rescored = 0
+        for sheet in sheets:
+            if sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}", now=now or _now()):
+                rescored += 1
+        uow.commit()
+        return {"reports": len(sheets), "rescored": rescored, "unchanged": len(sheets) - rescored}
+
+
+def sheet_for_reading(uow: ScoringUnitOfWork, report_id: str, principal: Principal) -> ScoreSheet:
+    sheet = uow.sheets.get(report_id)
+    if sheet is None or sheet.current_score is None:
+        raise not_found("score of report", report_id)
+    allowed = (
+        principal.role is Role.ADMIN
+        or (principal.role is Role.UNIT_REPORTER and principal.unit == sheet.unit_code)
+        or (principal.is_reviewer and principal.unit == sheet.reviewer_unit_code)
+    )
+    if not allowed:
+        raise Problem(403, "Forbidden", f"the score of report '{report_id}' is not visible to unit '{principal.unit}' "
+                      "before publication")
+    return sheet

@@ -1,0 +1,51 @@
+"""Criteria catalog (versioned data) and the pure scoring engine for the CQS yearly evaluation."""
+
+from shared.criteria.catalog import (
+    Bilingual,
+    Catalog,
+    CatalogError,
+    ClassificationTier,
+    Criterion,
+    EnumOption,
+    Evidence,
+    GuidanceLevel,
+    Group,
+    InputField,
+    PeriodBoundary,
+    Rule,
+    Tier,
+    UnitTypeCatalog,
+    available_versions,
+    load_catalog,
+    read_catalog,
+)
+from shared.criteria.engine import CriterionScore, GroupScore, InputError, ScoreResult, score_report
+from shared.criteria.ranking import RankedUnit, classify, rank
+
+__all__ = [
+    "Bilingual",
+    "Catalog",
+    "CatalogError",
+    "ClassificationTier",
+    "Criterion",
+    "CriterionScore",
+    "EnumOption",
+    "Evidence",
+    "GroupScore",
+    "GuidanceLevel",
+    "Group",
+    "InputError",
+    "InputField",
+    "PeriodBoundary",
+    "RankedUnit",
+    "Rule",
+    "ScoreResult",
+    "Tier",
+    "UnitTypeCatalog",
+    "available_versions",
+    "classify",
+    "load_catalog",
+    "rank",
+    "read_catalog",
+    "score_report",
+]
