@@ -46,23 +46,15 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def ensure_schema(url: str, schema: str) -> None:
-    if is_sqlite(url):
-        return
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    finally:
-        engine.dispose()
-
-
 def upgrade(engine: Engine, migrations_dir: Path, schema: str) -> None:
-    """Bring the service's schema to the newest migration (idempotent)."""
-    ensure_schema(engine.url.render_as_string(hide_password=False), schema)
+    """Create the service's schema if needed and bring it to the newest migration (idempotent)."""
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The web and worker processes of a service may start together: one migrates, the other waits.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:schema))"), {"schema": schema})
+            connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -78,7 +78,8 @@ class EventConsumer(ConsumerMixin):
         backoff_s: float = 0.25,
     ):
         self.service = service
-        self.connection = Connection(broker_url, heartbeat=30)
+        # polling_interval only matters to the in-process transport, which polls its queues.
+        self.connection = Connection(broker_url, heartbeat=30, transport_options={"polling_interval": 0.05})
         self._namespace = namespace
         self._subscriptions = subscriptions
         self._uow_factory = uow_factory

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, Sequence
 
-from shared.criteria.ranking import rank
+from shared.criteria import rank
 from shared.domain.report_events import ReportPublished, RoundPublished
 
 ROUND_KIND_PROGRESS = "progress_update"
@@ -94,15 +94,17 @@ class RoundPublication:
             self.results = [*self.results, result]
         result.take_score(data)
 
-    def publish(self, *, publisher_unit: str | None, by: str, now: dt.datetime) -> list[Result]:
+    def publish(self, *, publisher_unit: str | None, by: str, now: dt.datetime,
+                tie_breakers_for: Callable[[str], Sequence[str]]) -> list[Result]:
         """Publish what awaits publication: everything (publisher_unit None: the province) or the
-        communes one district reviewed. Ranks are computed over each whole scope."""
+        communes one district reviewed. Ranks are computed over each whole scope, breaking ties
+        by the groups the catalog version names (`tie_breakers_for(catalog_version)`)."""
         chosen = [result for result in self.results if result.awaiting_publication
                   and (publisher_unit is None or result.reviewer_unit_code == publisher_unit)]
         if not chosen:
             raise NothingToPublish(f"round '{self.round_id}' has no scored result awaiting publication"
                                    + (f" for '{publisher_unit}'" if publisher_unit else ""))
-        ranks = self._ranks() if self.ranked else {}
+        ranks = self._ranks(tie_breakers_for) if self.ranked else {}
         for result in chosen:
             result.published_score_id = result.score_id
             result.published_total = result.total
@@ -123,13 +125,14 @@ class RoundPublication:
                                               published_by=by, published_at=now.isoformat()))
         return chosen
 
-    def _ranks(self) -> dict[str, int]:
+    def _ranks(self, tie_breakers_for: Callable[[str], Sequence[str]]) -> dict[str, int]:
         scopes: dict[str, list[Result]] = {}
         for result in self.results:
             if result.score_id:
                 scopes.setdefault(result.scope, []).append(result)
         ranks: dict[str, int] = {}
         for members in scopes.values():
-            ranks.update(rank([(result.report_id, {code: Decimal(points) for code, points in result.groups.items()})
-                               for result in members]))
+            tie_breakers = tie_breakers_for(members[0].catalog_version)
+            ranked = rank([(result.report_id, result.groups) for result in members], tie_breakers)
+            ranks.update({entry.unit_id: entry.rank for entry in ranked})
         return ranks

@@ -7,6 +7,7 @@ from services.publication.domain.publication import Result, RoundPublication
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
+from shared.criteria import load_catalog
 from shared.http_problems import not_found
 
 
@@ -37,7 +38,8 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
             raise not_found("round", round_id)
         publisher_unit = None if principal.role in (Role.ADMIN, Role.DEPARTMENT_REVIEWER) else principal.unit
         published = publication.publish(publisher_unit=publisher_unit, by=principal.user,
-                                        now=now or dt.datetime.now(dt.timezone.utc))
+                                        now=now or dt.datetime.now(dt.timezone.utc),
+                                        tie_breakers_for=lambda version: load_catalog(version).tie_breakers)
         uow.commit()
         return published
 

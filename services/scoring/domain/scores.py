@@ -79,8 +79,10 @@ class ScoreSheet:
             report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code, score_id=new.id,
             unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
             reviewer_kind=self.reviewer_kind, catalog_version=new.catalog_version, catalog_fingerprint=new.catalog_fingerprint,
-            inputs_hash=new.inputs_hash, total=breakdown["total"], groups=breakdown["groups"],
-            criteria=breakdown["criteria"], classification=breakdown["classification"],
+            inputs_hash=new.inputs_hash, total=breakdown["total"],
+            groups={group["code"]: group["points"] for group in breakdown["groups"]},
+            criteria={criterion["code"]: criterion["points"] for criterion in breakdown["criteria"]},
+            classification=breakdown["classification"],
             complete=breakdown["complete"], scored_at=now.isoformat(),
         ))
         return new

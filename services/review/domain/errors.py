@@ -1,0 +1,41 @@
+"""Why the review refuses an action: each error speaks Vietnamese to the reviewer and
+carries the English text and the data a client needs to show what to fix."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class ReviewRefused(Exception):
+    def __init__(self, vi: str, en: str, **data: Any):
+        super().__init__(vi)
+        self.vi = vi
+        self.en = en
+        self.data = data
+
+
+class InvalidDecision(ReviewRefused):
+    """The decision, request or comment names something the report does not have, or lacks a reason."""
+
+
+class NotUnderReview(ReviewRefused):
+    """The case is not in a state where reviewers decide criteria (e.g. waiting for the unit)."""
+
+
+class UndecidedCriteria(ReviewRefused):
+    def __init__(self, codes: list[str]):
+        listed = ", ".join(codes)
+        super().__init__(f"Chưa thể xác nhận: còn {len(codes)} tiêu chí chưa thẩm định ({listed})",
+                         f"cannot verify: {len(codes)} criteria are not decided yet ({listed})",
+                         undecided=codes)
+
+
+class ApprovalRefused(ReviewRefused):
+    """Four-eyes: nothing awaits approval, or the reviewer who verified tries to approve."""
+
+
+class SelfApproval(ApprovalRefused):
+    def __init__(self, user: str):
+        super().__init__(
+            f"Người thẩm định '{user}' không thể tự phê duyệt kết quả của mình; cần một người khác cùng đơn vị phê duyệt",
+            f"reviewer '{user}' cannot approve their own verification; another reviewer of the same organisation must",
+            verified_by=user)

@@ -1,0 +1,351 @@
+"""A reporting round: one annual evaluation, or one 3/6/9-month progress update, of a year.
+
+The round owns the submission windows of each unit type (computed from the calendar
+rules; an admin may override one, with a recorded reason), the per-unit extensions, the
+units in scope, and the reminders already sent. Its lifecycle is
+planned → open → closed → published.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from shared.domain.events import Event
+from services.submission.domain.calendar import (
+    PROGRESS_MONTHS,
+    VIETNAM_TZ,
+    RoundKind,
+    Window,
+    default_windows,
+    describe_deadline,
+    require_aware,
+)
+from services.submission.domain.review_models import ReviewModels
+from services.submission.domain.units import Unit, UnitRegistry, UnitType
+
+REMINDER_DAYS_BEFORE = (7, 1)
+
+
+class RoundStatus(str, enum.Enum):
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+
+ALLOWED_TRANSITIONS: dict[RoundStatus, frozenset[RoundStatus]] = {
+    RoundStatus.PLANNED: frozenset({RoundStatus.OPEN}),
+    RoundStatus.OPEN: frozenset({RoundStatus.CLOSED}),
+    RoundStatus.CLOSED: frozenset({RoundStatus.PUBLISHED}),
+    RoundStatus.PUBLISHED: frozenset(),
+}
+
+
+class IllegalRoundTransition(Exception):
+    def __init__(self, current: RoundStatus, requested: RoundStatus):
+        self.current = current
+        self.requested = requested
+        super().__init__(f"a round in state '{current.value}' cannot move to '{requested.value}'")
+
+
+class SubmissionClosed(Exception):
+    """A unit tried to submit outside its window; the message names the deadline in vi and en."""
+
+    def __init__(self, round_id: str, unit_code: str, message_vi: str, message_en: str):
+        self.round_id = round_id
+        self.unit_code = unit_code
+        self.message_vi = message_vi
+        self.message_en = message_en
+        super().__init__(f"{message_vi}\n{message_en}")
+
+
+class UnitNotInScope(LookupError):
+    pass
+
+
+class ReasonRequired(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowOverride:
+    unit_type: UnitType
+    before: Window
+    after: Window
+    by: str
+    at: datetime
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Extension:
+    """Unit `unit_code` may submit until `until` (exclusive, like every deadline)."""
+
+    unit_code: str
+    until: datetime
+    by: str
+    at: datetime
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundOpened(Event):
+    routing_key: ClassVar[str] = "round.opened"
+
+    round_id: str
+    kind: str
+    year: int
+    period_month: int | None
+    catalog_versions: dict[str, str]
+    windows: dict[str, dict[str, str]]
+    unit_codes: tuple[str, ...]
+    opened_at: str
+
+    @property
+    def subject(self) -> str:
+        return self.round_id
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundClosed(Event):
+    routing_key: ClassVar[str] = "round.closed"
+
+    round_id: str
+    kind: str
+    year: int
+    period_month: int | None
+    closed_at: str
+
+    @property
+    def subject(self) -> str:
+        return self.round_id
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlineApproaching(Event):
+    routing_key: ClassVar[str] = "round.deadline_approaching"
+
+    round_id: str
+    unit_type: str
+    deadline: str
+    days_left: int
+    unit_codes: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        return self.round_id
+
+
+class Round:
+    def __init__(
+        self,
+        id: str,
+        kind: RoundKind,
+        year: int,
+        catalog_versions: Mapping[UnitType, str],
+        period_month: int | None = None,
+    ):
+        self.id = id
+        self.kind = RoundKind(kind)
+        self.year = year
+        self.period_month = period_month
+        if self.kind is RoundKind.ANNUAL_EVALUATION and period_month is not None:
+            raise ValueError("an annual evaluation has no period month")
+        if self.kind is RoundKind.PROGRESS_UPDATE and period_month not in PROGRESS_MONTHS:
+            raise ValueError(f"a progress update is at month {PROGRESS_MONTHS}, not {period_month}")
+        self.catalog_versions = {UnitType(t): v for t, v in catalog_versions.items()}
+        if not self.catalog_versions:
+            raise ValueError("a round needs a catalog version for at least one unit type")
+        self.windows = default_windows(self.kind, year, period_month, self.catalog_versions)
+        self.status = RoundStatus.PLANNED
+        self.units_in_scope: dict[str, UnitType] = {}
+        self.window_overrides: list[WindowOverride] = []
+        self.extensions: list[Extension] = []
+        self.reminders_sent: set[tuple[UnitType, int]] = set()
+        self.opened_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        self.published_at: datetime | None = None
+        self.events: list[Event] = []
+
+    @property
+    def ranked(self) -> bool:
+        """Only annual evaluations are scored and ranked; progress updates are not."""
+        return self.kind is RoundKind.ANNUAL_EVALUATION
+
+    def scope(self, registry: UnitRegistry, review_models: ReviewModels, on: date) -> list[Unit]:
+        """The units this round evaluates on `on`: active, evaluated, of a type with a catalog.
+
+        Each must have a reviewer under the model in force, so a configuration gap fails
+        here, before the round opens, rather than when a report is submitted.
+        """
+        units = [u for u in registry.evaluated_units(on) if u.unit_type in self.catalog_versions]
+        for unit in units:
+            review_models.reviewer_for(unit, registry, on)
+        return units
+
+    def open(self, units_in_scope: Iterable[Unit], now: datetime) -> None:
+        units = list(units_in_scope)
+        missing = {u.unit_type.value for u in units} - {t.value for t in self.catalog_versions}
+        if missing:
+            raise ValueError(f"no catalog version for unit types {sorted(missing)}")
+        self._move_to(RoundStatus.OPEN)
+        self.opened_at = require_aware(now)
+        self.units_in_scope = {u.code: u.unit_type for u in units}
+        self.events.append(
+            RoundOpened(
+                round_id=self.id,
+                kind=self.kind.value,
+                year=self.year,
+                period_month=self.period_month,
+                catalog_versions={t.value: v for t, v in self.catalog_versions.items()},
+                windows={t.value: w.as_iso() for t, w in self.windows.items()},
+                unit_codes=tuple(self.units_in_scope),
+                opened_at=now.isoformat(),
+            )
+        )
+
+    def close(self, now: datetime) -> None:
+        self._move_to(RoundStatus.CLOSED)
+        self.closed_at = require_aware(now)
+        self.events.append(
+            RoundClosed(self.id, self.kind.value, self.year, self.period_month, now.isoformat())
+        )
+
+    def publish(self, now: datetime) -> None:
+        self._move_to(RoundStatus.PUBLISHED)
+        self.published_at = require_aware(now)
+
+    def override_window(
+        self, unit_type: UnitType, window: Window, by: str, reason: str, now: datetime
+    ) -> None:
+        unit_type = UnitType(unit_type)
+        if self.status not in (RoundStatus.PLANNED, RoundStatus.OPEN):
+            raise ValueError(f"windows cannot change once the round is {self.status.value}")
+        if unit_type not in self.windows:
+            raise ValueError(f"this round has no {unit_type.value} window")
+        _require_reason(reason, by)
+        self.window_overrides.append(
+            WindowOverride(unit_type, self.windows[unit_type], window, by, require_aware(now), reason)
+        )
+        self.windows[unit_type] = window
+        # Reminders count back from the new deadline.
+        self.reminders_sent = {r for r in self.reminders_sent if r[0] is not unit_type}
+
+    def grant_extension(
+        self, unit_code: str, until: datetime, by: str, reason: str, now: datetime
+    ) -> None:
+        if self.status is not RoundStatus.OPEN:
+            raise ValueError(f"extensions are granted while the round is open, not {self.status.value}")
+        _require_reason(reason, by)
+        deadline = self.windows[self._unit_type_in_scope(unit_code)].end
+        if require_aware(until) <= deadline:
+            raise ValueError(
+                f"an extension must end after the deadline {deadline.isoformat()}, not {until.isoformat()}"
+            )
+        self.extensions.append(Extension(unit_code, until, by, require_aware(now), reason))
+
+    def check_can_submit(self, unit: Unit, now: datetime) -> None:
+        """Raise SubmissionClosed unless `unit` may submit at `now`.
+
+        Outside the window, the most recently granted extension of the unit decides.
+        """
+        require_aware(now)
+        who_vi, who_en = f"{unit.name_vi} ({unit.code})", f"{unit.name_en or unit.name_vi} ({unit.code})"
+        if self.status is not RoundStatus.OPEN:
+            raise SubmissionClosed(
+                self.id,
+                unit.code,
+                f"Kỳ báo cáo {self.id} không mở nhận báo cáo (trạng thái: {self.status.value}); "
+                f"{who_vi} không thể nộp.",
+                f"Round {self.id} is not accepting reports (status: {self.status.value}); "
+                f"{who_en} cannot submit.",
+            )
+        window = self.windows[self._unit_type_in_scope(unit.code)]
+        if now < window.start:
+            opens = window.start.astimezone(VIETNAM_TZ)
+            opens_vi, opens_en = f"{opens:%H:%M} ngày {opens:%d/%m/%Y}", opens.isoformat()
+            raise SubmissionClosed(
+                self.id,
+                unit.code,
+                f"Chưa đến thời gian nộp báo cáo của {who_vi} trong kỳ {self.id}: mở từ {opens_vi}.",
+                f"Submission for {who_en} in round {self.id} has not opened yet: it opens at {opens_en}.",
+            )
+        if now < window.end:
+            return
+        extension = self._latest_extension(unit.code)
+        if extension is not None and now < extension.until:
+            return
+        if extension is None:
+            deadline_vi, deadline_en = describe_deadline(window.end)
+            raise SubmissionClosed(
+                self.id,
+                unit.code,
+                f"Đã hết hạn nộp báo cáo của {who_vi} trong kỳ {self.id}: hạn chót là {deadline_vi}.",
+                f"Submission closed for {who_en} in round {self.id}: the deadline was {deadline_en}.",
+            )
+        until_vi, until_en = describe_deadline(extension.until)
+        raise SubmissionClosed(
+            self.id,
+            unit.code,
+            f"Đã hết thời gian gia hạn nộp báo cáo của {who_vi} trong kỳ {self.id}: "
+            f"gia hạn đến {until_vi}.",
+            f"Submission closed for {who_en} in round {self.id}: its extension ran {until_en}.",
+        )
+
+    def due_reminders(self, now: datetime, submitted_unit_codes: Iterable[str]) -> list[DeadlineApproaching]:
+        """Reminders 7 days and 1 day before each deadline, each sent at most once.
+
+        A reminder is due from its moment until the deadline. If several are due at once
+        (the caller did not run for a while), only the most urgent is sent; the staler one
+        is marked as sent so it never goes out late. A reminder with nobody left to remind
+        is marked as sent too. The returned events are also recorded in `events`.
+        """
+        require_aware(now)
+        if self.status is not RoundStatus.OPEN:
+            return []
+        submitted = set(submitted_unit_codes)
+        reminders = []
+        for unit_type, window in self.windows.items():
+            due = [
+                days
+                for days in REMINDER_DAYS_BEFORE
+                if (unit_type, days) not in self.reminders_sent
+                and window.end - timedelta(days=days) <= now < window.end
+            ]
+            if not due:
+                continue
+            self.reminders_sent.update((unit_type, days) for days in due)
+            pending = tuple(
+                code for code, t in self.units_in_scope.items() if t is unit_type and code not in submitted
+            )
+            if pending:
+                reminders.append(
+                    DeadlineApproaching(self.id, unit_type.value, window.end.isoformat(), min(due), pending)
+                )
+        self.events.extend(reminders)
+        return reminders
+
+    def _move_to(self, requested: RoundStatus) -> None:
+        if requested not in ALLOWED_TRANSITIONS[self.status]:
+            raise IllegalRoundTransition(self.status, requested)
+        self.status = requested
+
+    def _unit_type_in_scope(self, unit_code: str) -> UnitType:
+        try:
+            return self.units_in_scope[unit_code]
+        except KeyError:
+            raise UnitNotInScope(f"unit {unit_code!r} is not in the scope of round {self.id}") from None
+
+    def _latest_extension(self, unit_code: str) -> Extension | None:
+        granted = [e for e in self.extensions if e.unit_code == unit_code]
+        return granted[-1] if granted else None
+
+
+def _require_reason(reason: str, by: str) -> None:
+    if not reason or not reason.strip():
+        raise ReasonRequired("a reason is required for this administrative change")
+    if not by or not by.strip():
+        raise ReasonRequired("the administrator making the change must be named")
