@@ -8,7 +8,7 @@ import pytest
 from shared.config import ServiceSettings
 from tests.support import infrastructure
 
-TEST_SECRET = "cqs-test-secret"
+TEST_SECRET = "cqs-test-secret-of-at-least-32-bytes"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,38 @@
+import itertools
+
+import pytest
+
+from shared.domain.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition, ReportStatus, transition
+
+HAPPY_PATH = ["draft", "submitted", "verified", "scored", "published"]
+
+
+def test_the_happy_path_is_allowed_step_by_step():
+    state = ReportStatus.DRAFT
+    for target in HAPPY_PATH[1:]:
+        state = transition(state, ReportStatus(target))
+    assert state is ReportStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("path", [
+    ["submitted", "returned", "draft", "submitted"],
+    ["submitted", "evidence_requested", "submitted", "verified"],
+])
+def test_the_detours_from_submitted(path):
+    state = ReportStatus.DRAFT
+    for target in path:
+        state = transition(state, ReportStatus(target))
+    assert state.value == path[-1]
+
+
+def test_every_illegal_transition_is_refused_naming_both_states():
+    for current, requested in itertools.product(ReportStatus, ReportStatus):
+        if requested in ALLOWED_TRANSITIONS[current]:
+            continue
+        with pytest.raises(IllegalTransition) as error:
+            transition(current, requested)
+        assert f"'{current.value}'" in str(error.value) and f"'{requested.value}'" in str(error.value)
+
+
+def test_published_is_final():
+    assert ALLOWED_TRANSITIONS[ReportStatus.PUBLISHED] == frozenset()
