@@ -12,10 +12,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
+from typing import NamedTuple
 
 from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog, canonical_json
 from shared.criteria.ranking import classify
-from shared.criteria.rules import Number, RuleFunction, compile_rule, missing_input, reviewer_override
+from shared.criteria.rules import Number, Outcome, RuleFunction, compile_rule, missing_input, reviewer_override
 
 InputValue = bool | Number | str
 
@@ -24,17 +25,18 @@ class InputError(ValueError):
     """An input value that cannot be read as its declared type (a caller error, not a data warning)."""
 
 
-@dataclass(frozen=True)
-class CriterionScore:
+class CriterionScore(NamedTuple):
+    """One criterion's result. A named tuple, not a dataclass: tens of them are built per report."""
+
     code: str
     group: str
     kind: str
-    points: Decimal | None
+    points: Decimal | None  # None for info items; negative for deductions
     max_points: Decimal
     inputs_used: Mapping[str, InputValue | None]
     explanation_vi: str
     explanation_en: str
-    adjusted: bool = False
+    adjusted: bool  # points set by a reviewer (points_override)
 
     def to_dict(self) -> dict:
         return {
@@ -50,8 +52,7 @@ class CriterionScore:
         }
 
 
-@dataclass(frozen=True)
-class GroupScore:
+class GroupScore(NamedTuple):
     code: str
     points: Decimal
     max_points: Decimal
@@ -113,14 +114,16 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     places = unit_catalog.decimal_places
 
     values: dict[str, InputValue | None] = {}
+    missing: set[str] = set()
     warnings: set[str] = set()
     for field in plan.fields:
         raw = inputs.get(field.name)
         if raw is None:
             values[field.name] = field.default
+            if field.default is None:
+                missing.add(field.name)
             continue
-        value = field.read(raw)
-        values[field.name] = value
+        value = values[field.name] = field.read(raw)
         if field.min is not None and value < field.min:
             warnings.add(field.below_min_warning)
         elif field.max is not None and value > field.max:
@@ -129,27 +132,24 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     overrides = _read_overrides(points_override, plan)
     missing_required: set[str] = set()
     criteria_scores = []
-    zero = _zero(places)
+    zero = Decimal(0).scaleb(-places)
     group_sums = dict.fromkeys(plan.group_codes, zero)
     for step in plan.steps:
-        absent_required = [name for name in step.required_fields if values[name] is None]
-        missing_required.update(absent_required)
-        operands = [values[name] for name in step.rule_fields]
-        if None in operands:
-            absent = [name for name, value in zip(step.rule_fields, operands) if value is None]
-            outcome = missing_input(absent, required=any(name in absent_required for name in absent),
-                                    scored=step.scored, places=places)
+        if missing and not missing.isdisjoint(step.input_fields):
+            outcome = _score_with_missing(step, values, missing, missing_required, places)
         else:
-            outcome = step.score(*operands)
+            outcome = step.score(values)
+        if outcome.warnings:
             warnings.update(outcome.warnings)
         adjusted = step.code in overrides
         if adjusted:
             outcome = reviewer_override(overrides[step.code], step.min_points, step.max_points, outcome, places)
-        if outcome.points is not None:
-            group_sums[step.group] += outcome.points
+        points = outcome.points
+        if points is not None:
+            group_sums[step.group] += points
         criteria_scores.append(CriterionScore(
-            step.code, step.group, step.kind, outcome.points, step.max_points,
-            MappingProxyType({name: values[name] for name in step.input_fields}),
+            step.code, step.group, step.kind, points, step.max_points,
+            {name: values[name] for name in step.input_fields},
             outcome.explanation_vi, outcome.explanation_en, adjusted,
         ))
 
@@ -172,6 +172,18 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
         classification=classify(total, unit_catalog.classification),
         inputs_hash=inputs_hash(values),
     )
+
+
+def _score_with_missing(step: _Step, values: Mapping[str, InputValue | None], missing: set[str],
+                        missing_required: set[str], places: int) -> Outcome:
+    """Record missing required inputs; a formula lacking a value scores 0 (README "Missing inputs")."""
+    absent_required = [name for name in step.required_fields if name in missing]
+    missing_required.update(absent_required)
+    absent = [name for name in step.rule_fields if name in missing]
+    if not absent:  # only an unused (info) input is missing
+        return step.score(values)
+    return missing_input(absent, required=any(name in absent_required for name in absent), scored=step.scored,
+                         places=places)
 
 
 def inputs_hash(values: Mapping[str, InputValue | None]) -> str:
@@ -345,7 +357,4 @@ def _read_overrides(points_override: Mapping[str, object] | None, plan: _Plan) -
         overrides[code] = _number_reader(f"points_override[{code}]")(raw)
     return overrides
 
-
-def _zero(places: int) -> Decimal:
-    return Decimal(0).scaleb(-places)
 

@@ -14,7 +14,7 @@ EVIDENCE_PROVIDED = "evidence_provided"
 Evidence = dict[str, list[dict[str, Any]]]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)  # an entity: compared by identity
 class Snapshot:
     seq: int
     revision: int

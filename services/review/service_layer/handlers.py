@@ -1,0 +1,156 @@
+"""Use cases of the review service: following what the units submit, and the reviewers'
+decisions on a case. Each write checks the caller's scope and the version they read."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from services.review.adapters import orm
+from services.review.domain.cases import EvidenceRequest, ReviewCase, Submission
+from services.review.domain.decisions import Decision
+from services.review.domain.settings import ReviewerSettings
+from services.review.service_layer import views
+from services.review.service_layer.scope import require_reader, require_reviewer
+from services.review.service_layer.unit_of_work import ReviewUnitOfWork
+from shared.auth import Principal
+from shared.cloudevents import CloudEvent
+from shared.criteria.catalog import UnitTypeCatalog, load_catalog
+from shared.http_problems import Problem, not_found
+
+T = TypeVar("T")
+
+
+def catalog_of(case: ReviewCase) -> UnitTypeCatalog:
+    return load_catalog(case.catalog_version).unit_type(case.unit_type)
+
+
+def _timestamp(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+# --- following the units: run by the idempotent consumer inside its unit of work -------------------
+def on_report_submitted(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
+    data = event.data
+    case = uow.cases.get(data["report_id"])
+    if case is None:
+        case = ReviewCase(report_id=data["report_id"], round_id=data["round_id"], unit_code=data["unit_code"],
+                          unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
+                          reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"],
+                          catalog_version=data["catalog_version"])
+        uow.cases.add(case)
+    case.receive_submission(Submission(revision=data["revision"], answers=data["answers"], evidence=data["evidence"],
+                                       by=data["submitted_by"], at=_timestamp(data["submitted_at"])),
+                            catalog_of(case))
+
+
+def on_evidence_provided(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
+    data = event.data
+    case = uow.cases.get(data["report_id"])
+    if case is None:
+        raise LookupError(f"event {event.id} names report {data['report_id']}, which was never submitted for review")
+    case.receive_evidence(answers=data["answers"], evidence=data["evidence"], note=data["note"],
+                          by=data["provided_by"], at=_timestamp(data["provided_at"]), catalog=catalog_of(case))
+
+
+# --- reading -----------------------------------------------------------------------------------------
+def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> ReviewCase:
+    case = uow.cases.get(report_id)
+    if case is None:
+        raise not_found("review case", report_id)
+    require_reader(principal, case.reviewer_unit_code, report_id)
+    return case
+
+
+# --- the reviewers' actions --------------------------------------------------------------------------
+def decide(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, criterion: str, decision: str,
+           values: dict[str, Any] | None, points: Decimal | None, reason: str, expected_version: int,
+           now: dt.datetime) -> tuple[ReviewCase, Decision]:
+    return _act(uow, report_id, principal, expected_version, lambda case: (case, case.decide(
+        catalog_of(case), criterion, decision, values=values, points=points, reason=reason or "",
+        by=principal.user, by_unit=principal.unit, now=now)))
+
+
+def request_evidence(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, requests: list[dict[str, str]],
+                     due_date: dt.date, expected_version: int, now: dt.datetime) -> tuple[ReviewCase, EvidenceRequest]:
+    return _act(uow, report_id, principal, expected_version, lambda case: (case, case.request_evidence(
+        catalog_of(case), requests, due_date, by=principal.user, by_unit=principal.unit, now=now)))
+
+
+def return_report(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, comment: str,
+                  criterion_comments: dict[str, str], expected_version: int, now: dt.datetime) -> ReviewCase:
+    def act(case: ReviewCase) -> ReviewCase:
+        case.return_for_revision(catalog_of(case), comment, criterion_comments, by=principal.user,
+                                 by_unit=principal.unit, now=now)
+        return case
+
+    return _act(uow, report_id, principal, expected_version, act)
+
+
+def verify(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expected_version: int,
+           now: dt.datetime) -> ReviewCase:
+    def act(case: ReviewCase) -> ReviewCase:
+        settings = uow.settings.get(case.reviewer_unit_code)
+        case.verify(catalog_of(case), four_eyes=bool(settings and settings.four_eyes), by=principal.user,
+                    by_unit=principal.unit, now=now)
+        return case
+
+    return _act(uow, report_id, principal, expected_version, act)
+
+
+def approve(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expected_version: int,
+            now: dt.datetime) -> ReviewCase:
+    def act(case: ReviewCase) -> ReviewCase:
+        case.approve(by=principal.user, by_unit=principal.unit, now=now)
+        return case
+
+    return _act(uow, report_id, principal, expected_version, act)
+
+
+def set_four_eyes(uow: ReviewUnitOfWork, reviewer_unit_code: str, principal: Principal, *, four_eyes: bool,
+                  now: dt.datetime) -> ReviewerSettings:
+    with uow:
+        settings = uow.settings.get(reviewer_unit_code)
+        if settings is None:
+            settings = ReviewerSettings(reviewer_unit_code)
+            uow.settings.add(settings)
+        settings.set_four_eyes(four_eyes, by=principal.user, by_unit=principal.unit, now=now)
+        uow.commit()
+        return settings
+
+
+def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_version: int,
+         action: Callable[[ReviewCase], T]) -> T:
+    """Load the case for a reviewer in scope, refuse a stale version, run the action, commit."""
+    with uow:
+        case = uow.cases.get(report_id)
+        if case is None:
+            raise not_found("review case", report_id)
+        require_reviewer(principal, case.reviewer_unit_code, report_id)
+        if case.version != expected_version:
+            raise _version_conflict(uow, report_id, expected_version)
+        result = action(case)
+        try:
+            uow.commit()
+        except StaleDataError:
+            # Another reviewer committed between our read and our write.
+            uow.rollback()
+            raise _version_conflict(uow, report_id, expected_version) from None
+        return result
+
+
+def _version_conflict(uow: ReviewUnitOfWork, report_id: str, expected_version: int) -> Problem:
+    current = uow.session.execute(
+        sa.select(orm.review_cases.c.version).where(orm.review_cases.c.report_id == report_id)).scalar_one()
+    changes = views.audit_entries(uow.session, report_id, since_version=expected_version)
+    return Problem(
+        409, "Conflict",
+        f"Hồ sơ '{report_id}' đã được cập nhật lên phiên bản {current} (bạn đang xem phiên bản {expected_version}); "
+        "hãy xem các thay đổi dưới đây, tải lại và thực hiện lại",
+        extra={"detail_en": f"case '{report_id}' is at version {current}, not {expected_version}; "
+                            "see the changes below, reload and try again",
+               "current_version": current, "expected_version": expected_version, "changes": changes})

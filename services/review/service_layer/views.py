@@ -1,0 +1,111 @@
+"""Read models of the review service, queried straight from the tables: the reviewer
+queue, overdue evidence requests, a case's audit trail and its versions side by side."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.review.adapters import orm
+from services.review.domain import history
+from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
+from shared.auth import Principal, Role
+from shared.criteria.catalog import load_catalog
+
+cases = orm.review_cases
+QUEUE_STATUS = sa.case((cases.c.pending_verification_by.is_not(None), AWAITING_APPROVAL), else_=cases.c.status)
+
+
+def _scope(principal: Principal) -> list:
+    return [] if principal.role is Role.ADMIN else [cases.c.reviewer_unit_code == principal.unit]
+
+
+def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id: str | None = None,
+          status: str | None = None, unit_type: str | None = None, min_age_days: int | None = None) -> dict:
+    """The cases in the caller's scope, oldest submission first, with counts per status."""
+    where = _scope(principal)
+    if round_id:
+        where.append(cases.c.round_id == round_id)
+    if unit_type:
+        where.append(cases.c.unit_type == unit_type)
+    if min_age_days:
+        where.append(cases.c.submitted_at <= now - dt.timedelta(days=min_age_days))
+    counts = dict(session.execute(sa.select(QUEUE_STATUS, sa.func.count()).where(*where).group_by(QUEUE_STATUS)).all())
+    listed = where + ([QUEUE_STATUS == status] if status else [])
+    rows = session.execute(
+        sa.select(cases, QUEUE_STATUS.label("queue_status")).where(*listed)
+        .order_by(cases.c.submitted_at, cases.c.report_id)).mappings().all()
+    return {"counts": counts, "total": sum(counts.values()), "items": [_queue_item(row, now) for row in rows]}
+
+
+def _queue_item(row, now: dt.datetime) -> dict:
+    catalog = load_catalog(row["catalog_version"]).unit_type(row["unit_type"])
+    submitted_at = _aware(row["submitted_at"])
+    return {
+        "report_id": row["report_id"], "round_id": row["round_id"], "unit_code": row["unit_code"],
+        "unit_name_vi": row["unit_name_vi"], "unit_type": row["unit_type"],
+        "reviewer_unit_code": row["reviewer_unit_code"], "status": row["queue_status"], "revision": row["revision"],
+        "submitted_at": submitted_at, "age_days": (now - submitted_at).days if submitted_at else None,
+        "decided": len(row["decisions"]), "to_decide": sum(1 for c in catalog.criteria if c.inputs),
+        "version": row["version"],
+    }
+
+
+def overdue_requests(session: Session, principal: Principal, *, today: dt.date) -> list[dict]:
+    """Open evidence requests whose reply date has passed, most overdue first."""
+    requests = orm.evidence_requests
+    rows = session.execute(
+        sa.select(requests, cases.c.unit_code, cases.c.unit_name_vi, cases.c.reviewer_unit_code, cases.c.round_id)
+        .join(cases, cases.c.report_id == requests.c.report_id)
+        .where(requests.c.answered_at.is_(None), requests.c.due_date < today, *_scope(principal))
+        .order_by(requests.c.due_date, requests.c.report_id)).mappings().all()
+    return [{
+        "request_id": row["id"], "report_id": row["report_id"], "round_id": row["round_id"],
+        "unit_code": row["unit_code"], "unit_name_vi": row["unit_name_vi"],
+        "reviewer_unit_code": row["reviewer_unit_code"], "requests": row["requests"],
+        "due_date": row["due_date"], "days_overdue": (today - row["due_date"]).days,
+        "requested_by": row["requested_by"], "requested_at": _aware(row["requested_at"]),
+    } for row in rows]
+
+
+def audit_entries(session: Session, report_id: str, *, since_version: int | None = None) -> list[dict[str, Any]]:
+    """A case's audit trail in the order it happened (only what followed `since_version` if given)."""
+    log = orm.audit_log
+    where = [log.c.report_id == report_id]
+    if since_version is not None:
+        where.append(log.c.subject_version >= since_version)
+    rows = session.execute(sa.select(log).where(*where).order_by(log.c.id)).mappings().all()
+    return [{**row, "at": _aware(row["at"]).isoformat()} for row in rows]
+
+
+def versions(case: ReviewCase) -> list[dict[str, Any]]:
+    return history.compare(list(case.snapshots))
+
+
+def case_detail(case: ReviewCase) -> dict[str, Any]:
+    catalog = load_catalog(case.catalog_version).unit_type(case.unit_type)
+    return {
+        "report_id": case.report_id, "round_id": case.round_id, "unit_code": case.unit_code,
+        "unit_name_vi": case.unit_name_vi, "unit_type": case.unit_type,
+        "reviewer_unit_code": case.reviewer_unit_code, "reviewer_kind": case.reviewer_kind,
+        "catalog_version": case.catalog_version, "status": case.queue_status, "revision": case.revision,
+        "submitted_at": case.submitted_at, "version": case.version,
+        "answers": case.current.answers, "reviewed_answers": case.reviewed_answers(),
+        "evidence": case.current.evidence, "decisions": case.decisions, "undecided": case.undecided(catalog),
+        "pending_verification_by": case.pending_verification_by,
+        "review_comment": case.review_comment, "criterion_comments": case.criterion_comments,
+        "evidence_requests": [{
+            "id": request.id, "revision": request.revision, "requests": request.requests,
+            "due_date": request.due_date, "requested_by": request.requested_by, "requested_at": request.requested_at,
+            "answered_at": request.answered_at, "reply": request.reply,
+        } for request in case.evidence_requests],
+    }
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive timestamps; every stored timestamp is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.timezone.utc)
