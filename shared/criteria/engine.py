@@ -3,20 +3,25 @@
 Pure: no I/O. The engine is lenient where the submission service is strict (README "Out-of-range
 inputs"): a value outside its min/max only raises a warning and the derived ratio or score is clamped,
 so a reviewer's figure always scores. Only a value that cannot be read as its type raises `InputError`.
+
+A unit-type catalog is compiled once into a plan (field readers and rule closures) and reused for
+every report: scoring a province's ~12,000 reports is a hot loop.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import NamedTuple
 
-from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog, canonical_json
+from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.ranking import classify
-from shared.criteria.rules import Number, Outcome, RuleFunction, compile_rule, missing_input, reviewer_override
+from shared.criteria.rules import (Explanation, Number, Outcome, RuleFunction, compile_rule, missing_input,
+                                   reviewer_override)
 
 InputValue = bool | Number | str
 
@@ -33,28 +38,35 @@ class CriterionScore(NamedTuple):
     kind: str
     points: Decimal | None  # None for info items; negative for deductions
     max_points: Decimal
-    inputs_used: Mapping[str, InputValue | None]
-    explanation_vi: str
-    explanation_en: str
+    input_fields: tuple[str, ...]  # the criterion's inputs; their values are in ScoreResult.inputs
+    explanation: Explanation
     adjusted: bool  # points set by a reviewer (points_override)
 
-    def to_dict(self) -> dict:
+    @property
+    def explanation_vi(self) -> str:
+        return self.explanation.vi
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explanation.en
+
+    def to_dict(self, inputs: Mapping[str, InputValue | None]) -> dict:
         return {
             "code": self.code,
             "group": self.group,
             "kind": self.kind,
             "points": None if self.points is None else str(self.points),
             "max_points": str(self.max_points),
-            "inputs_used": {name: canonical_value(value) for name, value in self.inputs_used.items()},
-            "explanation_vi": self.explanation_vi,
-            "explanation_en": self.explanation_en,
+            "inputs_used": {name: canonical_value(inputs[name]) for name in self.input_fields},
+            "explanation_vi": self.explanation.vi,
+            "explanation_en": self.explanation.en,
             "adjusted": self.adjusted,
         }
 
 
 class GroupScore(NamedTuple):
     code: str
-    points: Decimal
+    points: Decimal  # max(0, scored − deductions), never above max_points
     max_points: Decimal
 
     def to_dict(self) -> dict:
@@ -69,9 +81,10 @@ class ScoreResult:
     criteria: tuple[CriterionScore, ...]
     groups: tuple[GroupScore, ...]
     total: Decimal
+    inputs: Mapping[str, InputValue | None]  # every value used (defaults applied; None when missing)
     warnings: tuple[str, ...]
     missing_required: tuple[str, ...]
-    complete: bool
+    complete: bool  # no required input is missing: the submission can be finalised
     classification: ClassificationTier
     inputs_hash: str
 
@@ -81,14 +94,18 @@ class ScoreResult:
     def group(self, code: str) -> GroupScore:
         return next(score for score in self.groups if score.code == code)
 
+    def inputs_used(self, code: str) -> Mapping[str, InputValue | None]:
+        """The values criterion `code` was scored from."""
+        return {name: self.inputs[name] for name in self.criterion(code).input_fields}
+
     def to_dict(self) -> dict:
-        """JSON-ready: decimals as strings ("26.25"), None as null."""
+        """JSON-ready: decimals as strings ("26.25"), explanations worded in both languages."""
         tier = self.classification
         return {
             "catalog_version": self.catalog_version,
             "catalog_fingerprint": self.catalog_fingerprint,
             "unit_type": self.unit_type,
-            "criteria": [score.to_dict() for score in self.criteria],
+            "criteria": [score.to_dict(self.inputs) for score in self.criteria],
             "groups": [score.to_dict() for score in self.groups],
             "total": str(self.total),
             "warnings": list(self.warnings),
@@ -102,7 +119,7 @@ class ScoreResult:
 def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
                  only: Collection[str] | None = None,
                  points_override: Mapping[str, object] | None = None) -> ScoreResult:
-    """Score one unit's verified `inputs` against its unit-type catalog.
+    """Score one unit's verified `inputs` (JSON-like values) against its unit-type catalog.
 
     `only` restricts scoring to those criterion codes (groups and total then cover just them).
     `points_override` maps criterion codes to points a reviewer set directly (clamped to the
@@ -116,18 +133,18 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     values: dict[str, InputValue | None] = {}
     missing: set[str] = set()
     warnings: set[str] = set()
-    for field in plan.fields:
-        raw = inputs.get(field.name)
+    for name, read, default, low, high, below_min, above_max in plan.fields:
+        raw = inputs.get(name)
         if raw is None:
-            values[field.name] = field.default
-            if field.default is None:
-                missing.add(field.name)
+            values[name] = default
+            if default is None:
+                missing.add(name)
             continue
-        value = values[field.name] = field.read(raw)
-        if field.min is not None and value < field.min:
-            warnings.add(field.below_min_warning)
-        elif field.max is not None and value > field.max:
-            warnings.add(field.above_max_warning)
+        value = values[name] = read(raw)
+        if low is not None and value < low:
+            warnings.add(below_min)
+        elif high is not None and value > high:
+            warnings.add(above_max)
 
     overrides = _read_overrides(points_override, plan)
     missing_required: set[str] = set()
@@ -135,23 +152,21 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     zero = Decimal(0).scaleb(-places)
     group_sums = dict.fromkeys(plan.group_codes, zero)
     for step in plan.steps:
-        if missing and not missing.isdisjoint(step.input_fields):
+        code, group, kind, max_points, min_points, _, rule_fields, input_fields, _, score = step
+        if missing and not missing.isdisjoint(input_fields):
             outcome = _score_with_missing(step, values, missing, missing_required, places)
         else:
-            outcome = step.score(values)
+            outcome = score(values)
         if outcome.warnings:
             warnings.update(outcome.warnings)
-        adjusted = step.code in overrides
+        adjusted = code in overrides
         if adjusted:
-            outcome = reviewer_override(overrides[step.code], step.min_points, step.max_points, outcome, places)
+            outcome = reviewer_override(overrides[code], min_points, max_points, outcome, places)
         points = outcome.points
         if points is not None:
-            group_sums[step.group] += points
-        criteria_scores.append(CriterionScore(
-            step.code, step.group, step.kind, points, step.max_points,
-            {name: values[name] for name in step.input_fields},
-            outcome.explanation_vi, outcome.explanation_en, adjusted,
-        ))
+            group_sums[group] += points
+        criteria_scores.append(
+            _new_criterion_score((code, group, kind, points, max_points, input_fields, outcome.explanation, adjusted)))
 
     # Deductions are negative criterion points: a group is floored at 0 and never exceeds its max.
     groups = tuple(
@@ -166,6 +181,7 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
         criteria=tuple(criteria_scores),
         groups=groups,
         total=total,
+        inputs=MappingProxyType(values),
         warnings=tuple(sorted(warnings)),
         missing_required=tuple(sorted(missing_required)),
         complete=not missing_required,
@@ -174,22 +190,14 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     )
 
 
-def _score_with_missing(step: _Step, values: Mapping[str, InputValue | None], missing: set[str],
-                        missing_required: set[str], places: int) -> Outcome:
-    """Record missing required inputs; a formula lacking a value scores 0 (README "Missing inputs")."""
-    absent_required = [name for name in step.required_fields if name in missing]
-    missing_required.update(absent_required)
-    absent = [name for name in step.rule_fields if name in missing]
-    if not absent:  # only an unused (info) input is missing
-        return step.score(values)
-    return missing_input(absent, required=any(name in absent_required for name in absent), scored=step.scored,
-                         places=places)
-
-
 def inputs_hash(values: Mapping[str, InputValue | None]) -> str:
-    """sha256 of the canonical JSON of the values used (numbers as normalised decimal strings)."""
-    canonical = {name: canonical_value(value) for name, value in values.items()}
-    return hashlib.sha256(canonical_json(canonical).encode("utf-8")).hexdigest()
+    """sha256 of the canonical JSON of the values used: `canonical_json({name: canonical_value(v)})`.
+
+    Assembled directly (sorted keys, no spaces, UTF-8) rather than through `json`, which costs more
+    than scoring the report; a test checks both give the same text.
+    """
+    members = [f"{_json_key(name)}:{_json_value(values[name])}" for name in sorted(values)]
+    return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 
 def canonical_value(value: InputValue | None) -> bool | str | None:
@@ -198,30 +206,75 @@ def canonical_value(value: InputValue | None) -> bool | str | None:
         return value
     if isinstance(value, int):
         return str(value)
-    if not value:
-        return "0"
-    return format(value.normalize(), "f")
+    return _canonical_decimal(value)
+
+
+def _canonical_decimal(value: Decimal) -> str:
+    text = str(value)
+    if "E" in text:
+        text = format(value.normalize(), "f")
+    elif "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+_json_keys: dict[str, str] = {}
+
+
+def _json_key(name: str) -> str:
+    key = _json_keys.get(name)
+    if key is None:
+        key = _json_keys[name] = json.dumps(name, ensure_ascii=False)
+    return key
+
+
+def _json_value(value: InputValue | None) -> str:
+    kind = type(value)
+    if kind is int:
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is str:
+        return json.dumps(value, ensure_ascii=False)
+    return f'"{_canonical_decimal(value)}"'  # digits, "." and "-": nothing to escape
+
+
+# CriterionScore built without NamedTuple's Python-level __new__: it is the costliest line per criterion.
+def _new_criterion_score(fields: tuple) -> CriterionScore:
+    return tuple.__new__(CriterionScore, fields)
+
+
+def _score_with_missing(step: _Step, values: Mapping[str, InputValue | None], missing: set[str],
+                        missing_required: set[str], places: int) -> Outcome:
+    """Record missing required inputs; a formula lacking a value scores 0 (README "Missing inputs")."""
+    absent_required = [name for name in step.required_fields if name in missing]
+    missing_required.update(absent_required)
+    absent = [name for name in step.rule_fields if name in missing]
+    if not absent:  # only an input the formula does not read (an info item's) is missing
+        return step.score(values)
+    return missing_input(absent, required=any(name in absent_required for name in absent), scored=step.scored,
+                         places=places)
 
 
 # --- compiled plan ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _FieldReader:
-    """One input field with its coercion and range warnings prepared."""
+class _FieldReader(NamedTuple):
+    """One input field with its coercion and range warnings prepared (unpacked in the hot loop)."""
 
     name: str
     read: Callable[[object], InputValue]
     default: InputValue | None
-    min: Decimal | None
-    max: Decimal | None
+    min: Number | None
+    max: Number | None
     below_min_warning: str
     above_max_warning: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One criterion, ready to score."""
+class _Step(NamedTuple):
+    """One criterion, ready to score (unpacked in the hot loop)."""
 
     code: str
     group: str
@@ -275,13 +328,12 @@ def _compile(unit_catalog: UnitTypeCatalog) -> _Plan:
 
 def _compile_criterion(criterion: Criterion, places: int) -> _Step:
     rule = criterion.rule
-    min_points = -rule.max_deduction if rule.kind == "deduction" else Decimal(0)
     return _Step(
         code=criterion.code,
         group=criterion.group,
         kind=rule.kind,
         max_points=criterion.max_points,
-        min_points=min_points,
+        min_points=-rule.max_deduction if rule.kind == "deduction" else Decimal(0),
         scored=rule.kind != "info",
         rule_fields=rule.fields,
         input_fields=tuple(field.field for field in criterion.inputs),
@@ -296,11 +348,16 @@ def _compile_field(field: InputField) -> _FieldReader:
         name=field.field,
         read=_number_reader(field.field) if numeric else _READERS[field.type](field.field),
         default=field.default,
-        min=field.min if numeric else None,
-        max=field.max if numeric else None,
+        min=_int_if_whole(field.min) if numeric else None,
+        max=_int_if_whole(field.max) if numeric else None,
         below_min_warning=f"{field.field} below min",
         above_max_warning=f"{field.field} above max",
     )
+
+
+def _int_if_whole(bound: Decimal | None) -> Number | None:
+    # int bounds compare with int values much faster than Decimal ones do.
+    return int(bound) if bound is not None and bound == bound.to_integral_value() else bound
 
 
 def _number_reader(name: str) -> Callable[[object], Number]:
@@ -343,7 +400,7 @@ def _text_reader(name: str) -> Callable[[object], str]:
 _READERS = {"bool": _bool_reader, "text": _text_reader, "date": _text_reader}
 
 
-def _read_overrides(points_override: Mapping[str, object] | None, plan: _Plan) -> dict[str, Decimal]:
+def _read_overrides(points_override: Mapping[str, object] | None, plan: _Plan) -> dict[str, Number]:
     if not points_override:
         return {}
     steps = {step.code: step for step in plan.steps}
@@ -356,5 +413,3 @@ def _read_overrides(points_override: Mapping[str, object] | None, plan: _Plan) -
             raise ValueError(f"points_override: criterion {code} is information only and has no points")
         overrides[code] = _number_reader(f"points_override[{code}]")(raw)
     return overrides
-
-

@@ -1,13 +1,14 @@
-"""Rule kinds: pure functions from a criterion's input values to points and a bilingual explanation.
+"""Rule kinds: pure functions from a criterion's input values to points, plus what was applied.
 
 Arithmetic is exact: every value is taken as an integer ratio (`as_integer_ratio()` of an int or a
 Decimal), the points are formed as ONE rational (a × max / b, p × max / 100, a × max / (b × threshold))
 and rounded once, half-up (README conventions, EX7/EX10/EX11). Plain integer pairs are used rather
 than `fractions.Fraction`: they are just as exact and several times faster in the scoring loop.
 
-Each kind is a factory: it pre-converts the catalog parameters once and returns a closure that takes
-the report's values (a mapping field → value, already read as bool / int / Decimal; no missing values)
-and returns an `Outcome`. `compile_rule` picks the factory for a catalog criterion.
+Each kind is a factory: it pre-converts the catalog parameters once and returns a closure taking the
+report's values (field → bool / int / Decimal, none missing) and returning an `Outcome`. The
+explanation is kept as data (a renderer and its arguments) and worded in Vietnamese or English only
+when read, so scoring a province's reports does not pay for text nobody displays.
 """
 
 from __future__ import annotations
@@ -22,12 +23,26 @@ Number = int | Decimal
 Values = Mapping[str, object]
 
 
+class Explanation(NamedTuple):
+    """What a rule applied: `say(lang, *args)` words it ("vi" or "en")."""
+
+    say: Callable[..., str]
+    args: tuple
+
+    @property
+    def vi(self) -> str:
+        return self.say("vi", *self.args)
+
+    @property
+    def en(self) -> str:
+        return self.say("en", *self.args)
+
+
 class Outcome(NamedTuple):
     """What one rule gave: points (None for info), the explanation, and data warnings."""
 
     points: Decimal | None
-    explanation_vi: str
-    explanation_en: str
+    explanation: Explanation
     warnings: tuple[str, ...] = ()
 
 
@@ -45,12 +60,12 @@ def compile_rule(criterion: Criterion, decimal_places: int) -> RuleFunction:
             operands = _PercentOperand(rule.input)
         else:
             counts = _field_type(criterion, rule.numerator) == "int"
-            operands = _RatioOperands(rule.numerator, rule.denominator, rule.on_zero_denominator, max_points,
-                                      decimal_places, count_warning=counts)
+            operands = _RatioOperands(rule.numerator, rule.denominator, count_warning=counts)
+        zero_denominator = _zero_denominator_outcome(rule.on_zero_denominator, max_points, decimal_places)
         if rule.kind == "ratio":
-            return ratio(operands, max_points, decimal_places)
-        return ratio_threshold(operands, max_points, decimal_places, threshold=rule.threshold, below=rule.below,
-                               steps=rule.steps)
+            return ratio(operands, zero_denominator, max_points, decimal_places)
+        return ratio_threshold(operands, zero_denominator, max_points, decimal_places, threshold=rule.threshold,
+                               below=rule.below, steps=rule.steps)
     if rule.kind == "assessed":
         return assessed(rule.input, max_points, decimal_places)
     if rule.kind == "deduction":
@@ -69,105 +84,81 @@ def _field_type(criterion: Criterion, name: str) -> str:
 
 def boolean(field: str, max_points: Decimal, places: int) -> RuleFunction:
     """max if the input is true, else 0."""
-    full = _Points(places).of_decimal(max_points)
-    yes = Outcome(full, f"Có → {_vi(full)} điểm", f"Yes → {_en(full)}")
-    no = Outcome(_Points(places).zero, "Không → 0 điểm", "No → 0")
+    to_points = _Points(places)
+    full = to_points.of_decimal(max_points)
+    yes = Outcome(full, Explanation(_say_boolean, (True, full)))
+    no = Outcome(to_points.zero, Explanation(_say_boolean, (False, to_points.zero)))
     return lambda values: yes if values[field] else no
 
 
 def tiered(field: str, tiers: tuple[Tier, ...], else_points: Decimal, places: int) -> RuleFunction:
     """Points of the first tier (listed by descending min, checked on load) whose min <= value."""
     to_points = _Points(places)
-    compiled = []
-    for tier in tiers:
-        points = to_points.of_decimal(tier.points)
-        compiled.append((*tier.min.as_integer_ratio(), points,
-                         f" đạt mức ≥ {_vi(tier.min)} → {_vi(points)} điểm",
-                         f" reaches tier ≥ {_en(tier.min)} → {_en(points)}"))
+    compiled = [(*tier.min.as_integer_ratio(), to_points.of_decimal(tier.points), tier.min) for tier in tiers]
     fallback = to_points.of_decimal(else_points)
     lowest = tiers[-1].min
-    fallback_tails = (f" dưới mức thấp nhất (≥ {_vi(lowest)}) → {_vi(fallback)} điểm",
-                      f" is below the lowest tier (≥ {_en(lowest)}) → {_en(fallback)}")
 
     def score(values: Values) -> Outcome:
         value = values[field]
         n, d = value.as_integer_ratio()
-        points, tail_vi, tail_en = fallback, *fallback_tails
-        for min_n, min_d, tier_points, tier_vi, tier_en in compiled:
+        for min_n, min_d, points, tier_min in compiled:
             if n * min_d >= min_n * d:
-                points, tail_vi, tail_en = tier_points, tier_vi, tier_en
-                break
-        shown_vi, shown_en = _texts(value)
-        return Outcome(points, f"Giá trị {shown_vi}{tail_vi}", f"Value {shown_en}{tail_en}")
+                return Outcome(points, Explanation(_say_tier, (value, tier_min, points)))
+        return Outcome(fallback, Explanation(_say_below_tiers, (value, lowest, fallback)))
 
     return score
 
 
-def ratio(operands: _Operands, max_points: Decimal, places: int) -> RuleFunction:
+def ratio(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, places: int) -> RuleFunction:
     """min(max(a/b, 0), 1) × max, or percent/100 × max."""
     to_points = _Points(places)
     max_n, max_d = max_points.as_integer_ratio()
-    max_vi, max_en = _texts(max_points)
 
     def score(values: Values) -> Outcome:
-        r = operands.read(values)
-        if type(r) is Outcome:  # zero denominator
-            return r
-        points = to_points.of_ratio(r.num * max_n, r.den * max_d)
-        points_vi, points_en = _texts(points)
-        return Outcome(points, f"Tỷ lệ {r.text_vi} × {max_vi} điểm = {points_vi}",
-                       f"Ratio {r.text_en} × {max_en} = {points_en}", r.warnings)
+        read = operands.read(values)
+        if read is None:
+            return zero_denominator
+        num, den, shown, warnings = read
+        num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
+        points = to_points.of_ratio(num * max_n, den * max_d)
+        return Outcome(points, Explanation(_say_ratio, (shown, max_points, points)), warnings)
 
     return score
 
 
-def ratio_threshold(operands: _Operands, max_points: Decimal, places: int, *, threshold: Decimal, below: str,
-                    steps: tuple[Tier, ...]) -> RuleFunction:
+def ratio_threshold(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, places: int, *,
+                    threshold: Decimal, below: str, steps: tuple[Tier, ...]) -> RuleFunction:
     """max from the threshold up (inclusive); below it proportional, scaled, stepped or zero."""
     to_points = _Points(places)
     zero = to_points.zero
+    full = to_points.of_decimal(max_points)
     max_n, max_d = max_points.as_integer_ratio()
     t_n, t_d = threshold.as_integer_ratio()
-    full = to_points.of_decimal(max_points)
-    max_vi, max_en = _texts(max_points)
-    t_vi, t_en = _texts(threshold * 100)
-    compiled_steps = [(*s.min.as_integer_ratio(), to_points.of_decimal(s.points), *_texts(s.min * 100))
-                      for s in steps]
-
-    def proportional(r: _Ratio) -> tuple[Decimal, str, str]:
-        points = to_points.of_ratio(r.num * max_n, r.den * max_d)
-        points_vi, points_en = _texts(points)
-        return (points, f"{r.percent_vi}% × {max_vi} điểm = {points_vi}",
-                f"{r.percent_en}% × {max_en} = {points_en}")
-
-    def scaled(r: _Ratio) -> tuple[Decimal, str, str]:
-        points = to_points.of_ratio(r.num * t_d * max_n, r.den * t_n * max_d)
-        points_vi, points_en = _texts(points)
-        return (points, f"({r.percent_vi}% / {t_vi}%) × {max_vi} điểm = {points_vi}",
-                f"({r.percent_en}% / {t_en}%) × {max_en} = {points_en}")
-
-    def stepped(r: _Ratio) -> tuple[Decimal, str, str]:
-        for step_n, step_d, points, step_vi, step_en in compiled_steps:
-            if r.num * step_d >= step_n * r.den:
-                return points, f"mức ≥ {step_vi}%: {_vi(points)} điểm", f"step ≥ {step_en}%: {_en(points)}"
-        lowest_vi, lowest_en = compiled_steps[-1][3:]
-        return zero, f"dưới mức thấp nhất ({lowest_vi}%): 0 điểm", f"below the lowest step ({lowest_en}%): 0"
-
-    def nothing(r: _Ratio) -> tuple[Decimal, str, str]:
-        return zero, "0 điểm", "0"
-
-    below_threshold = {"proportional": proportional, "scaled": scaled, "stepped": stepped, "zero": nothing}[below]
+    compiled_steps = [(*step.min.as_integer_ratio(), to_points.of_decimal(step.points), step.min) for step in steps]
+    lowest_step = steps[-1].min if steps else None
 
     def score(values: Values) -> Outcome:
-        r = operands.read(values)
-        if type(r) is Outcome:  # zero denominator
-            return r
-        if r.num * t_d >= t_n * r.den:
-            return Outcome(full, f"Tỷ lệ {r.text_vi} ≥ ngưỡng {t_vi}% → {max_vi} điểm",
-                           f"Ratio {r.text_en} ≥ threshold {t_en}% → {max_en}", r.warnings)
-        points, tail_vi, tail_en = below_threshold(r)
-        return Outcome(points, f"Tỷ lệ {r.text_vi} < ngưỡng {t_vi}% → {tail_vi}",
-                       f"Ratio {r.text_en} < threshold {t_en}% → {tail_en}", r.warnings)
+        read = operands.read(values)
+        if read is None:
+            return zero_denominator
+        num, den, shown, warnings = read
+        num = 0 if num < 0 else den if num > den else num
+        if num * t_d >= t_n * den:
+            return Outcome(full, Explanation(_say_threshold_met, (shown, threshold, full)), warnings)
+        if below == "proportional":
+            points = to_points.of_ratio(num * max_n, den * max_d)
+        elif below == "scaled":
+            points = to_points.of_ratio(num * t_d * max_n, den * t_n * max_d)
+        elif below == "stepped":
+            for step_n, step_d, step_points, step_min in compiled_steps:
+                if num * step_d >= step_n * den:
+                    return Outcome(step_points, Explanation(_say_step, (shown, threshold, step_min, step_points)),
+                                   warnings)
+            return Outcome(zero, Explanation(_say_below_steps, (shown, threshold, lowest_step)), warnings)
+        else:
+            points = zero
+        return Outcome(points, Explanation(_say_below_threshold, (shown, threshold, below, max_points, points)),
+                       warnings)
 
     return score
 
@@ -177,22 +168,17 @@ def assessed(field: str, max_points: Decimal, places: int) -> RuleFunction:
     to_points = _Points(places)
     max_n, max_d = max_points.as_integer_ratio()
     full = to_points.of_decimal(max_points)
-    full_vi, full_en = _texts(full)
 
     def score(values: Values) -> Outcome:
         value = values[field]
-        shown_vi, shown_en = _texts(value)
         n, d = value.as_integer_ratio()
         if n < 0:
-            return Outcome(to_points.zero, f"Điểm đánh giá {shown_vi} dưới 0 → 0 điểm",
-                           f"Assessed score {shown_en} is below 0 → 0")
-        if n * max_d > max_n * d:
-            return Outcome(full, f"Điểm đánh giá {shown_vi} vượt tối đa → {full_vi} điểm",
-                           f"Assessed score {shown_en} is above the maximum → {full_en}")
-        points = to_points.of_ratio(n, d)
-        points_vi, points_en = _texts(points)
-        return Outcome(points, f"Điểm đánh giá {shown_vi} → {points_vi} điểm",
-                       f"Assessed score {shown_en} → {points_en}")
+            points = to_points.zero
+        elif n * max_d > max_n * d:
+            points = full
+        else:
+            points = to_points.of_ratio(n, d)
+        return Outcome(points, Explanation(_say_assessed, (value, max_points, points)))
 
     return score
 
@@ -203,41 +189,32 @@ def deduction(field: str, points_per_unit: Decimal, max_deduction: Decimal, plac
     unit_n, unit_d = points_per_unit.as_integer_ratio()
     cap_n, cap_d = max_deduction.as_integer_ratio()
     cap = to_points.of_decimal(max_deduction)
-    unit_vi, unit_en = _texts(points_per_unit)
-    cap_vi, cap_en = _texts(cap)
 
     def score(values: Values) -> Outcome:
         count = values[field]
-        count_vi, count_en = _texts(count)
         count_n, count_d = count.as_integer_ratio()
         amount_n, amount_d = max(count_n, 0) * unit_n, count_d * unit_d
-        amount = to_points.of_ratio(amount_n, amount_d)
-        amount_vi, amount_en = _texts(amount)
         if amount_n * cap_d > cap_n * amount_d:
-            return Outcome(-cap, f"Trừ {count_vi} × {unit_vi} điểm = {amount_vi} điểm, áp dụng mức trừ tối đa {cap_vi}",
-                           f"Deduct {count_en} × {unit_en} = {amount_en}, capped at {cap_en}")
-        return Outcome(-amount if amount_n else amount,
-                       f"Trừ {count_vi} × {unit_vi} điểm = {amount_vi} điểm (tối đa {cap_vi})",
-                       f"Deduct {count_en} × {unit_en} = {amount_en} (cap {cap_en})")
+            amount = cap
+        elif amount_n:
+            amount = to_points.of_ratio(amount_n, amount_d)
+        else:
+            return Outcome(to_points.zero, Explanation(_say_deduction, (count, points_per_unit, cap, to_points.zero)))
+        return Outcome(-amount, Explanation(_say_deduction, (count, points_per_unit, cap, amount)))
 
     return score
 
 
 def info() -> RuleFunction:
     """Collected for information, never scored."""
-    outcome = Outcome(None, "Chỉ thu thập thông tin, không chấm điểm", "Information only, not scored")
+    outcome = Outcome(None, Explanation(_say_info, ()))
     return lambda values: outcome
 
 
 def missing_input(fields: list[str], *, required: bool, scored: bool, places: int) -> Outcome:
     """A criterion whose formula lacks a value: 0 points (info stays unscored)."""
-    names = ", ".join(fields)
     points = _Points(places).zero if scored else None
-    result_vi, result_en = (" → 0 điểm", " → 0") if scored else ("", "")
-    if required:
-        return Outcome(points, f"Thiếu dữ liệu bắt buộc: {names}{result_vi}",
-                       f"Required input missing: {names}{result_en}")
-    return Outcome(points, f"Chưa có dữ liệu: {names}{result_vi}", f"No value given: {names}{result_en}")
+    return Outcome(points, Explanation(_say_missing, (tuple(fields), required, scored)))
 
 
 def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outcome, places: int) -> Outcome:
@@ -245,94 +222,58 @@ def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outc
     n, d = min(max(points, low), high).as_integer_ratio()
     magnitude = _Points(places).of_ratio(abs(n), d)
     adjusted = -magnitude if n < 0 else magnitude
-    return Outcome(
-        adjusted,
-        f"Điểm do người thẩm định điều chỉnh: {_vi(adjusted)} (theo công thức: {formula.explanation_vi})",
-        f"Adjusted by the reviewer to {_en(adjusted)} (formula: {formula.explanation_en})",
-        formula.warnings,
-    )
+    return Outcome(adjusted, Explanation(_say_override, (adjusted, formula.explanation)), formula.warnings)
+
+
+def _zero_denominator_outcome(mode: str | None, max_points: Decimal, places: int) -> Outcome:
+    to_points = _Points(places)
+    points = to_points.of_decimal(max_points) if mode == "full_points" else to_points.zero
+    return Outcome(points, Explanation(_say_zero_denominator, (mode == "full_points", points)))
 
 
 # --- ratio operands --------------------------------------------------------------------------------------
 
-
-class _Ratio(NamedTuple):
-    """A ratio clamped to [0, 1] as num/den (den > 0), with display texts and data warnings."""
-
-    num: int
-    den: int
-    text_vi: str  # "7/8 = 87,5%", "52/50 = 104% (tính tối đa 100%)", "64,5%"
-    text_en: str
-    percent_vi: str  # the clamped ratio as a percentage: "87,5", "100", "≈14,58"
-    percent_en: str
-    warnings: tuple[str, ...]
+# (num, den, shown, warnings): the exact, unclamped ratio num/den with den > 0, the values to show
+# ((a, b) or (percent,)), and the data warnings.
+_RatioRead = tuple[int, int, tuple, tuple[str, ...]]
 
 
 class _RatioOperands:
-    """Reads a/b from two fields; b = 0 gives the zero-denominator outcome instead of a ratio."""
+    """a/b from two fields; None when b = 0 (the rule's on_zero_denominator applies)."""
 
-    def __init__(self, numerator: str, denominator: str, on_zero_denominator: str, max_points: Decimal,
-                 places: int, *, count_warning: bool) -> None:
+    def __init__(self, numerator: str, denominator: str, *, count_warning: bool) -> None:
         self.numerator, self.denominator = numerator, denominator
         # A count ratio whose numerator exceeds its denominator is impossible data: warn (README).
-        self.warning = (f"{numerator} > {denominator}",) if count_warning else None
-        to_points = _Points(places)
-        if on_zero_denominator == "full_points":
-            full = to_points.of_decimal(max_points)
-            self.zero_denominator = Outcome(
-                full, f"Mẫu số bằng 0 (không phát sinh yêu cầu) → tối đa {_vi(full)} điểm",
-                f"Denominator is 0 (nothing was required) → full {_en(full)}")
-        else:
-            self.zero_denominator = Outcome(to_points.zero, "Mẫu số bằng 0 (số liệu không hợp lệ) → 0 điểm",
-                                            "Denominator is 0 (invalid data) → 0")
+        self.warning = (f"{numerator} > {denominator}",) if count_warning else ()
 
-    def read(self, values: Values) -> _Ratio | Outcome:
+    def read(self, values: Values) -> _RatioRead | None:
         a, b = values[self.numerator], values[self.denominator]
         if not b:
-            return self.zero_denominator
+            return None
         a_n, a_d = a.as_integer_ratio()
         b_n, b_d = b.as_integer_ratio()
         num, den = a_n * b_d, a_d * b_n
         if den < 0:
             num, den = -num, -den
-        percent_vi, percent_en, exact = _percent_texts(num, den)
-        equals = "=" if exact else "≈"  # 18/21 ≈ 85,71%
-        a_vi, a_en = _texts(a)
-        b_vi, b_en = _texts(b)
-        warnings = self.warning if self.warning and num > den else ()
-        return _clamped(num, den, f"{a_vi}/{b_vi} {equals} {percent_vi}%", f"{a_en}/{b_en} {equals} {percent_en}%",
-                        percent_vi if exact else "≈" + percent_vi, percent_en if exact else "≈" + percent_en,
-                        warnings)
+        return num, den, (a, b), self.warning if num > den else ()
 
 
 class _PercentOperand:
-    """Reads a percentage (0–100) from one field as the ratio p/100."""
+    """A percentage (0–100) from one field, as the ratio p/100."""
 
     def __init__(self, field: str) -> None:
         self.field = field
 
-    def read(self, values: Values) -> _Ratio:
+    def read(self, values: Values) -> _RatioRead:
         percent = values[self.field]
         n, d = percent.as_integer_ratio()
-        shown_vi, shown_en = _texts(percent)
-        return _clamped(n, d * 100, f"{shown_vi}%", f"{shown_en}%", shown_vi, shown_en, ())
+        return n, d * 100, (percent,), ()
 
 
 _Operands = _RatioOperands | _PercentOperand
 
 
-def _clamped(num: int, den: int, text_vi: str, text_en: str, percent_vi: str, percent_en: str,
-             warnings: tuple[str, ...]) -> _Ratio:
-    # The derived ratio is clamped to [0, 1]; the inputs themselves never are (README conventions).
-    if num < 0:
-        return _Ratio(0, den, text_vi + " (tính là 0%)", text_en + " (counted as 0%)", "0", "0", warnings)
-    if num > den:
-        return _Ratio(den, den, text_vi + " (tính tối đa 100%)", text_en + " (counted as 100%)", "100", "100",
-                      warnings)
-    return _Ratio(num, den, text_vi, text_en, percent_vi, percent_en, warnings)
-
-
-# --- exact rounding and number texts ---------------------------------------------------------------------
+# --- exact rounding --------------------------------------------------------------------------------------
 
 
 class _Points:
@@ -358,38 +299,177 @@ class _Points:
         return self.of_ratio(*value.as_integer_ratio())
 
 
-def _percent_texts(num: int, den: int) -> tuple[str, str, bool]:
-    """num/den as a percentage rounded half-up to 2 decimals (vi, en), and whether that is exact."""
+# --- wording ---------------------------------------------------------------------------------------------
+# Each _say_* words one Explanation in "vi" or "en". Vietnamese uses a decimal comma (26,25).
+
+
+def _say_boolean(lang: str, value: bool, points: Decimal) -> str:
+    if lang == "vi":
+        return f"{'Có' if value else 'Không'} → {_num(lang, points)} điểm"
+    return f"{'Yes' if value else 'No'} → {_num(lang, points)}"
+
+
+def _say_tier(lang: str, value: Number, tier_min: Decimal, points: Decimal) -> str:
+    if lang == "vi":
+        return f"Giá trị {_num(lang, value)} đạt mức ≥ {_num(lang, tier_min)} → {_num(lang, points)} điểm"
+    return f"Value {_num(lang, value)} reaches tier ≥ {_num(lang, tier_min)} → {_num(lang, points)}"
+
+
+def _say_below_tiers(lang: str, value: Number, lowest: Decimal, points: Decimal) -> str:
+    if lang == "vi":
+        return f"Giá trị {_num(lang, value)} dưới mức thấp nhất (≥ {_num(lang, lowest)}) → {_num(lang, points)} điểm"
+    return f"Value {_num(lang, value)} is below the lowest tier (≥ {_num(lang, lowest)}) → {_num(lang, points)}"
+
+
+def _say_ratio(lang: str, shown: tuple, max_points: Decimal, points: Decimal) -> str:
+    text, _ = _ratio_texts(lang, shown)
+    if lang == "vi":
+        return f"Tỷ lệ {text} × {_num(lang, max_points)} điểm = {_num(lang, points)}"
+    return f"Ratio {text} × {_num(lang, max_points)} = {_num(lang, points)}"
+
+
+def _say_threshold_met(lang: str, shown: tuple, threshold: Decimal, points: Decimal) -> str:
+    text, _ = _ratio_texts(lang, shown)
+    if lang == "vi":
+        return f"Tỷ lệ {text} ≥ ngưỡng {_percent_of(lang, threshold)}% → {_num(lang, points)} điểm"
+    return f"Ratio {text} ≥ threshold {_percent_of(lang, threshold)}% → {_num(lang, points)}"
+
+
+def _say_below_threshold(lang: str, shown: tuple, threshold: Decimal, below: str, max_points: Decimal,
+                         points: Decimal) -> str:
+    text, percent = _ratio_texts(lang, shown)
+    limit, full, result = _percent_of(lang, threshold), _num(lang, max_points), _num(lang, points)
+    if lang == "vi":
+        tail = {
+            "proportional": f"{percent}% × {full} điểm = {result}",
+            "scaled": f"({percent}% / {limit}%) × {full} điểm = {result}",
+            "zero": "0 điểm",
+        }[below]
+        return f"Tỷ lệ {text} < ngưỡng {limit}% → {tail}"
+    tail = {
+        "proportional": f"{percent}% × {full} = {result}",
+        "scaled": f"({percent}% / {limit}%) × {full} = {result}",
+        "zero": "0",
+    }[below]
+    return f"Ratio {text} < threshold {limit}% → {tail}"
+
+
+def _say_step(lang: str, shown: tuple, threshold: Decimal, step_min: Decimal, points: Decimal) -> str:
+    text, _ = _ratio_texts(lang, shown)
+    limit, step = _percent_of(lang, threshold), _percent_of(lang, step_min)
+    if lang == "vi":
+        return f"Tỷ lệ {text} < ngưỡng {limit}% → mức ≥ {step}%: {_num(lang, points)} điểm"
+    return f"Ratio {text} < threshold {limit}% → step ≥ {step}%: {_num(lang, points)}"
+
+
+def _say_below_steps(lang: str, shown: tuple, threshold: Decimal, lowest: Decimal) -> str:
+    text, _ = _ratio_texts(lang, shown)
+    limit, step = _percent_of(lang, threshold), _percent_of(lang, lowest)
+    if lang == "vi":
+        return f"Tỷ lệ {text} < ngưỡng {limit}% → dưới mức thấp nhất ({step}%): 0 điểm"
+    return f"Ratio {text} < threshold {limit}% → below the lowest step ({step}%): 0"
+
+
+def _say_zero_denominator(lang: str, full: bool, points: Decimal) -> str:
+    if lang == "vi":
+        if full:
+            return f"Mẫu số bằng 0 (không phát sinh yêu cầu) → tối đa {_num(lang, points)} điểm"
+        return "Mẫu số bằng 0 (số liệu không hợp lệ) → 0 điểm"
+    return f"Denominator is 0 (nothing was required) → full {_num(lang, points)}" if full else \
+        "Denominator is 0 (invalid data) → 0"
+
+
+def _say_assessed(lang: str, value: Number, max_points: Decimal, points: Decimal) -> str:
+    shown, result = _num(lang, value), _num(lang, points)
+    if lang == "vi":
+        if value < 0:
+            return f"Điểm đánh giá {shown} dưới 0 → 0 điểm"
+        if value > max_points:
+            return f"Điểm đánh giá {shown} vượt tối đa → {result} điểm"
+        return f"Điểm đánh giá {shown} → {result} điểm"
+    if value < 0:
+        return f"Assessed score {shown} is below 0 → 0"
+    if value > max_points:
+        return f"Assessed score {shown} is above the maximum → {result}"
+    return f"Assessed score {shown} → {result}"
+
+
+def _say_deduction(lang: str, count: Number, per_unit: Decimal, cap: Decimal, amount: Decimal) -> str:
+    # The raw product is shown even when the cap applies: "4 × 20 = 80, capped at 60".
+    raw = _num(lang, max(count, 0) * per_unit)
+    n, unit, limit = _num(lang, count), _num(lang, per_unit), _num(lang, cap)
+    capped = max(count, 0) * per_unit > cap
+    if lang == "vi":
+        if capped:
+            return f"Trừ {n} × {unit} điểm = {raw} điểm, áp dụng mức trừ tối đa {limit} điểm"
+        return f"Trừ {n} × {unit} điểm = {_num(lang, amount)} điểm (tối đa {limit})"
+    if capped:
+        return f"Deduct {n} × {unit} = {raw}, capped at {limit}"
+    return f"Deduct {n} × {unit} = {_num(lang, amount)} (cap {limit})"
+
+
+def _say_info(lang: str) -> str:
+    return "Chỉ thu thập thông tin, không chấm điểm" if lang == "vi" else "Information only, not scored"
+
+
+def _say_missing(lang: str, fields: tuple[str, ...], required: bool, scored: bool) -> str:
+    names = ", ".join(fields)
+    if lang == "vi":
+        head = "Thiếu dữ liệu bắt buộc" if required else "Chưa có dữ liệu"
+        return f"{head}: {names}" + (" → 0 điểm" if scored else "")
+    head = "Required input missing" if required else "No value given"
+    return f"{head}: {names}" + (" → 0" if scored else "")
+
+
+def _say_override(lang: str, points: Decimal, formula: Explanation) -> str:
+    if lang == "vi":
+        return f"Điểm do người thẩm định điều chỉnh: {_num(lang, points)} (theo công thức: {formula.vi})"
+    return f"Adjusted by the reviewer to {_num(lang, points)} (formula: {formula.en})"
+
+
+def _ratio_texts(lang: str, shown: tuple) -> tuple[str, str]:
+    """("7/8 = 87,5%", "87,5"): the ratio as shown, and the clamped percentage the formula used."""
+    if len(shown) == 1:
+        (percent,) = shown
+        n, d = percent.as_integer_ratio()
+        num, den, text = n, d * 100, f"{_num(lang, percent)}%"
+    else:
+        a, b = shown
+        a_n, a_d = a.as_integer_ratio()
+        b_n, b_d = b.as_integer_ratio()
+        num, den = a_n * b_d, a_d * b_n
+        if den < 0:
+            num, den = -num, -den
+        percent, exact = _percent_text(lang, num, den)
+        text = f"{_num(lang, a)}/{_num(lang, b)} {'=' if exact else '≈'} {percent}%"  # 18/21 ≈ 85,71%
+    if num < 0:
+        return text + (" (tính là 0%)" if lang == "vi" else " (counted as 0%)"), "0"
+    if num > den:
+        return text + (" (tính tối đa 100%)" if lang == "vi" else " (counted as 100%)"), "100"
+    percent, exact = _percent_text(lang, num, den)
+    return text, percent if exact else "≈" + percent
+
+
+def _percent_text(lang: str, num: int, den: int) -> tuple[str, bool]:
+    """num/den as a percentage rounded half-up to 2 decimals, and whether that is exact."""
     quotient, remainder = divmod(abs(num) * 10_000, den)
-    exact = not remainder
     if 2 * remainder >= den:
         quotient += 1
-    whole, cents = divmod(quotient, 100)
-    text = f"{'-' if num < 0 else ''}{whole}"
-    if cents:
-        decimals = f"{cents:02d}".rstrip("0")
-        return f"{text},{decimals}", f"{text}.{decimals}", exact
-    return text, text, exact
+    value = Decimal(-quotient if num < 0 else quotient).scaleb(-2)
+    return _num(lang, value), remainder == 0
 
 
-def _texts(value: Number) -> tuple[str, str]:
-    """A number as written in Vietnamese (decimal comma) and English, without trailing zeros."""
-    if type(value) is int:
-        text = str(value)
-        return text, text
-    text = _en(value)
-    return text.replace(".", ","), text
+def _percent_of(lang: str, fraction: Decimal) -> str:
+    return _num(lang, fraction * 100)
 
 
-def _en(value: Number) -> str:
-    """26.25, 30, 22.5: no exponent, no trailing decimal zeros."""
+def _num(lang: str, value: Number) -> str:
+    """26.25 / 26,25; no exponent and no trailing decimal zeros (30, 22.5)."""
     text = str(value)
     if "E" in text:
         text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+        if lang == "vi":
+            text = text.replace(".", ",")
     return text
-
-
-def _vi(value: Number) -> str:
-    return _en(value).replace(".", ",")

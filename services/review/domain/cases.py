@@ -18,7 +18,7 @@ from services.review.domain.audit import AuditEntry
 from services.review.domain.decisions import Decision, criterion_of, decide
 from services.review.domain.errors import ApprovalRefused, InvalidDecision, NotUnderReview, SelfApproval, UndecidedCriteria
 from services.review.domain.history import Snapshot
-from shared.criteria.catalog import UnitTypeCatalog
+from shared.criteria import UnitTypeCatalog
 from shared.domain.lifecycle import IllegalTransition, ReportStatus, can_transition, transition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
 
@@ -249,8 +249,8 @@ class ReviewCase:
         answers = self.reviewed_answers()
         self.events.append(ReportVerified(
             report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code,
-            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, catalog_version=self.catalog_version,
-            revision=self.revision, answers=answers, self_assessed_answers=dict(self.current.answers),
+            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
+            reviewer_kind=self.reviewer_kind, catalog_version=self.catalog_version, revision=self.revision, answers=answers, self_assessed_answers=dict(self.current.answers),
             adjustments=adjustments, points_overrides=overrides, verified_by=verified_by,
             verified_at=now.isoformat()))
         self._record(action, actor or verified_by, by_unit, now, before=before,

@@ -8,8 +8,7 @@ from typing import Any
 
 from services.review.domain.errors import InvalidDecision
 from services.review.domain.values import check_value
-from shared.criteria.catalog import Criterion, UnitTypeCatalog
-from shared.criteria.engine import InputError, score_report
+from shared.criteria import Criterion, InputError, UnitTypeCatalog, score_report
 
 ACCEPT = "accept"
 ADJUST = "adjust"

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from shared.criteria.catalog import UnitTypeCatalog
+from shared.criteria import UnitTypeCatalog
 
 SUBMITTED = "submitted"
 EVIDENCE_PROVIDED = "evidence_provided"

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from services.review.domain.errors import InvalidDecision
-from shared.criteria.catalog import InputField
+from shared.criteria import InputField
 
 JsonValue = bool | int | float | str
 

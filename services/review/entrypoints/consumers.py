@@ -1,7 +1,12 @@
+"""The events the review service listens to: what the units submit and reply."""
 from __future__ import annotations
 
+from services.review.service_layer import handlers
 from shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
-    return []
+    return [
+        Subscription("on_report_submitted", ("report.submitted",), handlers.on_report_submitted),
+        Subscription("on_evidence_provided", ("report.evidence_provided",), handlers.on_evidence_provided),
+    ]

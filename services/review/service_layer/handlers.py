@@ -18,7 +18,7 @@ from services.review.service_layer.scope import require_reader, require_reviewer
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared.auth import Principal
 from shared.cloudevents import CloudEvent
-from shared.criteria.catalog import UnitTypeCatalog, load_catalog
+from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.http_problems import Problem, not_found
 
 T = TypeVar("T")

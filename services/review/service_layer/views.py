@@ -12,7 +12,7 @@ from services.review.adapters import orm
 from services.review.domain import history
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
 from shared.auth import Principal, Role
-from shared.criteria.catalog import load_catalog
+from shared.criteria import load_catalog
 
 cases = orm.review_cases
 QUEUE_STATUS = sa.case((cases.c.pending_verification_by.is_not(None), AWAITING_APPROVAL), else_=cases.c.status)

@@ -51,7 +51,7 @@ def load_unit_registry(paths: Sequence[Path] = HATINH_UNIT_FILES) -> UnitRegistr
     for path in paths:
         doc = _read(path, {"active_from", "units", "endings"})
         default_from = _date(doc, "active_from", path.name, required=False)
-        for i, entry in enumerate(_list(doc, "units", path.name)):
+        for i, entry in enumerate(_list(doc, "units", path.name, required=False)):
             where = _where(path, f"units[{i}]", entry)
             unit = _unit(entry, default_from, where)
             if unit.code in units:

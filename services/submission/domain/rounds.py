@@ -187,12 +187,13 @@ class Round:
         return units
 
     def open(self, units_in_scope: Iterable[Unit], now: datetime) -> None:
+        require_aware(now)
         units = list(units_in_scope)
-        missing = {u.unit_type.value for u in units} - {t.value for t in self.catalog_versions}
+        missing = {u.unit_type for u in units} - self.catalog_versions.keys()
         if missing:
-            raise ValueError(f"no catalog version for unit types {sorted(missing)}")
+            raise ValueError(f"no catalog version for unit types {sorted(t.value for t in missing)}")
         self._move_to(RoundStatus.OPEN)
-        self.opened_at = require_aware(now)
+        self.opened_at = now
         self.units_in_scope = {u.code: u.unit_type for u in units}
         self.events.append(
             RoundOpened(
@@ -208,15 +209,23 @@ class Round:
         )
 
     def close(self, now: datetime) -> None:
+        require_aware(now)
         self._move_to(RoundStatus.CLOSED)
-        self.closed_at = require_aware(now)
+        self.closed_at = now
         self.events.append(
-            RoundClosed(self.id, self.kind.value, self.year, self.period_month, now.isoformat())
+            RoundClosed(
+                round_id=self.id,
+                kind=self.kind.value,
+                year=self.year,
+                period_month=self.period_month,
+                closed_at=now.isoformat(),
+            )
         )
 
     def publish(self, now: datetime) -> None:
+        require_aware(now)
         self._move_to(RoundStatus.PUBLISHED)
-        self.published_at = require_aware(now)
+        self.published_at = now
 
     def override_window(
         self, unit_type: UnitType, window: Window, by: str, reason: str, now: datetime
@@ -323,7 +332,13 @@ class Round:
             )
             if pending:
                 reminders.append(
-                    DeadlineApproaching(self.id, unit_type.value, window.end.isoformat(), min(due), pending)
+                    DeadlineApproaching(
+                        round_id=self.id,
+                        unit_type=unit_type.value,
+                        deadline=window.end.isoformat(),
+                        days_left=min(due),
+                        unit_codes=pending,
+                    )
                 )
         self.events.extend(reminders)
         return reminders

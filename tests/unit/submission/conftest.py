@@ -1,8 +1,9 @@
-"""A small Hà Tĩnh-shaped registry and the three review models, built in code."""
+"""A small Hà Tĩnh-shaped registry and the three review models built in code, and the real seed."""
 from datetime import date
 
 import pytest
 
+from services.submission.adapters.seed_files import load_review_models, load_unit_registry
 from services.submission.domain.review_models import ReviewerRule, ReviewingBody, ReviewModel, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
 
@@ -61,3 +62,13 @@ def review_models():
         ReviewModel("2025-03", MERGER_OF_STTTT, TWO_TIERS, SKHCN, THREE_TIER_RULES),
         ReviewModel("2025-07", TWO_TIERS, None, SKHCN, TWO_TIER_RULES),
     ])
+
+
+@pytest.fixture(scope="session")
+def hatinh_registry():
+    return load_unit_registry()
+
+
+@pytest.fixture(scope="session")
+def hatinh_review_models():
+    return load_review_models()

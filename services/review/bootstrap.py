@@ -1,0 +1,40 @@
+"""Wires the review service: its runtime (database, outbox relay, consumers) and its app."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask
+
+from services.review.adapters import orm
+from services.review.entrypoints import consumers
+from services.review.entrypoints.http import review_blp
+from services.review.entrypoints.problems import register_refusals
+from services.review.service_layer.unit_of_work import ReviewUnitOfWork
+from shared import config
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime, build_runtime
+
+SERVICE = "review"
+MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
+    orm.start_mappers()
+    return build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
+                         ReviewUnitOfWork, consumers.subscriptions)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def create_app(service_runtime: ServiceRuntime | None = None,
+               clock: Callable[[], dt.datetime] = _utc_now) -> Flask:
+    """`clock` gives "now" to the deadlines and queue ages (tests move it)."""
+    app = create_service_app(service_runtime or runtime(), title="CQS — Thẩm định báo cáo (review)",
+                             blueprints=[review_blp])
+    app.extensions["cqs_clock"] = clock
+    register_refusals(app)
+    return app

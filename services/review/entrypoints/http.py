@@ -1,0 +1,172 @@
+"""HTTP routes of the review service: the reviewers' queue, a case and its history, and
+the decisions (per criterion, evidence request, return, verify, four-eyes approval)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from flask import Response, current_app, g
+from flask_smorest import Blueprint
+
+from services.review.entrypoints.schemas import (
+    AuditEntrySchema,
+    AuditQuery,
+    CaseSchema,
+    DecisionBody,
+    EvidenceRequestBody,
+    OverdueSchema,
+    QueueQuery,
+    QueueSchema,
+    ReturnBody,
+    SettingsBody,
+    SettingsSchema,
+    VersionBody,
+    VersionsSchema,
+)
+from services.review.service_layer import handlers, views
+from services.review.service_layer.scope import may_read
+from shared.auth import Role, requires
+from shared.http import unit_of_work
+from shared.http_problems import Problem
+
+review_blp = Blueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
+READERS = (Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER, Role.ADMIN)
+REVIEWERS = (Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER)
+AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action", "actor", "actor_unit",
+                 "criterion", "before", "after", "reason")
+
+
+def _now() -> dt.datetime:
+    return current_app.extensions["cqs_clock"]()
+
+
+@review_blp.route("/queue")
+@requires(*READERS)
+@review_blp.arguments(QueueQuery, location="query")
+@review_blp.response(200, QueueSchema)
+def reviewer_queue(query):
+    with unit_of_work() as uow:
+        return views.queue(uow.session, g.principal, now=_now(), **query)
+
+
+@review_blp.route("/cases/<report_id>")
+@requires(*READERS)
+@review_blp.response(200, CaseSchema)
+def get_case(report_id):
+    with unit_of_work() as uow:
+        return views.case_detail(handlers.case_for_reading(uow, report_id, g.principal))
+
+
+@review_blp.route("/cases/<report_id>/versions")
+@requires(*READERS)
+@review_blp.response(200, VersionsSchema)
+def case_versions(report_id):
+    with unit_of_work() as uow:
+        case = handlers.case_for_reading(uow, report_id, g.principal)
+        return {"report_id": report_id, "versions": views.versions(case)}
+
+
+@review_blp.route("/cases/<report_id>/audit")
+@requires(*READERS)
+@review_blp.arguments(AuditQuery, location="query")
+@review_blp.response(200, AuditEntrySchema(many=True))
+@review_blp.alt_response(200, description="the same entries as CSV (`?format=csv`)", content_type="text/csv")
+def case_audit(query, report_id):
+    with unit_of_work() as uow:
+        handlers.case_for_reading(uow, report_id, g.principal)
+        entries = views.audit_entries(uow.session, report_id)
+    if query["format"] == "csv":
+        return _csv(entries, f"audit-{report_id}.csv")
+    return entries
+
+
+def _csv(entries: list[dict], filename: str) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # a BOM, so spreadsheet programs read the Vietnamese text as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(AUDIT_COLUMNS)
+    for entry in entries:
+        writer.writerow([json.dumps(entry[column], ensure_ascii=False) if column in ("before", "after")
+                         else ("" if entry[column] is None else entry[column]) for column in AUDIT_COLUMNS])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@review_blp.route("/cases/<report_id>/decisions", methods=["POST"])
+@requires(*REVIEWERS)
+@review_blp.arguments(DecisionBody)
+@review_blp.response(200, CaseSchema)
+def record_decision(body, report_id):
+    case, _decision = handlers.decide(unit_of_work(), report_id, g.principal, criterion=body["criterion"],
+                                      decision=body["decision"], values=body["values"], points=body["points"],
+                                      reason=body["reason"], expected_version=body["expected_version"], now=_now())
+    return views.case_detail(case)
+
+
+@review_blp.route("/cases/<report_id>/evidence-requests", methods=["POST"])
+@requires(*REVIEWERS)
+@review_blp.arguments(EvidenceRequestBody)
+@review_blp.response(201, CaseSchema)
+def request_evidence(body, report_id):
+    case, _request = handlers.request_evidence(unit_of_work(), report_id, g.principal, requests=body["requests"],
+                                               due_date=body["due_date"], expected_version=body["expected_version"],
+                                               now=_now())
+    return views.case_detail(case)
+
+
+@review_blp.route("/cases/<report_id>/return", methods=["POST"])
+@requires(*REVIEWERS)
+@review_blp.arguments(ReturnBody)
+@review_blp.response(200, CaseSchema)
+def return_report(body, report_id):
+    return views.case_detail(handlers.return_report(
+        unit_of_work(), report_id, g.principal, comment=body["comment"], criterion_comments=body["criterion_comments"],
+        expected_version=body["expected_version"], now=_now()))
+
+
+@review_blp.route("/cases/<report_id>/verify", methods=["POST"])
+@requires(*REVIEWERS)
+@review_blp.arguments(VersionBody)
+@review_blp.response(200, CaseSchema)
+def verify(body, report_id):
+    return views.case_detail(handlers.verify(unit_of_work(), report_id, g.principal,
+                                             expected_version=body["expected_version"], now=_now()))
+
+
+@review_blp.route("/cases/<report_id>/approve", methods=["POST"])
+@requires(*REVIEWERS)
+@review_blp.arguments(VersionBody)
+@review_blp.response(200, CaseSchema)
+def approve(body, report_id):
+    return views.case_detail(handlers.approve(unit_of_work(), report_id, g.principal,
+                                              expected_version=body["expected_version"], now=_now()))
+
+
+@review_blp.route("/evidence-requests/overdue")
+@requires(*READERS)
+@review_blp.response(200, OverdueSchema(many=True))
+def overdue_evidence_requests():
+    with unit_of_work() as uow:
+        return views.overdue_requests(uow.session, g.principal, today=_now().date())
+
+
+@review_blp.route("/settings/<reviewer_unit_code>")
+@requires(*READERS)
+@review_blp.response(200, SettingsSchema)
+def get_settings(reviewer_unit_code):
+    if not may_read(g.principal, reviewer_unit_code):
+        raise Problem(403, "Forbidden", f"Chỉ người thẩm định của '{reviewer_unit_code}' hoặc quản trị viên xem được "
+                      "cấu hình này", extra={"detail_en": f"only reviewers of '{reviewer_unit_code}' or an admin may "
+                                                          "read these settings"})
+    with unit_of_work() as uow:
+        return uow.settings.get(reviewer_unit_code) or {"reviewer_unit_code": reviewer_unit_code, "four_eyes": False}
+
+
+@review_blp.route("/settings/<reviewer_unit_code>", methods=["PUT"])
+@requires(Role.ADMIN)
+@review_blp.arguments(SettingsBody)
+@review_blp.response(200, SettingsSchema)
+def put_settings(body, reviewer_unit_code):
+    return handlers.set_four_eyes(unit_of_work(), reviewer_unit_code, g.principal, four_eyes=body["four_eyes"], now=_now())

@@ -1,0 +1,172 @@
+"""Request and response bodies of the review API (marshmallow; unknown fields are refused)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.review.domain.cases import AWAITING_APPROVAL
+from services.review.domain.decisions import ACCEPT, ADJUST
+
+QUEUE_STATUSES = ["submitted", "evidence_requested", AWAITING_APPROVAL, "returned", "verified"]
+EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1),
+                              metadata={"description": "the case version the reviewer read"})
+TEXT = validate.Length(min=1, max=4000)
+
+
+class DecisionBody(Schema):
+    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    decision = fields.Str(required=True, validate=validate.OneOf([ACCEPT, ADJUST]))
+    values = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=fields.Raw(),
+                         load_default=dict)
+    points = fields.Decimal(allow_none=True, load_default=None)
+    reason = fields.Str(load_default="", validate=validate.Length(max=4000))
+    expected_version = EXPECTED_VERSION
+
+
+class RequestedItem(Schema):
+    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    message = fields.Str(required=True, validate=TEXT)
+
+
+class EvidenceRequestBody(Schema):
+    requests = fields.List(fields.Nested(RequestedItem), required=True, validate=validate.Length(min=1, max=200))
+    due_date = fields.Date(required=True)
+    expected_version = EXPECTED_VERSION
+
+
+class ReturnBody(Schema):
+    comment = fields.Str(required=True, validate=TEXT)
+    criterion_comments = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=32)),
+                                     values=fields.Str(validate=TEXT), load_default=dict)
+    expected_version = EXPECTED_VERSION
+
+
+class VersionBody(Schema):
+    expected_version = EXPECTED_VERSION
+
+
+class SettingsBody(Schema):
+    four_eyes = fields.Bool(required=True)
+
+
+class QueueQuery(Schema):
+    round_id = fields.Str()
+    status = fields.Str(validate=validate.OneOf(QUEUE_STATUSES))
+    unit_type = fields.Str()
+    min_age_days = fields.Int(validate=validate.Range(min=0), metadata={"description": "days since submission"})
+
+
+class AuditQuery(Schema):
+    format = fields.Str(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class EvidenceRequestSchema(Schema):
+    id = fields.Str()
+    revision = fields.Int()
+    requests = fields.List(fields.Dict())
+    due_date = fields.Date()
+    requested_by = fields.Str()
+    requested_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+    reply = fields.Dict(allow_none=True)
+
+
+class CaseSchema(Schema):
+    report_id = fields.Str()
+    round_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    unit_type = fields.Str()
+    reviewer_unit_code = fields.Str()
+    reviewer_kind = fields.Str()
+    catalog_version = fields.Str()
+    status = fields.Str()
+    revision = fields.Int()
+    submitted_at = fields.DateTime(allow_none=True)
+    version = fields.Int()
+    answers = fields.Dict()
+    reviewed_answers = fields.Dict()
+    evidence = fields.Dict()
+    decisions = fields.Dict()
+    undecided = fields.List(fields.Str())
+    pending_verification_by = fields.Str(allow_none=True)
+    review_comment = fields.Str()
+    criterion_comments = fields.Dict()
+    evidence_requests = fields.List(fields.Nested(EvidenceRequestSchema))
+
+
+class QueueItemSchema(Schema):
+    report_id = fields.Str()
+    round_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    unit_type = fields.Str()
+    reviewer_unit_code = fields.Str()
+    status = fields.Str()
+    revision = fields.Int()
+    submitted_at = fields.DateTime(allow_none=True)
+    age_days = fields.Int(allow_none=True)
+    decided = fields.Int()
+    to_decide = fields.Int()
+    version = fields.Int()
+
+
+class QueueSchema(Schema):
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int())
+    total = fields.Int()
+    items = fields.List(fields.Nested(QueueItemSchema))
+
+
+class VersionSchema(Schema):
+    seq = fields.Int()
+    revision = fields.Int()
+    kind = fields.Str()
+    by = fields.Str()
+    at = fields.DateTime()
+    note = fields.Str()
+    answers = fields.Dict()
+    evidence = fields.Dict()
+    changes = fields.List(fields.Dict())
+    new_files = fields.List(fields.Dict())
+
+
+class VersionsSchema(Schema):
+    report_id = fields.Str()
+    versions = fields.List(fields.Nested(VersionSchema))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Int()
+    report_id = fields.Str(allow_none=True)
+    reviewer_unit_code = fields.Str()
+    subject_version = fields.Int()
+    revision = fields.Int(allow_none=True)
+    action = fields.Str()
+    actor = fields.Str()
+    actor_unit = fields.Str()
+    at = fields.Str()
+    criterion = fields.Str(allow_none=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    reason = fields.Str()
+
+
+class OverdueSchema(Schema):
+    request_id = fields.Str()
+    report_id = fields.Str()
+    round_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    reviewer_unit_code = fields.Str()
+    requests = fields.List(fields.Dict())
+    due_date = fields.Date()
+    days_overdue = fields.Int()
+    requested_by = fields.Str()
+    requested_at = fields.DateTime()
+
+
+class SettingsSchema(Schema):
+    reviewer_unit_code = fields.Str()
+    four_eyes = fields.Bool()
+    updated_by = fields.Str(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+    version = fields.Int(allow_none=True)

@@ -1,0 +1,136 @@
+"""Use cases of evidence files: a unit attaches a document to a criterion of its report;
+the unit, its reviewers and admins list and download them; submissions carry the manifest."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from services.submission.adapters import evidence_orm
+from services.submission.adapters.evidence_orm import evidence_files
+from services.submission.adapters.file_storage import EvidenceStore
+from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, check_upload
+from services.submission.domain.reports import EDITABLE, Report, ReportNotEditable
+from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
+from shared.auth import Principal, Role
+from shared.criteria import load_catalog
+from shared.http_problems import Problem, not_found
+from shared.repository import SqlAlchemyRepository
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    file: EvidenceFile
+    data: bytes
+
+
+def _files(uow: SubmissionUnitOfWork) -> SqlAlchemyRepository[EvidenceFile]:
+    evidence_orm.start_mappers()
+    return SqlAlchemyRepository(uow.session, EvidenceFile)
+
+
+def evidence_manifest(uow: SubmissionUnitOfWork, report_id: str) -> dict[str, list[dict]]:
+    """The report's current files per criterion (superseded versions left out), as events carry them."""
+    manifest: dict[str, list[dict]] = {}
+    for item in _files(uow).list(evidence_files.c.report_id == report_id, evidence_files.c.superseded_by.is_(None),
+                                 order_by=(evidence_files.c.criterion, evidence_files.c.version)):
+        manifest.setdefault(item.criterion, []).append(item.manifest_entry())
+    return manifest
+
+
+def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, principal: Principal, *, criterion: str,
+           filename: str | None, data: bytes, max_bytes: int, supersedes: str | None = None,
+           now: dt.datetime | None = None) -> EvidenceFile:
+    """Check the upload, store it under a generated key, record it; nothing is kept if any step fails."""
+    upload = check_upload(filename, data, max_bytes=max_bytes)
+    with uow:
+        report = _report(uow, report_id)
+        if principal.role is not Role.UNIT_REPORTER or report.unit_code != principal.unit:
+            raise Problem(403, "Forbidden", f"Chỉ người báo cáo của đơn vị '{report.unit_code}' được nộp minh chứng "
+                          f"cho báo cáo '{report_id}'", extra={"detail_en": f"only a reporter of unit "
+                          f"'{report.unit_code}' may attach evidence to report '{report_id}'"})
+        if report.state not in EDITABLE:
+            raise ReportNotEditable(report.state)
+        _require_criterion(report, criterion)
+        files = _files(uow)
+        earlier = files.list(evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
+        file_id = uuid.uuid4().hex
+        item = EvidenceFile(file_id, report_id, criterion, max((f.version for f in earlier), default=0) + 1, upload,
+                            storage_key=file_id, uploaded_by=principal.user,
+                            uploaded_at=now or dt.datetime.now(dt.timezone.utc), supersedes=supersedes)
+        if supersedes is not None:
+            _superseded(earlier, supersedes, criterion).superseded(file_id)
+        files.add(item)
+        store.put(item.storage_key, data, item.content_type)
+        try:
+            uow.commit()
+        except IntegrityError:
+            store.discard(item.storage_key)
+            raise Problem(409, "Conflict", "Một tệp khác vừa được tải lên cho cùng tiêu chí; hãy thử lại",
+                          extra={"detail_en": "another file was uploaded for the same criterion at the same time; "
+                                              "try again"}) from None
+        except BaseException:
+            store.discard(item.storage_key)
+            raise
+        return item
+
+
+def list_files(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) -> list[EvidenceFile]:
+    """Every file of the report, superseded versions included."""
+    with uow:
+        _require_reader(_report(uow, report_id), principal)
+        return _files(uow).list(evidence_files.c.report_id == report_id,
+                                order_by=(evidence_files.c.criterion, evidence_files.c.version))
+
+
+def download(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, file_id: str,
+             principal: Principal) -> Download:
+    with uow:
+        _require_reader(_report(uow, report_id), principal)
+        item = _files(uow).get(file_id)
+        if item is None or item.report_id != report_id:
+            raise not_found("evidence file", file_id)
+    data = store.get(item.storage_key)
+    if hashlib.sha256(data).hexdigest() != item.sha256:
+        raise Problem(500, "Evidence file altered", f"Tệp '{item.name}' trong kho lưu trữ không còn khớp mã SHA-256 "
+                      "đã ghi nhận; hãy báo quản trị viên", extra={"detail_en": f"the stored file '{item.name}' no "
+                      "longer matches its recorded SHA-256; tell an administrator"})
+    return Download(item, data)
+
+
+def _report(uow: SubmissionUnitOfWork, report_id: str) -> Report:
+    report = uow.reports.get(report_id)
+    if report is None:
+        raise not_found("report", report_id)
+    return report
+
+
+def _require_reader(report: Report, principal: Principal) -> None:
+    """The unit's reporters, the reviewers it is assigned to, and admins."""
+    if principal.role is Role.ADMIN or (principal.is_reviewer and principal.unit == report.reviewer_unit_code) \
+            or (principal.role is Role.UNIT_REPORTER and principal.unit == report.unit_code):
+        return
+    raise Problem(403, "Forbidden", f"Tài khoản của đơn vị '{principal.unit}' không xem được minh chứng của báo cáo "
+                  f"'{report.id}'", extra={"detail_en": f"unit '{principal.unit}' may not read the evidence of "
+                                                        f"report '{report.id}'"})
+
+
+def _require_criterion(report: Report, criterion: str) -> None:
+    catalog = load_catalog(report.catalog_version).unit_type(report.unit_type)
+    if criterion not in catalog.criteria_by_code:
+        raise EvidenceRefused("unknown_criterion",
+                              f"Tiêu chí '{criterion}' không có trong bộ tiêu chí của báo cáo",
+                              f"criterion '{criterion}' is not in the report's catalog")
+
+
+def _superseded(earlier: list[EvidenceFile], file_id: str, criterion: str) -> EvidenceFile:
+    match = next((item for item in earlier if item.id == file_id), None)
+    if match is None:
+        raise EvidenceRefused("unknown_superseded_file",
+                              f"Không có tệp '{file_id}' của tiêu chí {criterion} để thay thế",
+                              f"there is no file '{file_id}' of criterion {criterion} to supersede")
+    return match
