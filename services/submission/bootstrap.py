@@ -8,6 +8,7 @@ from flask import Flask
 from services.submission.adapters import orm
 from services.submission.domain.reports import ReportNotEditable
 from services.submission.entrypoints import consumers
+from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
@@ -26,4 +27,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
-                              blueprints=[reports_blp], problems=((ReportNotEditable, 409, "Report not editable"),))
+                              blueprints=[reports_blp, evidence_blp], problems=((ReportNotEditable, 409, "Report not editable"),))

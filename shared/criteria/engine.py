@@ -131,16 +131,23 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     places = unit_catalog.decimal_places
 
     values: dict[str, InputValue | None] = {}
+    json_members = []  # the canonical JSON of `values`, built in the same pass (fields are sorted by name)
     missing: set[str] = set()
     warnings: set[str] = set()
-    for name, read, default, low, high, below_min, above_max in plan.fields:
+    for name, json_key, numeric, read, default, default_json, low, high, below_min, above_max in plan.fields:
         raw = inputs.get(name)
         if raw is None:
             values[name] = default
+            json_members.append(json_key + default_json)
             if default is None:
                 missing.add(name)
             continue
-        value = values[name] = read(raw)
+        if numeric and type(raw) is int:  # the common case, read inline
+            value = values[name] = raw
+            json_members.append(f'{json_key}"{raw}"')
+        else:
+            value = values[name] = read(raw)
+            json_members.append(json_key + _json_value(value))
         if low is not None and value < low:
             warnings.add(below_min)
         elif high is not None and value > high:
@@ -165,8 +172,9 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
         points = outcome.points
         if points is not None:
             group_sums[group] += points
-        criteria_scores.append(
-            _new_criterion_score((code, group, kind, points, max_points, input_fields, outcome.explanation, adjusted)))
+        # Built without NamedTuple's Python-level __new__, the costliest line per criterion otherwise.
+        criteria_scores.append(tuple.__new__(
+            CriterionScore, (code, group, kind, points, max_points, input_fields, outcome.explanation, adjusted)))
 
     # Deductions are negative criterion points: a group is floored at 0 and never exceeds its max.
     groups = tuple(
@@ -186,7 +194,7 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
         missing_required=tuple(sorted(missing_required)),
         complete=not missing_required,
         classification=classify(total, unit_catalog.classification),
-        inputs_hash=inputs_hash(values),
+        inputs_hash=_sha256_of_members(json_members),
     )
 
 
@@ -196,7 +204,10 @@ def inputs_hash(values: Mapping[str, InputValue | None]) -> str:
     Assembled directly (sorted keys, no spaces, UTF-8) rather than through `json`, which costs more
     than scoring the report; a test checks both give the same text.
     """
-    members = [f"{_json_key(name)}:{_json_value(values[name])}" for name in sorted(values)]
+    return _sha256_of_members([_json_key(name) + _json_value(values[name]) for name in sorted(values)])
+
+
+def _sha256_of_members(members: list[str]) -> str:
     return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 
@@ -218,14 +229,8 @@ def _canonical_decimal(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
-_json_keys: dict[str, str] = {}
-
-
 def _json_key(name: str) -> str:
-    key = _json_keys.get(name)
-    if key is None:
-        key = _json_keys[name] = json.dumps(name, ensure_ascii=False)
-    return key
+    return json.dumps(name, ensure_ascii=False) + ":"
 
 
 def _json_value(value: InputValue | None) -> str:
@@ -239,11 +244,6 @@ def _json_value(value: InputValue | None) -> str:
     if kind is str:
         return json.dumps(value, ensure_ascii=False)
     return f'"{_canonical_decimal(value)}"'  # digits, "." and "-": nothing to escape
-
-
-# CriterionScore built without NamedTuple's Python-level __new__: it is the costliest line per criterion.
-def _new_criterion_score(fields: tuple) -> CriterionScore:
-    return tuple.__new__(CriterionScore, fields)
 
 
 def _score_with_missing(step: _Step, values: Mapping[str, InputValue | None], missing: set[str],
@@ -265,8 +265,11 @@ class _FieldReader(NamedTuple):
     """One input field with its coercion and range warnings prepared (unpacked in the hot loop)."""
 
     name: str
+    json_key: str  # '"name":'
+    numeric: bool
     read: Callable[[object], InputValue]
     default: InputValue | None
+    default_json: str
     min: Number | None
     max: Number | None
     below_min_warning: str
@@ -291,7 +294,7 @@ class _Step(NamedTuple):
 @dataclass(frozen=True)
 class _Plan:
     steps: tuple[_Step, ...]
-    fields: tuple[_FieldReader, ...]
+    fields: tuple[_FieldReader, ...]  # sorted by name, as the canonical JSON of the inputs is
     group_codes: tuple[str, ...]
     group_max: Mapping[str, Decimal]
 
@@ -321,7 +324,7 @@ def _plan_for(unit_catalog: UnitTypeCatalog) -> _Plan:
 def _compile(unit_catalog: UnitTypeCatalog) -> _Plan:
     places = unit_catalog.decimal_places
     steps = tuple(_compile_criterion(criterion, places) for criterion in unit_catalog.criteria)
-    fields = tuple(_compile_field(field) for field in unit_catalog.fields.values())
+    fields = tuple(_compile_field(unit_catalog.fields[name]) for name in sorted(unit_catalog.fields))
     return _Plan(steps, fields, tuple(g.code for g in unit_catalog.groups),
                  MappingProxyType({g.code: g.max_points for g in unit_catalog.groups}))
 
@@ -346,8 +349,11 @@ def _compile_field(field: InputField) -> _FieldReader:
     numeric = field.is_numeric
     return _FieldReader(
         name=field.field,
+        json_key=_json_key(field.field),
+        numeric=numeric,
         read=_number_reader(field.field) if numeric else _READERS[field.type](field.field),
         default=field.default,
+        default_json=_json_value(field.default),
         min=_int_if_whole(field.min) if numeric else None,
         max=_int_if_whole(field.max) if numeric else None,
         below_min_warning=f"{field.field} below min",

@@ -19,6 +19,8 @@ round_publications = sa.Table(
     sa.Column("year", sa.Integer, nullable=True),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("commune_results_due", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("district_reports", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
 )
 

@@ -74,6 +74,8 @@ class RoundPublication:
         self.kind = "annual_evaluation"
         self.year: int | None = None
         self.status = "open"
+        self.commune_results_due: dt.datetime | None = None
+        self.district_reports: list[dict[str, Any]] = []
         self.results: list[Result] = []
         self.published_at: dt.datetime | None = None
         self.events: list = []
@@ -118,12 +120,23 @@ class RoundPublication:
                 classification=result.classification, rank=result.published_rank,
                 ranking_scope=result.ranking_scope, published_at=now.isoformat(),
             ))
-        if publisher_unit is None:
+        if publisher_unit is not None:
+            self._record_district_report(publisher_unit, len(chosen), now)
+        else:
             self.status = "published"
             self.published_at = now
             self.events.append(RoundPublished(round_id=self.round_id, reports_published=len(chosen),
                                               published_by=by, published_at=now.isoformat()))
         return chosen
+
+    def _record_district_report(self, district: str, communes: int, now: dt.datetime) -> None:
+        """A district's publication of its communes is its report to the province: one item per
+        district for the Department, late when made on or after the due date."""
+        late = self.commune_results_due is not None and now >= self.commune_results_due
+        self.district_reports = [*self.district_reports, {
+            "district": district, "communes_published": communes, "reported_at": now.isoformat(),
+            "due": self.commune_results_due.isoformat() if self.commune_results_due else None, "late": late,
+        }]
 
     def _ranks(self, tie_breakers_for: Callable[[str], Sequence[str]]) -> dict[str, int]:
         scopes: dict[str, list[Result]] = {}

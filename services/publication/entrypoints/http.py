@@ -26,6 +26,14 @@ class PublishedResultSchema(Schema):
     published_at = fields.DateTime()
 
 
+class DistrictReportSchema(Schema):
+    district = fields.Str()
+    communes_published = fields.Int()
+    reported_at = fields.Str()
+    due = fields.Str(allow_none=True)
+    late = fields.Bool()
+
+
 class ResultsQuery(Schema):
     unit_type = fields.Str()
 
@@ -44,3 +52,11 @@ def publish_round(round_id):
 def look_up_results(query, round_id):
     """Public look-up (tra cứu kết quả): no sign-in needed."""
     return handlers.published_results(unit_of_work(), round_id, query.get("unit_type"))
+
+
+@results_blp.route("/rounds/<round_id>/district-reports")
+@requires(Role.ADMIN, Role.DEPARTMENT_REVIEWER)
+@results_blp.response(200, DistrictReportSchema(many=True))
+def list_district_reports(round_id):
+    """The districts' reports of their communes' results, one item per district (late if after the due date)."""
+    return handlers.district_reports(unit_of_work(), round_id)

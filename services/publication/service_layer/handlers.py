@@ -23,6 +23,8 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     publication = _round(uow, event.data["round_id"])
     publication.kind = event.data["kind"]
     publication.year = event.data["year"]
+    due = event.data.get("commune_results_due")
+    publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
 
 
 def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
@@ -42,6 +44,14 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
                                         tie_breakers_for=lambda version: load_catalog(version).tie_breakers)
         uow.commit()
         return published
+
+
+def district_reports(uow: PublicationUnitOfWork, round_id: str) -> list[dict]:
+    with uow:
+        publication = uow.rounds.get(round_id)
+        if publication is None:
+            raise not_found("round", round_id)
+        return publication.district_reports
 
 
 def published_results(uow: PublicationUnitOfWork, round_id: str, unit_type: str | None) -> list[Result]:

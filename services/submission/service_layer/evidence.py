@@ -19,7 +19,6 @@ from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
 from shared.http_problems import Problem, not_found
-from shared.repository import SqlAlchemyRepository
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,16 +27,16 @@ class Download:
     data: bytes
 
 
-def _files(uow: SubmissionUnitOfWork) -> SqlAlchemyRepository[EvidenceFile]:
+def _files(uow: SubmissionUnitOfWork, *where) -> list[EvidenceFile]:
     evidence_orm.start_mappers()
-    return SqlAlchemyRepository(uow.session, EvidenceFile)
+    query = sa.select(EvidenceFile).where(*where).order_by(evidence_files.c.criterion, evidence_files.c.version)
+    return list(uow.session.execute(query).scalars())
 
 
 def evidence_manifest(uow: SubmissionUnitOfWork, report_id: str) -> dict[str, list[dict]]:
     """The report's current files per criterion (superseded versions left out), as events carry them."""
     manifest: dict[str, list[dict]] = {}
-    for item in _files(uow).list(evidence_files.c.report_id == report_id, evidence_files.c.superseded_by.is_(None),
-                                 order_by=(evidence_files.c.criterion, evidence_files.c.version)):
+    for item in _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.superseded_by.is_(None)):
         manifest.setdefault(item.criterion, []).append(item.manifest_entry())
     return manifest
 
@@ -56,15 +55,14 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
         if report.state not in EDITABLE:
             raise ReportNotEditable(report.state)
         _require_criterion(report, criterion)
-        files = _files(uow)
-        earlier = files.list(evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
+        earlier = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
         file_id = uuid.uuid4().hex
         item = EvidenceFile(file_id, report_id, criterion, max((f.version for f in earlier), default=0) + 1, upload,
                             storage_key=file_id, uploaded_by=principal.user,
                             uploaded_at=now or dt.datetime.now(dt.timezone.utc), supersedes=supersedes)
         if supersedes is not None:
             _superseded(earlier, supersedes, criterion).superseded(file_id)
-        files.add(item)
+        uow.session.add(item)
         store.put(item.storage_key, data, item.content_type)
         try:
             uow.commit()
@@ -83,16 +81,15 @@ def list_files(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) 
     """Every file of the report, superseded versions included."""
     with uow:
         _require_reader(_report(uow, report_id), principal)
-        return _files(uow).list(evidence_files.c.report_id == report_id,
-                                order_by=(evidence_files.c.criterion, evidence_files.c.version))
+        return _files(uow, evidence_files.c.report_id == report_id)
 
 
 def download(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, file_id: str,
              principal: Principal) -> Download:
     with uow:
         _require_reader(_report(uow, report_id), principal)
-        item = _files(uow).get(file_id)
-        if item is None or item.report_id != report_id:
+        [item] = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.id == file_id) or [None]
+        if item is None:
             raise not_found("evidence file", file_id)
     data = store.get(item.storage_key)
     if hashlib.sha256(data).hexdigest() != item.sha256:

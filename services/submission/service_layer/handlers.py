@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from services.submission.domain.reports import Report
+from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
@@ -54,7 +55,7 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
            expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
-        report.submit(by=principal.user, now=now or _now(), evidence={})
+        report.submit(by=principal.user, now=now or _now(), evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
 
@@ -63,7 +64,8 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
                      note: str, expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
-        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(), evidence={})
+        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(),
+                                evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
 

@@ -84,3 +84,14 @@ def test_a_rescore_after_publication_waits_for_the_next_publication():
     d1 = publication.result_for("d1")
     assert d1.awaiting_publication and d1.published_total == 700
     assert [r.unit_code for r in publish(publication)] == ["D1"]
+
+
+def test_a_district_publication_is_its_report_to_the_province_late_after_the_due_date():
+    publication = publication_2021()
+    publication.commune_results_due = dt.datetime(2026, 11, 15, tzinfo=dt.timezone.utc)
+    publish(publication, unit="H-A")  # NOW is 25 Nov: late
+    [report] = publication.district_reports
+    assert report["district"] == "H-A" and report["communes_published"] == 2 and report["late"] is True
+    publication.commune_results_due = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+    publish(publication, unit="H-B")
+    assert publication.district_reports[-1]["late"] is False

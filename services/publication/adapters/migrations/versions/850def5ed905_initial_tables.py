@@ -1,14 +1,14 @@
 """initial tables
 
-Revision ID: 4e3742ff0c5f
+Revision ID: 850def5ed905
 Revises: 
-Create Date: 2026-11-25 01:07:16.716869
+Create Date: 2026-11-25 01:14:09.593411
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '4e3742ff0c5f'
+revision = '850def5ed905'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -42,6 +42,8 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('commune_results_due', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('district_reports', sa.JSON(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('round_id')
     )

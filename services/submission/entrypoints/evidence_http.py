@@ -1,0 +1,101 @@
+"""HTTP routes for evidence files (minh chứng): upload to a criterion, list, download."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import current_app, g, jsonify, send_file
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from services.submission.adapters import file_storage
+from services.submission.domain.evidence import EvidenceRefused, FileTooLarge
+from services.submission.service_layer import evidence
+from shared.auth import Role, requires
+from shared.http import unit_of_work
+from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
+
+evidence_blp = Blueprint("evidence", __name__, url_prefix="/reports",
+                         description="Minh chứng của báo cáo (evidence files)")
+UPLOAD_HEADROOM = 1024 * 1024  # the multipart envelope around the file
+
+
+@evidence_blp.record_once
+def _configure(state) -> None:
+    """The store and the size limit come from the service's settings and environment."""
+    app = state.app
+    app.extensions["cqs_evidence_store"] = file_storage.store_from_environment(
+        app.extensions["cqs_runtime"].settings.data_dir)
+    max_bytes = file_storage.max_upload_bytes()
+    app.extensions["cqs_evidence_max_bytes"] = max_bytes
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config.get("MAX_CONTENT_LENGTH") or 0, max_bytes + UPLOAD_HEADROOM)
+
+
+def _store():
+    return current_app.extensions["cqs_evidence_store"]
+
+
+class UploadForm(Schema):
+    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    supersedes = fields.Str(validate=validate.Length(min=1, max=36),
+                            metadata={"description": "id of an earlier file of the same criterion this one replaces"})
+
+
+class UploadFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class EvidenceFileSchema(Schema):
+    id = fields.Str()
+    report_id = fields.Str()
+    criterion = fields.Str()
+    version = fields.Int()
+    name = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int()
+    sha256 = fields.Str()
+    uploaded_by = fields.Str()
+    uploaded_at = fields.DateTime()
+    supersedes = fields.Str(allow_none=True)
+    superseded_by = fields.Str(allow_none=True)
+
+
+@evidence_blp.errorhandler(EvidenceRefused)
+def _refused(error: EvidenceRefused):
+    status, title = (413, "File too large") if isinstance(error, FileTooLarge) else (422, "File refused")
+    problem = Problem(status, title, error.vi, extra={"detail_en": error.en, "reason": error.reason})
+    response = jsonify(problem.to_dict())
+    response.status_code = status
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+@evidence_blp.route("/<report_id>/evidence", methods=["POST"])
+@requires(Role.UNIT_REPORTER)
+@evidence_blp.arguments(UploadForm, location="form")
+@evidence_blp.arguments(UploadFile, location="files")
+@evidence_blp.response(201, EvidenceFileSchema)
+def upload_evidence(form, files, report_id):
+    upload = files["file"]
+    max_bytes = current_app.extensions["cqs_evidence_max_bytes"]
+    return evidence.attach(unit_of_work(), _store(), report_id, g.principal, criterion=form["criterion"],
+                           filename=upload.filename, data=upload.stream.read(max_bytes + 1), max_bytes=max_bytes,
+                           supersedes=form.get("supersedes"), now=dt.datetime.now(dt.timezone.utc))
+
+
+@evidence_blp.route("/<report_id>/evidence")
+@requires()
+@evidence_blp.response(200, EvidenceFileSchema(many=True))
+def list_evidence(report_id):
+    return evidence.list_files(unit_of_work(), report_id, g.principal)
+
+
+@evidence_blp.route("/<report_id>/evidence/<file_id>")
+@requires()
+@evidence_blp.response(200, description="the file's bytes", content_type="application/octet-stream")
+def download_evidence(report_id, file_id):
+    found = evidence.download(unit_of_work(), _store(), report_id, file_id, g.principal)
+    response = send_file(io.BytesIO(found.data), mimetype=found.file.content_type, as_attachment=True,
+                         download_name=found.file.name, etag=found.file.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
