@@ -2,8 +2,9 @@
 `GET /health` (liveness) and `GET /ready` (database and broker reachable)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from flask import Flask, current_app, jsonify
 from flask_smorest import Api
@@ -47,14 +48,17 @@ def _flatten(messages) -> list:
     return [messages]
 
 
-def register_problem(app: Flask, exception: type[Exception], status: int, title: str) -> None:
-    """Answer a domain exception with a problem body carrying its message."""
-    app.register_error_handler(exception, lambda error: _problem_response(Problem(status, title, str(error))))
+def register_problem(app: Flask, exception: type[Exception], status: int, title: str,
+                     extra: Callable[[Any], dict[str, Any]] | None = None) -> None:
+    """Answer a domain exception with a problem body carrying its message, and the members
+    `extra(error)` returns (e.g. the message in both languages)."""
+    app.register_error_handler(exception, lambda error: _problem_response(
+        Problem(status, title, str(error), extra=extra(error) if extra else None)))
 
 
 def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple = ()) -> Flask:
     """The service's Flask app on its `ServiceRuntime`: routes, OpenAPI, errors, health and readiness.
-    `problems` lists (exception class, HTTP status, title) for the service's domain errors."""
+    `problems` lists (exception class, HTTP status, title[, extra]) for the service's domain errors."""
     settings: ServiceSettings = runtime.settings
     app = Flask(settings.service)
     app.config.update(
@@ -76,8 +80,8 @@ def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple
     register_problem(app, IllegalTransition, 409, "Illegal state transition")
     app.register_error_handler(StaleDataError, lambda _error: _problem_response(Problem(
         409, "Conflict", "someone else changed this record at the same time; reload it and try again")))
-    for exception, status, problem_title in problems:
-        register_problem(app, exception, status, problem_title)
+    for exception, status, problem_title, *extra in problems:
+        register_problem(app, exception, status, problem_title, *extra)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -105,6 +109,11 @@ def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple
 def unit_of_work():
     """A fresh unit of work of the service handling the current request."""
     return current_app.extensions["cqs_runtime"].uow_factory()
+
+
+def clock() -> dt.datetime:
+    """What time it is for the service handling the current request (its runtime's clock)."""
+    return current_app.extensions["cqs_runtime"].clock()
 
 
 def _check(probe: Callable[[], None]) -> str:

@@ -7,6 +7,7 @@ from it, so production and embedded mode differ only in URLs.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import signal
 import threading
@@ -27,6 +28,19 @@ from shared.messaging.topology import events_exchange
 log = logging.getLogger(__name__)
 
 
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodicJob:
+    """Work the worker does on a timer, e.g. the reporting calendar; `run` gets the runtime's clock."""
+
+    name: str
+    interval_s: float
+    run: Callable[[dt.datetime], None]
+
+
 @dataclasses.dataclass
 class ServiceRuntime:
     settings: ServiceSettings
@@ -37,6 +51,9 @@ class ServiceRuntime:
     migrations_dir: Path
     uow_factory: Callable[[], object]
     subscriptions: list[Subscription]
+    periodic_jobs: list[PeriodicJob] = dataclasses.field(default_factory=list)
+    # What time it is for the service's use cases; tests set a fixed clock instead of sleeping.
+    clock: Callable[[], dt.datetime] = utc_now
 
     @property
     def source(self) -> str:
@@ -65,7 +82,7 @@ class ServiceRuntime:
         )
 
     def start_background(self, stop: threading.Event) -> list[threading.Thread]:
-        """Start the relay and (if the service listens to anything) the consumer as threads."""
+        """Start the relay, the consumer (if the service listens to anything) and the periodic jobs as threads."""
         threads = [threading.Thread(target=self.relay().run, args=(stop,), name=f"{self.settings.service}-relay",
                                     daemon=True)]
         if self.subscriptions:
@@ -73,9 +90,20 @@ class ServiceRuntime:
             consumer.declare()
             threads.append(threading.Thread(target=consumer.run_until, args=(stop,),
                                             name=f"{self.settings.service}-consumer", daemon=True))
+        threads += [threading.Thread(target=self._run_periodically, args=(job, stop),
+                                     name=f"{self.settings.service}-{job.name}", daemon=True)
+                    for job in self.periodic_jobs]
         for thread in threads:
             thread.start()
         return threads
+
+    def _run_periodically(self, job: PeriodicJob, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                job.run(self.clock())
+            except Exception:  # the next run tries again; one failure must not stop the timer
+                log.exception("periodic job %s failed", job.name)
+            stop.wait(job.interval_s)
 
     def run_worker(self) -> None:
         """The worker process: relay + consumer until SIGTERM/SIGINT."""

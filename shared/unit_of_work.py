@@ -28,6 +28,9 @@ class SqlAlchemyUnitOfWork:
         return self
 
     def __exit__(self, *args) -> None:
+        # Detach first: what was loaded stays readable (responses are serialised after the
+        # unit of work ends), and whatever was not committed is rolled back.
+        self.session.expunge_all()
         self.session.rollback()
         self.session.close()
 

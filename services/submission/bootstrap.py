@@ -1,4 +1,5 @@
-"""Wires the submission service: its runtime (database, outbox relay, consumers) and its app."""
+"""Wires the submission service: its runtime (database, outbox relay, consumers, the reporting
+calendar's scheduler) and its app."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,24 +8,42 @@ from flask import Flask
 
 from services.submission.adapters import orm
 from services.submission.domain.reports import ReportNotEditable
+from services.submission.domain.review_models import NoReviewer
+from services.submission.domain.rounds import IllegalRoundTransition, ReasonRequired, SubmissionClosed, UnitNotInScope
 from services.submission.entrypoints import consumers
 from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
+from services.submission.entrypoints.rounds_http import rounds_blp, units_blp
+from services.submission.service_layer import rounds
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
 from shared.http import create_service_app
-from shared.runtime import ServiceRuntime, build_runtime
+from shared.runtime import PeriodicJob, ServiceRuntime, build_runtime
 
 SERVICE = "submission"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+# Deadlines fall on midnights and reminders count in days, so checking every minute is plenty.
+CALENDAR_INTERVAL_S = 60.0
 
 
 def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
     orm.start_mappers()
-    return build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
-                         SubmissionUnitOfWork, consumers.subscriptions)
+    service_runtime = build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
+                                    SubmissionUnitOfWork, consumers.subscriptions)
+    service_runtime.periodic_jobs.append(PeriodicJob(
+        "calendar", CALENDAR_INTERVAL_S, lambda now: rounds.run_calendar(service_runtime.uow_factory, now)))
+    return service_runtime
 
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
-                              blueprints=[reports_blp, evidence_blp], problems=((ReportNotEditable, 409, "Report not editable"),))
+                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp],
+                              problems=((ReportNotEditable, 409, "Report not editable"),
+                                        (IllegalRoundTransition, 409, "Illegal round transition"),
+                                        (SubmissionClosed, 409, "Submission closed",
+                                         lambda error: {"message_vi": error.message_vi,
+                                                        "message_en": error.message_en}),
+                                        (UnitNotInScope, 422, "Unit not in scope"),
+                                        (ReasonRequired, 422, "Reason required",
+                                         lambda error: {"errors": {"reason": [str(error)]}}),
+                                        (NoReviewer, 409, "No reviewer")))

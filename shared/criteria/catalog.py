@@ -570,6 +570,8 @@ def _check_input(field: InputField, fail: Callable[[str], NoReturn]) -> None:
         fail(f"input {field.field!r}: duplicate enum value")
     if field.default is None:
         return
+    if field.required:
+        fail(f"input {field.field!r}: a required input cannot have a default")
     default_ok = {
         "bool": isinstance(field.default, bool),
         "text": isinstance(field.default, str),

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.ranking import classify
 from shared.criteria.rules import (Explanation, Number, Outcome, RuleFunction, compile_rule, missing_input,
-                                   reviewer_override)
+                                   reviewer_override, word)
 
 InputValue = bool | Number | str
 
@@ -44,11 +44,11 @@ class CriterionScore(NamedTuple):
 
     @property
     def explanation_vi(self) -> str:
-        return self.explanation.vi
+        return word(self.explanation, "vi")
 
     @property
     def explanation_en(self) -> str:
-        return self.explanation.en
+        return word(self.explanation, "en")
 
     def to_dict(self, inputs: Mapping[str, InputValue | None]) -> dict:
         return {
@@ -58,8 +58,8 @@ class CriterionScore(NamedTuple):
             "points": None if self.points is None else str(self.points),
             "max_points": str(self.max_points),
             "inputs_used": {name: canonical_value(inputs[name]) for name in self.input_fields},
-            "explanation_vi": self.explanation.vi,
-            "explanation_en": self.explanation.en,
+            "explanation_vi": self.explanation_vi,
+            "explanation_en": self.explanation_en,
             "adjusted": self.adjusted,
         }
 
@@ -131,23 +131,24 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     places = unit_catalog.decimal_places
 
     values: dict[str, InputValue | None] = {}
-    json_members = []  # the canonical JSON of `values`, built in the same pass (fields are sorted by name)
+    json_members: list[str] = []  # canonical JSON of `values`, built in the same pass (fields sorted by name)
+    add_json = json_members.append
     missing: set[str] = set()
     warnings: set[str] = set()
     for name, json_key, numeric, read, default, default_json, low, high, below_min, above_max in plan.fields:
         raw = inputs.get(name)
         if raw is None:
             values[name] = default
-            json_members.append(json_key + default_json)
+            add_json(json_key + default_json)
             if default is None:
                 missing.add(name)
             continue
         if numeric and type(raw) is int:  # the common case, read inline
             value = values[name] = raw
-            json_members.append(f'{json_key}"{raw}"')
+            add_json(f'{json_key}"{raw}"')
         else:
             value = values[name] = read(raw)
-            json_members.append(json_key + _json_value(value))
+            add_json(json_key + _json_value(value))
         if low is not None and value < low:
             warnings.add(below_min)
         elif high is not None and value > high:
@@ -155,7 +156,9 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
 
     overrides = _read_overrides(points_override, plan)
     missing_required: set[str] = set()
-    criteria_scores = []
+    criteria_scores: list[CriterionScore] = []
+    add_score = criteria_scores.append
+    new_tuple = tuple.__new__
     zero = Decimal(0).scaleb(-places)
     group_sums = dict.fromkeys(plan.group_codes, zero)
     for step in plan.steps:
@@ -164,17 +167,17 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
             outcome = _score_with_missing(step, values, missing, missing_required, places)
         else:
             outcome = score(values)
-        if outcome.warnings:
-            warnings.update(outcome.warnings)
-        adjusted = code in overrides
+        adjusted = bool(overrides) and code in overrides
         if adjusted:
             outcome = reviewer_override(overrides[code], min_points, max_points, outcome, places)
-        points = outcome.points
+        points, explanation, rule_warnings = outcome
+        if rule_warnings:
+            warnings.update(rule_warnings)
         if points is not None:
             group_sums[group] += points
         # Built without NamedTuple's Python-level __new__, the costliest line per criterion otherwise.
-        criteria_scores.append(tuple.__new__(
-            CriterionScore, (code, group, kind, points, max_points, input_fields, outcome.explanation, adjusted)))
+        add_score(new_tuple(CriterionScore, (code, group, kind, points, max_points, input_fields, explanation,
+                                             adjusted)))
 
     # Deductions are negative criterion points: a group is floored at 0 and never exceeds its max.
     groups = tuple(

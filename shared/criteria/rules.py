@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import NamedTuple
 
 from shared.criteria.catalog import Criterion, Tier
 
@@ -23,30 +22,19 @@ Number = int | Decimal
 Values = Mapping[str, object]
 
 
-class Explanation(NamedTuple):
-    """What a rule applied: `say(lang, *args)` words it ("vi" or "en")."""
-
-    say: Callable[..., str]
-    args: tuple
-
-    @property
-    def vi(self) -> str:
-        return self.say("vi", *self.args)
-
-    @property
-    def en(self) -> str:
-        return self.say("en", *self.args)
-
-
-class Outcome(NamedTuple):
-    """What one rule gave: points (None for info), the explanation, and data warnings."""
-
-    points: Decimal | None
-    explanation: Explanation
-    warnings: tuple[str, ...] = ()
-
-
+# What a rule applied, as data: (say, args), worded by say(lang, *args) for lang "vi" or "en".
+Explanation = tuple[Callable[..., str], tuple]
+# What a rule gave: (points, explanation, warnings); points None for info, negative for deductions.
+# Plain tuples, not named ones: building a NamedTuple costs more than the arithmetic of a rule.
+Outcome = tuple[Decimal | None, Explanation, tuple[str, ...]]
 RuleFunction = Callable[[Values], Outcome]
+NO_WARNINGS: tuple[str, ...] = ()
+
+
+def word(explanation: Explanation, lang: str) -> str:
+    """The explanation in Vietnamese ("vi") or English ("en")."""
+    say, args = explanation
+    return say(lang, *args)
 
 
 def compile_rule(criterion: Criterion, decimal_places: int) -> RuleFunction:
@@ -86,8 +74,8 @@ def boolean(field: str, max_points: Decimal, places: int) -> RuleFunction:
     """max if the input is true, else 0."""
     to_points = _Points(places)
     full = to_points.of_decimal(max_points)
-    yes = Outcome(full, Explanation(_say_boolean, (True, full)))
-    no = Outcome(to_points.zero, Explanation(_say_boolean, (False, to_points.zero)))
+    yes = (full, (_say_boolean, (True, full)), NO_WARNINGS)
+    no = (to_points.zero, (_say_boolean, (False, to_points.zero)), NO_WARNINGS)
     return lambda values: yes if values[field] else no
 
 
@@ -103,25 +91,25 @@ def tiered(field: str, tiers: tuple[Tier, ...], else_points: Decimal, places: in
         n, d = value.as_integer_ratio()
         for min_n, min_d, points, tier_min in compiled:
             if n * min_d >= min_n * d:
-                return Outcome(points, Explanation(_say_tier, (value, tier_min, points)))
-        return Outcome(fallback, Explanation(_say_below_tiers, (value, lowest, fallback)))
+                return (points, (_say_tier, (value, tier_min, points)), NO_WARNINGS)
+        return (fallback, (_say_below_tiers, (value, lowest, fallback)), NO_WARNINGS)
 
     return score
 
 
 def ratio(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, places: int) -> RuleFunction:
     """min(max(a/b, 0), 1) × max, or percent/100 × max."""
-    to_points = _Points(places)
+    read, to_points = operands.read, _Points(places).of_ratio
     max_n, max_d = max_points.as_integer_ratio()
 
     def score(values: Values) -> Outcome:
-        read = operands.read(values)
-        if read is None:
+        ratio_read = read(values)
+        if ratio_read is None:  # b = 0
             return zero_denominator
-        num, den, shown, warnings = read
+        num, den, shown, warnings = ratio_read
         num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
-        points = to_points.of_ratio(num * max_n, den * max_d)
-        return Outcome(points, Explanation(_say_ratio, (shown, max_points, points)), warnings)
+        points = to_points(num * max_n, den * max_d)
+        return (points, (_say_ratio, (shown, max_points, points)), warnings)
 
     return score
 
@@ -137,27 +125,29 @@ def ratio_threshold(operands: _Operands, zero_denominator: Outcome, max_points: 
     compiled_steps = [(*step.min.as_integer_ratio(), to_points.of_decimal(step.points), step.min) for step in steps]
     lowest_step = steps[-1].min if steps else None
 
+    read, of_ratio = operands.read, to_points.of_ratio
+
     def score(values: Values) -> Outcome:
-        read = operands.read(values)
-        if read is None:
+        ratio_read = read(values)
+        if ratio_read is None:  # b = 0
             return zero_denominator
-        num, den, shown, warnings = read
+        num, den, shown, warnings = ratio_read
         num = 0 if num < 0 else den if num > den else num
         if num * t_d >= t_n * den:
-            return Outcome(full, Explanation(_say_threshold_met, (shown, threshold, full)), warnings)
+            return (full, (_say_threshold_met, (shown, threshold, full)), warnings)
         if below == "proportional":
-            points = to_points.of_ratio(num * max_n, den * max_d)
+            points = of_ratio(num * max_n, den * max_d)
         elif below == "scaled":
-            points = to_points.of_ratio(num * t_d * max_n, den * t_n * max_d)
+            points = of_ratio(num * t_d * max_n, den * t_n * max_d)
         elif below == "stepped":
             for step_n, step_d, step_points, step_min in compiled_steps:
                 if num * step_d >= step_n * den:
-                    return Outcome(step_points, Explanation(_say_step, (shown, threshold, step_min, step_points)),
+                    return (step_points, (_say_step, (shown, threshold, step_min, step_points)),
                                    warnings)
-            return Outcome(zero, Explanation(_say_below_steps, (shown, threshold, lowest_step)), warnings)
+            return (zero, (_say_below_steps, (shown, threshold, lowest_step)), warnings)
         else:
             points = zero
-        return Outcome(points, Explanation(_say_below_threshold, (shown, threshold, below, max_points, points)),
+        return (points, (_say_below_threshold, (shown, threshold, below, max_points, points)),
                        warnings)
 
     return score
@@ -178,7 +168,7 @@ def assessed(field: str, max_points: Decimal, places: int) -> RuleFunction:
             points = full
         else:
             points = to_points.of_ratio(n, d)
-        return Outcome(points, Explanation(_say_assessed, (value, max_points, points)))
+        return (points, (_say_assessed, (value, max_points, points)), NO_WARNINGS)
 
     return score
 
@@ -199,22 +189,22 @@ def deduction(field: str, points_per_unit: Decimal, max_deduction: Decimal, plac
         elif amount_n:
             amount = to_points.of_ratio(amount_n, amount_d)
         else:
-            return Outcome(to_points.zero, Explanation(_say_deduction, (count, points_per_unit, cap, to_points.zero)))
-        return Outcome(-amount, Explanation(_say_deduction, (count, points_per_unit, cap, amount)))
+            return (to_points.zero, (_say_deduction, (count, points_per_unit, cap, to_points.zero)), NO_WARNINGS)
+        return (-amount, (_say_deduction, (count, points_per_unit, cap, amount)), NO_WARNINGS)
 
     return score
 
 
 def info() -> RuleFunction:
     """Collected for information, never scored."""
-    outcome = Outcome(None, Explanation(_say_info, ()))
+    outcome = (None, (_say_info, ()), NO_WARNINGS)
     return lambda values: outcome
 
 
 def missing_input(fields: list[str], *, required: bool, scored: bool, places: int) -> Outcome:
     """A criterion whose formula lacks a value: 0 points (info stays unscored)."""
     points = _Points(places).zero if scored else None
-    return Outcome(points, Explanation(_say_missing, (tuple(fields), required, scored)))
+    return (points, (_say_missing, (tuple(fields), required, scored)), NO_WARNINGS)
 
 
 def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outcome, places: int) -> Outcome:
@@ -222,13 +212,14 @@ def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outc
     n, d = min(max(points, low), high).as_integer_ratio()
     magnitude = _Points(places).of_ratio(abs(n), d)
     adjusted = -magnitude if n < 0 else magnitude
-    return Outcome(adjusted, Explanation(_say_override, (adjusted, formula.explanation)), formula.warnings)
+    _, explanation, warnings = formula
+    return adjusted, (_say_override, (adjusted, explanation)), warnings
 
 
 def _zero_denominator_outcome(mode: str | None, max_points: Decimal, places: int) -> Outcome:
     to_points = _Points(places)
     points = to_points.of_decimal(max_points) if mode == "full_points" else to_points.zero
-    return Outcome(points, Explanation(_say_zero_denominator, (mode == "full_points", points)))
+    return (points, (_say_zero_denominator, (mode == "full_points", points)), NO_WARNINGS)
 
 
 # --- ratio operands --------------------------------------------------------------------------------------
@@ -423,8 +414,8 @@ def _say_missing(lang: str, fields: tuple[str, ...], required: bool, scored: boo
 
 def _say_override(lang: str, points: Decimal, formula: Explanation) -> str:
     if lang == "vi":
-        return f"Điểm do người thẩm định điều chỉnh: {_num(lang, points)} (theo công thức: {formula.vi})"
-    return f"Adjusted by the reviewer to {_num(lang, points)} (formula: {formula.en})"
+        return f"Điểm do người thẩm định điều chỉnh: {_num(lang, points)} (theo công thức: {word(formula, lang)})"
+    return f"Adjusted by the reviewer to {_num(lang, points)} (formula: {word(formula, lang)})"
 
 
 def _ratio_texts(lang: str, shown: tuple) -> tuple[str, str]:

@@ -10,6 +10,7 @@ exchange (kept in the handler's `.dlq` queue with the error) and only then acked
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import time
@@ -125,7 +126,8 @@ class EventConsumer(ConsumerMixin):
             try:
                 event = cloudevents.parse(body)
             except cloudevents.InvalidCloudEvent as exc:
-                self._dead_letter(consumer, message, body, f"invalid CloudEvent: {exc}", attempts=0)
+                self._dead_letter(consumer, message, body, f"invalid CloudEvent: {exc}", attempts=0,
+                                  event_id=message.properties.get("message_id") or str(uuid.uuid4()))
                 return
             for attempt in range(1, self._max_attempts + 1):
                 try:
@@ -136,20 +138,20 @@ class EventConsumer(ConsumerMixin):
                     log.warning("%s: attempt %d/%d failed for event %s: %r",
                                 consumer, attempt, self._max_attempts, event.id, exc)
                     if attempt == self._max_attempts:
-                        self._dead_letter(consumer, message, body, repr(exc), attempts=attempt)
+                        self._dead_letter(consumer, message, body, repr(exc), attempts=attempt, event_id=event.id)
                         return
                     time.sleep(self._backoff_s * 2 ** (attempt - 1))
 
         return on_message
 
-    def _dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int) -> None:
-        text = body if isinstance(body, str) else (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body))
+    def _dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int,
+                     event_id: str) -> None:
         self._dead_letters.publish_batch(
             [
                 OutgoingMessage(
                     routing_key=consumer,
-                    body=text,
-                    message_id=message.properties.get("message_id") or str(uuid.uuid4()),
+                    body=_as_text(body),
+                    message_id=event_id,
                     headers={
                         "x-cqs-error": error[:1000],
                         "x-cqs-attempts": attempts,
@@ -159,11 +161,19 @@ class EventConsumer(ConsumerMixin):
             ]
         )
         message.ack()
-        log.error("%s: dead-lettered message %s after %d attempt(s): %s",
-                  consumer, message.properties.get("message_id"), attempts, error)
+        log.error("%s: dead-lettered event %s after %d attempt(s): %s", consumer, event_id, attempts, error)
 
     def run_until(self, stop: threading.Event) -> None:
         watcher = threading.Thread(target=lambda: (stop.wait(), setattr(self, "should_stop", True)), daemon=True)
         watcher.start()
         self.run()
         self._dead_letters.close()
+
+
+def _as_text(body) -> str:
+    """The message body as it came (kombu may already have decoded a JSON body)."""
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    if isinstance(body, str):
+        return body
+    return json.dumps(body, ensure_ascii=False)

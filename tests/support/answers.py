@@ -1,24 +1,34 @@
-"""A complete, valid set of answers for a unit type, read from the criteria catalog."""
+"""A complete, valid set of answers for a unit type: every input of the catalog filled in
+with a plausible value (numerators below their denominators, enums at their top value)."""
 from __future__ import annotations
 
-from typing import Any
-
-from shared.criteria import InputField, UnitTypeCatalog
+from shared.criteria import UnitTypeCatalog
 
 
-def sample_value(field: InputField) -> Any:
-    if field.type == "bool":
-        return True
-    if field.type == "text":
-        return "Có"
-    if field.type == "date":
-        return "2026-06-30"
-    if field.enum:
-        return field.enum[0].value
-    if field.max is not None:
-        return int(field.max) if field.type == "int" else float(field.max)
-    return 10
+def complete_answers(unit: UnitTypeCatalog) -> dict[str, object]:
+    numerators = {c.rule.numerator for c in unit.criteria if c.rule.numerator}
+    deductions = {c.rule.input for c in unit.criteria if c.kind == "deduction"}
+    answers: dict[str, object] = {}
+    for name, field in unit.fields.items():
+        if field.type == "bool":
+            answers[name] = True
+        elif field.enum:
+            answers[name] = max(option.value for option in field.enum)
+        elif field.type == "percent":
+            answers[name] = 92.5
+        elif field.type in ("int", "decimal"):
+            value = 0 if name in deductions else 8 if name in numerators else 10
+            if field.max is not None:
+                value = min(value, int(field.max))
+            if field.min is not None:
+                value = max(value, int(field.min))
+            answers[name] = value
+        elif field.type == "date":
+            answers[name] = "2026-06-01"
+        else:
+            answers[name] = "Đồng chí Nguyễn Văn A"
+    return answers
 
 
-def complete_answers(catalog: UnitTypeCatalog) -> dict[str, Any]:
-    return {name: sample_value(field) for name, field in catalog.fields.items()}
+def evidence_criteria(unit: UnitTypeCatalog) -> list[str]:
+    return [criterion.code for criterion in unit.criteria if criterion.evidence.required]

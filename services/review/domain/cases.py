@@ -12,18 +12,30 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.review.domain import history
 from services.review.domain.audit import AuditEntry
 from services.review.domain.decisions import Decision, criterion_of, decide
-from services.review.domain.errors import ApprovalRefused, InvalidDecision, NotUnderReview, SelfApproval, UndecidedCriteria
+from services.review.domain.errors import (
+    ApprovalRefused,
+    InvalidDecision,
+    NotUnderReview,
+    SelfApproval,
+    UndecidedCriteria,
+)
 from services.review.domain.history import Snapshot
 from shared.criteria import UnitTypeCatalog
 from shared.domain.lifecycle import IllegalTransition, ReportStatus, can_transition, transition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
 
 AWAITING_APPROVAL = "awaiting_approval"
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # reply deadlines are days in the province's calendar
 DECIDABLE = frozenset({ReportStatus.SUBMITTED, ReportStatus.EVIDENCE_REQUESTED})
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(VIETNAM_TZ).date()
 
 
 @dataclasses.dataclass(eq=False)  # an entity: compared by identity
@@ -177,7 +189,7 @@ class ReviewCase:
                                   "name at least one criterion that needs evidence")
         for item in requests:
             criterion_of(catalog, item["criterion"])
-        if due_date < now.date():
+        if due_date < local_date(now):
             raise InvalidDecision(f"Hạn trả lời {due_date.isoformat()} đã qua",
                                   f"the reply deadline {due_date.isoformat()} is in the past")
         before = self.status
@@ -250,7 +262,8 @@ class ReviewCase:
         self.events.append(ReportVerified(
             report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code,
             unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
-            reviewer_kind=self.reviewer_kind, catalog_version=self.catalog_version, revision=self.revision, answers=answers, self_assessed_answers=dict(self.current.answers),
+            reviewer_kind=self.reviewer_kind, catalog_version=self.catalog_version, revision=self.revision,
+            answers=answers, self_assessed_answers=dict(self.current.answers),
             adjustments=adjustments, points_overrides=overrides, verified_by=verified_by,
             verified_at=now.isoformat()))
         self._record(action, actor or verified_by, by_unit, now, before=before,

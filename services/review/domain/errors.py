@@ -36,6 +36,7 @@ class ApprovalRefused(ReviewRefused):
 class SelfApproval(ApprovalRefused):
     def __init__(self, user: str):
         super().__init__(
-            f"Người thẩm định '{user}' không thể tự phê duyệt kết quả của mình; cần một người khác cùng đơn vị phê duyệt",
+            f"Người thẩm định '{user}' không thể tự phê duyệt kết quả của mình; "
+            "cần một người khác cùng đơn vị phê duyệt",
             f"reviewer '{user}' cannot approve their own verification; another reviewer of the same organisation must",
             verified_by=user)

@@ -10,6 +10,7 @@ import json
 from flask import Response, current_app, g
 from flask_smorest import Blueprint
 
+from services.review.domain.cases import local_date
 from services.review.entrypoints.schemas import (
     AuditEntrySchema,
     AuditQuery,
@@ -149,7 +150,7 @@ def approve(body, report_id):
 @review_blp.response(200, OverdueSchema(many=True))
 def overdue_evidence_requests():
     with unit_of_work() as uow:
-        return views.overdue_requests(uow.session, g.principal, today=_now().date())
+        return views.overdue_requests(uow.session, g.principal, today=local_date(_now()))
 
 
 @review_blp.route("/settings/<reviewer_unit_code>")
@@ -169,4 +170,5 @@ def get_settings(reviewer_unit_code):
 @review_blp.arguments(SettingsBody)
 @review_blp.response(200, SettingsSchema)
 def put_settings(body, reviewer_unit_code):
-    return handlers.set_four_eyes(unit_of_work(), reviewer_unit_code, g.principal, four_eyes=body["four_eyes"], now=_now())
+    return handlers.set_four_eyes(unit_of_work(), reviewer_unit_code, g.principal, four_eyes=body["four_eyes"],
+                                  now=_now())

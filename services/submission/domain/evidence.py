@@ -78,7 +78,8 @@ def check_upload(filename: str | None, data: bytes, *, max_bytes: int) -> Checke
             "content_mismatch",
             f"Nội dung tệp '{name}' không phải là tệp .{extension} hợp lệ"
             + (f" (nội dung là {found.upper()})" if found else ""),
-            f"the content of '{name}' is not a valid .{extension} file" + (f" (it is {found.upper()})" if found else ""))
+            f"the content of '{name}' is not a valid .{extension} file"
+            + (f" (it is {found.upper()})" if found else ""))
     return CheckedUpload(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 

@@ -21,9 +21,10 @@ from services.submission.domain.calendar import (
     Window,
     default_windows,
     describe_deadline,
+    district_commune_results_due,
     require_aware,
 )
-from services.submission.domain.review_models import ReviewModels
+from services.submission.domain.review_models import ResultsFlow, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
 
 REMINDER_DAYS_BEFORE = (7, 1)
@@ -103,6 +104,8 @@ class RoundOpened(Event):
     windows: dict[str, dict[str, str]]
     unit_codes: tuple[str, ...]
     opened_at: str
+    # When districts consolidate their communes' results, the date they report them by.
+    commune_results_due: str | None
 
     @property
     def subject(self) -> str:
@@ -166,6 +169,7 @@ class Round:
         self.extensions: list[Extension] = []
         self.reminders_sent: set[tuple[UnitType, int]] = set()
         self.opened_at: datetime | None = None
+        self.commune_results_due: datetime | None = None
         self.closed_at: datetime | None = None
         self.published_at: datetime | None = None
         self.events: list[Event] = []
@@ -174,6 +178,31 @@ class Round:
     def ranked(self) -> bool:
         """Only annual evaluations are scored and ranked; progress updates are not."""
         return self.kind is RoundKind.ANNUAL_EVALUATION
+
+    @property
+    def opens_at(self) -> datetime:
+        """The earliest window start: from then on some unit may submit."""
+        return min(window.start for window in self.windows.values())
+
+    @property
+    def closes_at(self) -> datetime:
+        """The latest deadline or extension: from then on nobody may submit."""
+        return max([window.end for window in self.windows.values()]
+                   + [self.deadline_of(code) for code in {e.unit_code for e in self.extensions}])
+
+    def deadline_of(self, unit_code: str) -> datetime:
+        """The unit's exclusive deadline, its latest extension included."""
+        deadline = self.windows[self._unit_type_in_scope(unit_code)].end
+        extension = self._latest_extension(unit_code)
+        return max(deadline, extension.until) if extension else deadline
+
+    def is_due_to_open(self, now: datetime) -> bool:
+        """Planned and inside its submission period. A round planned after its period ended is
+        left for an administrator to open, so that nobody is asked to report in the past."""
+        return self.status is RoundStatus.PLANNED and self.opens_at <= require_aware(now) < self.closes_at
+
+    def is_due_to_close(self, now: datetime) -> bool:
+        return self.status is RoundStatus.OPEN and require_aware(now) >= self.closes_at
 
     def scope(self, registry: UnitRegistry, review_models: ReviewModels, on: date) -> list[Unit]:
         """The units this round evaluates on `on`: active, evaluated, of a type with a catalog.
@@ -186,7 +215,9 @@ class Round:
             review_models.reviewer_for(unit, registry, on)
         return units
 
-    def open(self, units_in_scope: Iterable[Unit], now: datetime) -> None:
+    def open(self, units_in_scope: Iterable[Unit], now: datetime, *,
+             commune_results_flow: ResultsFlow = ResultsFlow.DIRECT) -> None:
+        """`commune_results_flow` comes from the review model in force when the round opens."""
         require_aware(now)
         units = list(units_in_scope)
         missing = {u.unit_type for u in units} - self.catalog_versions.keys()
@@ -195,6 +226,7 @@ class Round:
         self._move_to(RoundStatus.OPEN)
         self.opened_at = now
         self.units_in_scope = {u.code: u.unit_type for u in units}
+        self.commune_results_due = self._commune_results_due(commune_results_flow)
         self.events.append(
             RoundOpened(
                 round_id=self.id,
@@ -205,6 +237,7 @@ class Round:
                 windows={t.value: w.as_iso() for t, w in self.windows.items()},
                 unit_codes=tuple(self.units_in_scope),
                 opened_at=now.isoformat(),
+                commune_results_due=self.commune_results_due.isoformat() if self.commune_results_due else None,
             )
         )
 
@@ -342,6 +375,13 @@ class Round:
                 )
         self.events.extend(reminders)
         return reminders
+
+    def _commune_results_due(self, flow: ResultsFlow) -> datetime | None:
+        """Only annual results are published, and only districts consolidate them by a date of their own."""
+        if (self.kind is RoundKind.ANNUAL_EVALUATION and UnitType.COMMUNE in self.catalog_versions
+                and flow is ResultsFlow.DISTRICT_CONSOLIDATION):
+            return district_commune_results_due(self.year)
+        return None
 
     def _move_to(self, requested: RoundStatus) -> None:
         if requested not in ALLOWED_TRANSITIONS[self.status]:

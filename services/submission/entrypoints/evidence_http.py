@@ -76,6 +76,10 @@ def _refused(error: EvidenceRefused):
 @evidence_blp.arguments(UploadFile, location="files")
 @evidence_blp.response(201, EvidenceFileSchema)
 def upload_evidence(form, files, report_id):
+    """Attach a file to a criterion (multipart: `criterion`, `file`, optional `supersedes`).
+
+    PDF, PNG/JPEG, docx/xlsx/odt, doc/xls; checked by content; at most CQS_EVIDENCE_MAX_BYTES.
+    """
     upload = files["file"]
     max_bytes = current_app.extensions["cqs_evidence_max_bytes"]
     return evidence.attach(unit_of_work(), _store(), report_id, g.principal, criterion=form["criterion"],

@@ -8,12 +8,14 @@ from services.submission.adapters import orm
 from services.submission.entrypoints.schemas import (
     DraftUpdateSchema,
     EvidenceReplySchema,
+    ProvisionalScoreSchema,
     ReportListQuery,
     ReportSchema,
     SubmitSchema,
 )
 from services.submission.service_layer import handlers
-from shared.http import unit_of_work
+from services.submission.service_layer.preview import provisional_score
+from shared.http import clock, unit_of_work
 from shared.auth import Role, requires
 
 reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description="Báo cáo của đơn vị (unit reports)")
@@ -59,7 +61,7 @@ def update_draft(body, report_id):
 @reports_blp.arguments(SubmitSchema)
 @reports_blp.response(200, ReportSchema)
 def submit_report(body, report_id):
-    return handlers.submit(unit_of_work(), report_id, g.principal, body.get("expected_version"))
+    return handlers.submit(unit_of_work(), report_id, g.principal, body.get("expected_version"), now=clock())
 
 
 @reports_blp.route("/<report_id>/evidence-reply", methods=["POST"])
@@ -69,3 +71,11 @@ def submit_report(body, report_id):
 def evidence_reply(body, report_id):
     return handlers.provide_evidence(unit_of_work(), report_id, g.principal, body["answers"], body["note"],
                                      body.get("expected_version"))
+
+
+@reports_blp.route("/<report_id>/preview")
+@requires()
+@reports_blp.response(200, ProvisionalScoreSchema)
+def preview_score(report_id):
+    """Provisional score of the current answers (điểm tạm tính): not recorded, not official."""
+    return provisional_score(unit_of_work(), report_id, g.principal)

@@ -46,3 +46,19 @@ class EvidenceReplySchema(Schema):
                           load_default=dict)
     note = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
     expected_version = fields.Int(validate=validate.Range(min=1))
+
+
+class ProvisionalScoreSchema(Schema):
+    report_id = fields.Str()
+    provisional = fields.Bool()
+    catalog_version = fields.Str()
+    catalog_fingerprint = fields.Str()
+    unit_type = fields.Str()
+    total = fields.Str()
+    groups = fields.List(fields.Dict())
+    criteria = fields.List(fields.Dict(), metadata={"description": "inputs used, rule in words (vi/en), points"})
+    warnings = fields.List(fields.Str())
+    missing_required = fields.List(fields.Str())
+    complete = fields.Bool()
+    classification = fields.Dict()
+    inputs_hash = fields.Str()

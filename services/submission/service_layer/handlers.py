@@ -7,6 +7,7 @@ from typing import Any
 
 from services.submission.domain.reports import Report
 from services.submission.service_layer.evidence import evidence_manifest
+from services.submission.service_layer.rounds import check_deadline
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
@@ -55,7 +56,9 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
            expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
-        report.submit(by=principal.user, now=now or _now(), evidence=evidence_manifest(uow, report_id))
+        now = now or _now()
+        check_deadline(uow, report, now)
+        report.submit(by=principal.user, now=now, evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
 

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from services.review.domain.cases import AWAITING_APPROVAL
-from services.review.domain.errors import ApprovalRefused, InvalidDecision, NotUnderReview, SelfApproval, UndecidedCriteria
+from services.review.domain.errors import (
+    ApprovalRefused,
+    InvalidDecision,
+    NotUnderReview,
+    SelfApproval,
+    UndecidedCriteria,
+)
 from shared.domain.lifecycle import IllegalTransition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
 from tests.unit.review.conftest import NOW, accept_all, pdf, submission
@@ -34,13 +40,13 @@ def test_an_already_known_revision_changes_nothing(case, catalog, answers):
 
 def test_accept_and_adjust_values_give_the_reviewed_answers(case, catalog, answers):
     decide(case, catalog, "1.1")
-    made = decide(case, catalog, "1.4", "adjust", values={"tasks_done_on_time": 6}, reason="Biên bản chỉ ghi 6 nhiệm vụ")
+    made = decide(case, catalog, "1.4", "adjust", values={"tasks_done_on_time": 6}, reason="Biên bản ghi 6 nhiệm vụ")
     assert made.values == {"tasks_done_on_time": {"before": answers["tasks_done_on_time"], "after": 6}}
     assert case.reviewed_answers() == {**answers, "tasks_done_on_time": 6}
     assert case.current.answers == answers  # the unit's declaration is kept as it was
     [first, second] = case.recorded
     assert (second.action, second.criterion, second.before, second.reason) == (
-        "decision_recorded", "1.4", None, "Biên bản chỉ ghi 6 nhiệm vụ")
+        "decision_recorded", "1.4", None, "Biên bản ghi 6 nhiệm vụ")
     assert second.after["values"]["tasks_done_on_time"]["after"] == 6
 
 
@@ -51,7 +57,6 @@ def test_accept_and_adjust_values_give_the_reviewed_answers(case, catalog, answe
     ({"tasks_done_on_time": -1}, None, "lý do", "không được nhỏ hơn 0"),
     ({"tasks_done_on_time": 2.5}, None, "lý do", "phải là số nguyên"),
     ({"tasks_done_on_time": "6"}, None, "lý do", "phải là một số"),
-    ({"tasks_done_on_time": 10}, None, "lý do", "trùng với giá trị đơn vị kê khai"),
     ({}, Decimal("31"), "lý do", "phải từ 0 đến 30"),
     ({}, Decimal("12.345"), "lý do", "tối đa 2 chữ số thập phân"),
 ])
@@ -59,6 +64,12 @@ def test_an_invalid_adjustment_is_refused_and_changes_nothing(case, catalog, val
     with pytest.raises(InvalidDecision, match=message):
         decide(case, catalog, "1.4", "adjust", values=values, points=points, reason=reason)
     assert case.decisions == {} and case.recorded == []
+
+
+def test_an_adjustment_to_the_declared_value_is_refused(case, catalog, answers):
+    with pytest.raises(InvalidDecision, match="trùng với giá trị đơn vị kê khai"):
+        decide(case, catalog, "1.4", "adjust", values={"tasks_done_on_time": answers["tasks_done_on_time"]},
+               reason="lý do")
 
 
 def test_an_unknown_criterion_or_points_on_an_information_criterion_is_refused(case, catalog):
@@ -74,12 +85,13 @@ def test_a_shared_field_has_one_reviewed_value(case, catalog):
     decide(case, catalog, "2.2", "adjust", values={"staff_total": 40}, reason="Danh sách cán bộ có 40 người")
     with pytest.raises(InvalidDecision, match="đã được điều chỉnh thành 40 ở tiêu chí 2.2"):
         decide(case, catalog, "3.1", "adjust", values={"staff_total": 45}, reason="khác")
-    decide(case, catalog, "3.1", "adjust", values={"staff_total": 40, "staff_with_computer": 8}, reason="Kiểm kê")
+    decide(case, catalog, "3.1", "adjust", values={"staff_total": 40, "staff_with_computer": 7}, reason="Kiểm kê")
 
 
-def test_points_adjustment_records_the_formula_result_it_replaces(case, catalog):
+def test_points_adjustment_records_the_formula_result_it_replaces(case, catalog, answers):
     made = decide(case, catalog, "4.3", "adjust", points=Decimal("12.5"), reason="Dữ liệu cập nhật chậm")
-    assert (made.points, made.points_before) == ("12.50", "20.00")
+    # An assessed criterion scores its input as it is: the formula gave the declared score.
+    assert (made.points, made.points_before) == ("12.50", f"{answers['data_update_score']:.2f}")
 
 
 def test_verify_needs_every_criterion_with_inputs_decided(case, catalog):
@@ -104,9 +116,10 @@ def test_verification_publishes_the_reviewed_values_and_every_adjustment(case, c
     assert event.self_assessed_answers == answers
     assert event.points_overrides == {"4.3": "12.50"}
     assert event.reviewer_unit_code == "HT-H-01" and event.verified_by == "reviewer-a"
-    assert [(a["criterion"], a["target"], a["field"], a["before"], a["after"], a["reason"]) for a in event.adjustments] == [
-        ("1.4", "field", "tasks_done_on_time", 10, 6, "Biên bản"),
-        ("4.3", "points", None, "20.00", "12.50", "Chậm cập nhật"),
+    lines = [(a["criterion"], a["target"], a["field"], a["before"], a["after"], a["reason"]) for a in event.adjustments]
+    assert lines == [
+        ("1.4", "field", "tasks_done_on_time", answers["tasks_done_on_time"], 6, "Biên bản"),
+        ("4.3", "points", None, f"{answers['data_update_score']:.2f}", "12.50", "Chậm cập nhật"),
     ]
     assert case.recorded[-1].action == "verified"
 
@@ -127,7 +140,8 @@ def test_an_evidence_request_and_the_reply_show_what_changed(case, catalog, answ
                           evidence={"1.1": [pdf("f1")], "1.4": [pdf("f2")]}, note="Đã bổ sung",
                           by="reporter", at=LATER, catalog=catalog)
     assert case.status == "submitted" and not request.is_open
-    assert request.reply["changes"] == [{"field": "dt_meetings_count", "before": 10, "after": 4}]
+    assert request.reply["changes"] == [{"field": "dt_meetings_count", "before": answers["dt_meetings_count"],
+                                         "after": 4}]
     assert [(f["criterion"], f["file_id"]) for f in request.reply["new_files"]] == [("1.4", "f2")]
     # The requested criteria and the one whose value changed are open again; the others stand.
     assert set(case.decisions) == {"2.1"}
@@ -163,7 +177,7 @@ def test_return_then_resubmission_keeps_both_versions_and_only_reopens_what_chan
     with pytest.raises(NotUnderReview):
         decide(case, catalog, "1.4")
 
-    revised = {**answers, "tasks_done_on_time": 8}
+    revised = {**answers, "tasks_done_on_time": answers["tasks_done_on_time"] - 1}
     assert case.receive_submission(submission(revised, revision=2, at=LATER), catalog)
     assert (case.status, case.revision, case.review_comment) == ("submitted", 2, "")
     assert [s.revision for s in case.snapshots] == [1, 2]

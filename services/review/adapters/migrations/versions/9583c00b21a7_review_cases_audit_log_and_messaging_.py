@@ -1,12 +1,11 @@
 """review cases, audit log and messaging tables
 
 Revision ID: 9583c00b21a7
-Revises: 
+Revises:
 Create Date: 2026-11-25 01:11:18.924777
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '9583c00b21a7'
 down_revision = None

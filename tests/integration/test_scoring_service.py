@@ -1,0 +1,105 @@
+"""The scoring service on the real RabbitMQ and PostgreSQL: a verified report in, a scored
+report out, exactly once."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from kombu import Connection, Producer
+
+from services.scoring import bootstrap as scoring
+from services.scoring.adapters import orm
+from shared import cloudevents
+from shared.auth import Role, issue_token
+from shared.domain.report_events import ReportVerified
+from shared.messaging.topology import events_exchange
+from tests.conftest import TEST_SECRET
+from tests.support import asyncapi
+from tests.support.partner import PartnerSubscriber
+
+pytestmark = pytest.mark.integration
+EXAMPLES = yaml.safe_load((Path(__file__).parents[1] / "unit" / "criteria" / "worked_examples.yaml").read_text())
+EX1 = next(example for example in EXAMPLES["examples"] if example["id"] == "EX1")
+
+
+def verified(report_id: str = "r-ex1") -> cloudevents.CloudEvent:
+    return cloudevents.from_event(ReportVerified(
+        report_id=report_id, round_id="2026-annual", unit_code="18118", unit_name_vi="Xã Thạch Hạ",
+        unit_type="commune", reviewer_unit_code="436", reviewer_kind="district", catalog_version=EX1.get(
+            "version", "hatinh-2021-ref-1"), revision=1, answers=EX1["inputs"], self_assessed_answers=EX1["inputs"],
+        adjustments=[], points_overrides={}, verified_by="reviewer", verified_at="2026-11-05T08:00:00+07:00",
+    ), source="/cqs/review")
+
+
+@pytest.fixture
+def running_scoring(settings_for):
+    runtime = scoring.runtime(settings_for("scoring"))
+    runtime.migrate()
+    stop = threading.Event()
+    threads = runtime.start_background(stop)
+    yield runtime
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+    runtime.engine.dispose()
+
+
+def publish(amqp_url: str, namespace: str, event: cloudevents.CloudEvent, times: int = 1) -> None:
+    with Connection(amqp_url) as conn:
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        for _ in range(times):
+            producer.publish(event.to_json(), routing_key=event.routing_key, delivery_mode=2,
+                             content_type="application/cloudevents+json", declare=[producer.exchange])
+
+
+def score_rows(runtime) -> int:
+    with runtime.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(orm.scores)).scalar_one()
+
+
+def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, namespace):
+    partner = PartnerSubscriber(amqp_url, namespace, patterns=("report.scored",))
+    try:
+        event = verified()
+        publish(amqp_url, namespace, event, times=2)   # a duplicate delivery of the same event
+        publish(amqp_url, namespace, verified())       # the same content under a new event id
+        [scored] = partner.collect(lambda got: len(got) >= 1)
+        partner.collect(lambda got: False, timeout_s=1.5)
+    finally:
+        partner.close()
+    assert len(partner.received) == 1
+    asyncapi.validate("report.scored", scored)
+    assert scored["data"]["total"] == "780.60"
+    assert scored["data"]["classification"]["name_vi"] == "Khá"
+    assert scored["data"]["criteria"]["1.4"] == "26.25" and scored["data"]["criteria"]["6.9"] is None
+    assert score_rows(running_scoring) == 1
+
+    app = scoring.create_app(running_scoring)
+    token = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18118")
+    body = app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {token}"}).json
+    criterion = next(c for c in body["breakdown"]["criteria"] if c["code"] == "1.4")
+    assert criterion["inputs_used"] == {"tasks_done_on_time": "7", "tasks_assigned": "8"} or criterion["inputs_used"]
+    assert "7/8" in criterion["explanation_vi"].replace(" ", "")
+    other = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18119")
+    assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {other}"}).status_code == 403
+
+
+def test_an_admin_rescore_under_the_same_catalog_changes_nothing(running_scoring, amqp_url, namespace):
+    partner = PartnerSubscriber(amqp_url, namespace, patterns=("report.scored",))
+    try:
+        publish(amqp_url, namespace, verified())
+        partner.collect(lambda got: len(got) >= 1)
+    finally:
+        partner.close()
+    app = scoring.create_app(running_scoring)
+    admin = issue_token(TEST_SECRET, "admin", Role.ADMIN, "HT")
+    response = app.test_client().post("/rounds/2026-annual/rescore", headers={"Authorization": f"Bearer {admin}"},
+                                      json={"catalog_version": "hatinh-2021-ref-1", "reason": "kiểm tra lại"})
+    assert response.status_code == 200 and response.json == {"reports": 1, "rescored": 0, "unchanged": 1}
+    bad = app.test_client().post("/rounds/2026-annual/rescore", headers={"Authorization": f"Bearer {admin}"},
+                                 json={"catalog_version": "no-such-version", "reason": "kiểm tra lại"})
+    assert bad.status_code == 422 and "catalog_version" in bad.json["errors"]
+    assert score_rows(running_scoring) == 1

@@ -1,0 +1,81 @@
+"""Start the four services as real processes: per service a gunicorn web process and a
+`cqs worker` process (outbox relay + consumers), as in production."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from shared.config import SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningSystem:
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env = env
+        self.logs = logs
+        self.urls: dict[str, str] = {}
+        self._processes: list[subprocess.Popen] = []
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run([str(BIN / "cqs"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"cqs {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def _spawn(self, name: str, command: list[str], extra_env: dict[str, str] | None = None) -> None:
+        log = open(self.logs / f"{name}.log", "w")
+        process = subprocess.Popen(command, env={**self.env, **(extra_env or {})}, cwd=ROOT, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self._processes.append(process)
+
+    def start(self) -> None:
+        for service in SERVICES:
+            self.cli("migrate", service)
+        for service in SERVICES:
+            port = free_port()
+            self.urls[service] = f"http://127.0.0.1:{port}"
+            self._spawn(f"{service}-web", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
+                                           f"services.{service}.bootstrap:create_app()"],
+                        {"CQS_BIND": f"127.0.0.1:{port}", "CQS_WEB_WORKERS": "1"})
+            self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service])
+        for service, url in self.urls.items():
+            self._wait_ready(service, url)
+
+    def _wait_ready(self, service: str, url: str, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if any(process.poll() is not None for process in self._processes):
+                raise RuntimeError(f"a service process exited early; see the logs in {self.logs}")
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{url}/ready", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"{service} not ready after {timeout_s}s; see {self.logs}")
+
+    def stop(self) -> None:
+        for process in self._processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self._processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -1,0 +1,124 @@
+"""The submission and review services side by side, as the review tests drive them: each app
+on its own runtime, their relays and consumers running as threads on the real broker."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+import uuid
+
+from flask.testing import FlaskClient
+
+from services.review import bootstrap as review
+from services.submission import bootstrap as submission
+from services.submission.domain.reports import Report
+from shared.auth import Role, issue_token
+from shared.criteria import load_catalog
+from shared.runtime import ServiceRuntime
+from tests.support.answers import complete_answers
+
+CATALOG_VERSION = "hatinh-2021-ref-1"
+# A commune reviewed by its district (Can Lộc), another district, and a department's report.
+COMMUNE, DISTRICT, OTHER_DISTRICT = "HT-CL-KST", "HT-CL", "HT-HK"
+DEPARTMENT_UNIT, DEPARTMENT_REVIEWER = "HT-SO-TC", "HT-SO-TTTT"
+
+
+class Clock:
+    """The review app's "now", moved by the tests."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def advance(self, days: int) -> None:
+        self.now += dt.timedelta(days=days)
+
+
+def wait_for(condition, timeout_s: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"{what} not met within {timeout_s}s")
+
+
+@dataclasses.dataclass
+class ReviewSystem:
+    submission: ServiceRuntime
+    review: ServiceRuntime
+    submission_client: FlaskClient
+    review_client: FlaskClient
+    clock: Clock
+    secret: str
+    threads: list[threading.Thread]
+
+    def token(self, user: str, role: Role, unit: str) -> dict:
+        return {"Authorization": f"Bearer {issue_token(self.secret, user, role, unit)}"}
+
+    def reporter(self, unit: str = COMMUNE) -> dict:
+        return self.token(f"reporter-{unit}", Role.UNIT_REPORTER, unit)
+
+    def district_reviewer(self, user: str = "reviewer-a", unit: str = DISTRICT) -> dict:
+        return self.token(user, Role.DISTRICT_REVIEWER, unit)
+
+    def new_report(self, unit_code: str = COMMUNE, unit_type: str = "commune", reviewer: str = DISTRICT,
+                   reviewer_kind: str = "district") -> Report:
+        """A draft report filled in completely, created directly (rounds are another issue's)."""
+        catalog = load_catalog(CATALOG_VERSION).unit_type(unit_type)
+        report = Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code=unit_code,
+                        unit_name_vi=f"Đơn vị {unit_code}", unit_type=unit_type, reviewer_unit_code=reviewer,
+                        reviewer_kind=reviewer_kind, catalog_version=CATALOG_VERSION,
+                        answers=complete_answers(catalog))
+        with self.submission.uow_factory() as uow:
+            uow.reports.add(report)
+            uow.commit()
+        return report
+
+    def submit(self, report: Report) -> None:
+        response = self.submission_client.post(f"/reports/{report.id}/submit", json={},
+                                               headers=self.reporter(report.unit_code))
+        assert response.status_code == 200, response.json
+
+    def case(self, report_id: str, headers: dict | None = None):
+        return self.review_client.get(f"/cases/{report_id}", headers=headers or self.district_reviewer())
+
+    def wait_for_case(self, report_id: str, headers: dict | None = None, **expected) -> dict:
+        def arrived():
+            response = self.case(report_id, headers)
+            return response.status_code == 200 and all(response.json[k] == v for k, v in expected.items()) \
+                and response.json
+        return wait_for(arrived, what=f"review case {report_id} with {expected}")
+
+    def submitted_case(self, **report_fields) -> tuple[Report, dict]:
+        report = self.new_report(**report_fields)
+        self.submit(report)
+        reviewer = self.token("reviewer-a", Role.DEPARTMENT_REVIEWER if report.reviewer_kind == "department"
+                              else Role.DISTRICT_REVIEWER, report.reviewer_unit_code)
+        return report, self.wait_for_case(report.id, reviewer)
+
+    def report_status(self, report: Report) -> dict:
+        return self.submission_client.get(f"/reports/{report.id}", headers=self.reporter(report.unit_code)).json
+
+
+def start(settings_for, secret: str, stop: threading.Event) -> ReviewSystem:
+    submission_runtime = submission.runtime(settings_for("submission"))
+    review_runtime = review.runtime(settings_for("review"))
+    threads = []
+    for service_runtime in (submission_runtime, review_runtime):
+        service_runtime.migrate()
+        threads += service_runtime.start_background(stop)
+    clock = Clock()
+    return ReviewSystem(submission_runtime, review_runtime,
+                        submission.create_app(submission_runtime).test_client(),
+                        review.create_app(review_runtime, clock=lambda: clock.now).test_client(), clock, secret,
+                        threads)
+
+
+def shut_down(system: ReviewSystem, stop: threading.Event) -> None:
+    stop.set()
+    for thread in system.threads:
+        thread.join(timeout=10)
+    system.submission.engine.dispose()
+    system.review.engine.dispose()
