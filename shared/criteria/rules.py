@@ -91,15 +91,15 @@ def tiered(field: str, tiers: tuple[Tier, ...], else_points: Decimal, places: in
         n, d = value.as_integer_ratio()
         for min_n, min_d, points, tier_min in compiled:
             if n * min_d >= min_n * d:
-                return (points, (_say_tier, (value, tier_min, points)), NO_WARNINGS)
-        return (fallback, (_say_below_tiers, (value, lowest, fallback)), NO_WARNINGS)
+                return points, (_say_tier, (value, tier_min, points)), NO_WARNINGS
+        return fallback, (_say_below_tiers, (value, lowest, fallback)), NO_WARNINGS
 
     return score
 
 
 def ratio(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, places: int) -> RuleFunction:
     """min(max(a/b, 0), 1) × max, or percent/100 × max."""
-    read, to_points = operands.read, _Points(places).of_ratio
+    read, of_ratio = operands.read, _Points(places).of_ratio
     max_n, max_d = max_points.as_integer_ratio()
 
     def score(values: Values) -> Outcome:
@@ -108,8 +108,8 @@ def ratio(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, p
             return zero_denominator
         num, den, shown, warnings = ratio_read
         num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
-        points = to_points(num * max_n, den * max_d)
-        return (points, (_say_ratio, (shown, max_points, points)), warnings)
+        points = of_ratio(num * max_n, den * max_d)
+        return points, (_say_ratio, (shown, max_points, points)), warnings
 
     return score
 
@@ -118,37 +118,41 @@ def ratio_threshold(operands: _Operands, zero_denominator: Outcome, max_points: 
                     threshold: Decimal, below: str, steps: tuple[Tier, ...]) -> RuleFunction:
     """max from the threshold up (inclusive); below it proportional, scaled, stepped or zero."""
     to_points = _Points(places)
-    zero = to_points.zero
+    of_ratio, zero = to_points.of_ratio, to_points.zero
     full = to_points.of_decimal(max_points)
     max_n, max_d = max_points.as_integer_ratio()
     t_n, t_d = threshold.as_integer_ratio()
     compiled_steps = [(*step.min.as_integer_ratio(), to_points.of_decimal(step.points), step.min) for step in steps]
-    lowest_step = steps[-1].min if steps else None
 
-    read, of_ratio = operands.read, to_points.of_ratio
+    def proportional(num: int, den: int, shown: tuple, warnings: tuple[str, ...]) -> Outcome:
+        points = of_ratio(num * max_n, den * max_d)
+        return points, (_say_below_threshold, (shown, threshold, below, max_points, points)), warnings
+
+    def scaled(num: int, den: int, shown: tuple, warnings: tuple[str, ...]) -> Outcome:
+        points = of_ratio(num * t_d * max_n, den * t_n * max_d)  # (a/b) / threshold × max, as one rational
+        return points, (_say_below_threshold, (shown, threshold, below, max_points, points)), warnings
+
+    def stepped(num: int, den: int, shown: tuple, warnings: tuple[str, ...]) -> Outcome:
+        for step_n, step_d, step_points, step_min in compiled_steps:
+            if num * step_d >= step_n * den:
+                return step_points, (_say_step, (shown, threshold, step_min, step_points)), warnings
+        return zero, (_say_below_steps, (shown, threshold, steps[-1].min)), warnings
+
+    def nothing(num: int, den: int, shown: tuple, warnings: tuple[str, ...]) -> Outcome:
+        return zero, (_say_below_threshold, (shown, threshold, below, max_points, zero)), warnings
+
+    below_threshold = {"proportional": proportional, "scaled": scaled, "stepped": stepped, "zero": nothing}[below]
+    read = operands.read
 
     def score(values: Values) -> Outcome:
         ratio_read = read(values)
         if ratio_read is None:  # b = 0
             return zero_denominator
         num, den, shown, warnings = ratio_read
-        num = 0 if num < 0 else den if num > den else num
+        num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
         if num * t_d >= t_n * den:
-            return (full, (_say_threshold_met, (shown, threshold, full)), warnings)
-        if below == "proportional":
-            points = of_ratio(num * max_n, den * max_d)
-        elif below == "scaled":
-            points = of_ratio(num * t_d * max_n, den * t_n * max_d)
-        elif below == "stepped":
-            for step_n, step_d, step_points, step_min in compiled_steps:
-                if num * step_d >= step_n * den:
-                    return (step_points, (_say_step, (shown, threshold, step_min, step_points)),
-                                   warnings)
-            return (zero, (_say_below_steps, (shown, threshold, lowest_step)), warnings)
-        else:
-            points = zero
-        return (points, (_say_below_threshold, (shown, threshold, below, max_points, points)),
-                       warnings)
+            return full, (_say_threshold_met, (shown, threshold, full)), warnings
+        return below_threshold(num, den, shown, warnings)
 
     return score
 
@@ -168,7 +172,7 @@ def assessed(field: str, max_points: Decimal, places: int) -> RuleFunction:
             points = full
         else:
             points = to_points.of_ratio(n, d)
-        return (points, (_say_assessed, (value, max_points, points)), NO_WARNINGS)
+        return points, (_say_assessed, (value, max_points, points)), NO_WARNINGS
 
     return score
 
@@ -189,7 +193,7 @@ def deduction(field: str, points_per_unit: Decimal, max_deduction: Decimal, plac
         elif amount_n:
             amount = to_points.of_ratio(amount_n, amount_d)
         else:
-            return (to_points.zero, (_say_deduction, (count, points_per_unit, cap, to_points.zero)), NO_WARNINGS)
+            return to_points.zero, (_say_deduction, (count, points_per_unit, cap, to_points.zero)), NO_WARNINGS
         return (-amount, (_say_deduction, (count, points_per_unit, cap, amount)), NO_WARNINGS)
 
     return score
@@ -204,7 +208,7 @@ def info() -> RuleFunction:
 def missing_input(fields: list[str], *, required: bool, scored: bool, places: int) -> Outcome:
     """A criterion whose formula lacks a value: 0 points (info stays unscored)."""
     points = _Points(places).zero if scored else None
-    return (points, (_say_missing, (tuple(fields), required, scored)), NO_WARNINGS)
+    return points, (_say_missing, (tuple(fields), required, scored)), NO_WARNINGS
 
 
 def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outcome, places: int) -> Outcome:
@@ -219,7 +223,7 @@ def reviewer_override(points: Number, low: Decimal, high: Decimal, formula: Outc
 def _zero_denominator_outcome(mode: str | None, max_points: Decimal, places: int) -> Outcome:
     to_points = _Points(places)
     points = to_points.of_decimal(max_points) if mode == "full_points" else to_points.zero
-    return (points, (_say_zero_denominator, (mode == "full_points", points)), NO_WARNINGS)
+    return points, (_say_zero_denominator, (mode == "full_points", points)), NO_WARNINGS
 
 
 # --- ratio operands --------------------------------------------------------------------------------------

@@ -53,9 +53,6 @@ class EvidenceRequest:
     def is_open(self) -> bool:
         return self.answered_at is None
 
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and today > self.due_date
-
 
 @dataclasses.dataclass(frozen=True)
 class Submission:
@@ -111,10 +108,6 @@ class ReviewCase:
     @property
     def open_evidence_request(self) -> EvidenceRequest | None:
         return next((request for request in self.evidence_requests if request.is_open), None)
-
-    def decision(self, code: str) -> Decision | None:
-        raw = self.decisions.get(code)
-        return Decision.from_dict(raw) if raw else None
 
     def undecided(self, catalog: UnitTypeCatalog) -> list[str]:
         """Criteria that take inputs and have no decision yet, in catalog order."""

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.review.domain.errors import InvalidDecision
-from services.review.domain.values import check_value
 from shared.criteria import Criterion, InputError, UnitTypeCatalog, score_report
+from shared.criteria.validation import validate_answers
 
 ACCEPT = "accept"
 ADJUST = "adjust"
@@ -80,10 +80,12 @@ def decide(catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[s
         raise InvalidDecision(f"Điều chỉnh tiêu chí {code} phải nêu giá trị mới hoặc điểm mới",
                               f"adjusting criterion {code} needs new values or points", criterion=code)
     changes = _value_changes(criterion, values, declared, adjusted_elsewhere)
-    checked_points = _checked_points(catalog, criterion, points) if points is not None else None
-    points_before = _formula_points(catalog, code, {**reviewed, **{f: c["after"] for f, c in changes.items()}}) \
-        if checked_points is not None else None
-    return Decision(code, ADJUST, changes, checked_points, points_before, reason, by, at, revision)
+    adjusted = {**reviewed, **{name: change["after"] for name, change in changes.items()}}
+    _check_reviewed_values(catalog, criterion, reviewed, adjusted)
+    if points is None:
+        return Decision(code, ADJUST, changes, None, None, reason, by, at, revision)
+    return Decision(code, ADJUST, changes, _checked_points(catalog, criterion, points),
+                    _formula_points(catalog, code, adjusted), reason, by, at, revision)
 
 
 def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[str, Any],
@@ -97,7 +99,9 @@ def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[
                 f"Trường '{name}' không thuộc tiêu chí {criterion.code}; các trường: {', '.join(fields)}",
                 f"field '{name}' is not an input of criterion {criterion.code}; its fields: {', '.join(fields)}",
                 criterion=criterion.code, field=name)
-        value = check_value(field, value)
+        if value is None:
+            raise InvalidDecision(f"Giá trị mới của '{name}' không được để trống",
+                                  f"the new value of '{name}' cannot be empty", criterion=criterion.code, field=name)
         if value == declared.get(name):
             raise InvalidDecision(
                 f"Giá trị mới của '{name}' trùng với giá trị đơn vị kê khai ({value!r}); không cần điều chỉnh",
@@ -112,6 +116,18 @@ def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[
                 "a shared field has one reviewed value", criterion=criterion.code, field=name)
         changes[name] = {"before": declared.get(name), "after": value}
     return changes
+
+
+def _check_reviewed_values(catalog: UnitTypeCatalog, criterion: Criterion, reviewed: dict[str, Any],
+                           adjusted: dict[str, Any]) -> None:
+    """A reviewed value obeys the rules a unit's answer does; only the problems it introduces count."""
+    already = {(issue.field, issue.rule) for issue in validate_answers(catalog, reviewed, final=False).errors}
+    introduced = [issue for issue in validate_answers(catalog, adjusted, final=False).errors
+                  if (issue.field, issue.rule) not in already]
+    if introduced:
+        raise InvalidDecision("; ".join(issue.message_vi for issue in introduced),
+                              "; ".join(issue.message_en for issue in introduced),
+                              criterion=criterion.code, field=introduced[0].field)
 
 
 def _checked_points(catalog: UnitTypeCatalog, criterion: Criterion, points: Decimal) -> str:

@@ -1,0 +1,156 @@
+"""End to end: the four services as separate processes (gunicorn web + `cqs worker`) on the
+real PostgreSQL and RabbitMQ. One report travels every state over HTTP, with an evidence
+request and a return for revision, while an integration partner's plain pika queue
+receives every event, each valid against the AsyncAPI document, in causal order."""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from shared.auth import Role, issue_token
+from shared.criteria import load_catalog
+from tests.conftest import TEST_SECRET
+from tests.support import asyncapi, infrastructure
+from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.partner import PartnerSubscriber
+from tests.support.processes import RunningSystem
+
+pytestmark = pytest.mark.e2e
+SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
+UNIT = "STP"  # Sở Tư pháp: a department in both the 2021 and the 2025 trees
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def system(postgres_server_url, amqp_url, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("logs")
+    namespace = f"cqs-e2e-{uuid.uuid4().hex[:10]}"
+    with infrastructure.fresh_database(postgres_server_url) as database_url:
+        env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
+               "CQS_NAMESPACE": namespace, "CQS_JWT_SECRET": TEST_SECRET,
+               "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+               "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
+        partner = PartnerSubscriber(amqp_url, namespace)  # bound before anything is published
+        running = RunningSystem(env, logs)
+        try:
+            running.cli("migrate", "submission")
+            running.cli("load-units", str(SEED / "units" / "hatinh-2021.yaml"), str(SEED / "units" / "hatinh-2025.yaml"))
+            running.cli("load-review-models", str(SEED / "review_models.yaml"))
+            running.start()
+            yield running, partner
+        finally:
+            running.stop()
+            partner.close()
+            infrastructure.delete_namespace(amqp_url, namespace)
+
+
+def auth(role: Role, unit: str, user: str = "e2e") -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user, role, unit)}"}
+
+
+ADMIN = auth(Role.ADMIN, "HT", "admin")
+REPORTER = auth(Role.UNIT_REPORTER, UNIT, "can.bo.stp")
+REVIEWER = auth(Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
+
+
+def call(method: str, url: str, headers: dict, expected: int = 200, **kwargs) -> dict | list:
+    response = requests.request(method, url, headers=headers, timeout=30, **kwargs)
+    assert response.status_code == expected, f"{method} {url}: {response.status_code} {response.text}"
+    return response.json()
+
+
+def eventually(fetch, condition, timeout_s: float = 30.0):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = fetch()
+        if condition(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met in {timeout_s}s; last value: {value}")
+        time.sleep(0.1)
+
+
+def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
+    running, partner = system
+    submission, review = running.urls["submission"], running.urls["review"]
+    scoring, publication = running.urls["scoring"], running.urls["publication"]
+
+    round_ = call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2027})
+    call("POST", f"{submission}/rounds/{round_['id']}/open", ADMIN)
+    [report] = call("GET", f"{submission}/reports", REPORTER, params={"round_id": round_["id"]})
+    report_id = report["id"]
+    assert report["status"] == "draft" and report["reviewer_unit_code"] == "SKHCN"
+
+    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
+    answers = complete_answers(unit_catalog)
+    report = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": answers})
+    for criterion in evidence_criteria(unit_catalog):
+        call("POST", f"{submission}/reports/{report_id}/evidence", REPORTER, 201,
+             data={"criterion": criterion}, files={"file": (f"minh-chung-{criterion}.pdf", PDF, "application/pdf")})
+    call("POST", f"{submission}/reports/{report_id}/submit", REPORTER, json={})
+
+    # The reviewer asks for evidence on 1.1; the unit answers with a new file.
+    case = eventually(lambda: requests.get(f"{review}/cases/{report_id}", headers=REVIEWER, timeout=10),
+                      lambda response: response.status_code == 200).json()
+    call("POST", f"{review}/cases/{report_id}/evidence-requests", REVIEWER, json={
+        "requests": [{"criterion": "1.1", "message": "Đề nghị gửi bản ký số của kế hoạch năm"}],
+        "due_date": "2026-12-10", "expected_version": case["version"]})
+    eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
+               lambda body: body["status"] == "evidence_requested")
+    call("POST", f"{submission}/reports/{report_id}/evidence", REPORTER, 201,
+         data={"criterion": "1.1"}, files={"file": ("ke-hoach-ky-so.pdf", PDF + b"%signed", "application/pdf")})
+    call("POST", f"{submission}/reports/{report_id}/evidence-reply", REPORTER,
+         json={"note": "Đã bổ sung bản ký số", "answers": {}})
+
+    # One criterion adjusted, then the whole report returned for revision.
+    case = eventually(lambda: call("GET", f"{review}/cases/{report_id}", REVIEWER),
+                      lambda body: body["status"] == "submitted")
+    case = call("POST", f"{review}/cases/{report_id}/decisions", REVIEWER, json={
+        "criterion": "1.4", "decision": "adjust", "values": {"dt_meetings_count": 3},
+        "reason": "Một cuộc họp không có thông báo kết luận", "expected_version": case["version"]})
+    call("POST", f"{review}/cases/{report_id}/return", REVIEWER, json={
+        "comment": "Đề nghị rà soát số liệu nhóm 1", "criterion_comments": {"1.5": "Kiểm tra lại số nhiệm vụ"},
+        "expected_version": case["version"]})
+    returned = eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
+                          lambda body: body["status"] == "returned")
+    assert returned["criterion_comments"] == {"1.5": "Kiểm tra lại số nhiệm vụ"}
+    draft = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": {"tasks_done_on_time": 9}})
+    assert draft["status"] == "draft"
+    call("POST", f"{submission}/reports/{report_id}/submit", REPORTER, json={})
+
+    # Revision 2: every criterion decided, then verified.
+    case = eventually(lambda: call("GET", f"{review}/cases/{report_id}", REVIEWER),
+                      lambda body: body["revision"] == 2 and body["status"] == "submitted")
+    for criterion in case["undecided"]:
+        case = call("POST", f"{review}/cases/{report_id}/decisions", REVIEWER, json={
+            "criterion": criterion, "decision": "accept", "expected_version": case["version"]})
+    call("POST", f"{review}/cases/{report_id}/verify", REVIEWER, json={"expected_version": case["version"]})
+
+    eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
+               lambda body: body["status"] == "scored")
+    score = call("GET", f"{scoring}/scores/{report_id}", REPORTER)
+    explained = {criterion["code"]: criterion for criterion in score["breakdown"]["criteria"]}
+    assert explained["1.4"]["points"] == "15.00"  # 3 meetings as adjusted by the reviewer
+    assert explained["1.4"]["explanation_vi"]
+
+    published = call("POST", f"{publication}/rounds/{round_['id']}/publish", ADMIN)
+    assert [(item["unit_code"], item["rank"]) for item in published] == [(UNIT, 1)]
+    eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
+               lambda body: body["status"] == "published")
+    public = call("GET", f"{publication}/results/{round_['id']}", {})
+    assert public[0]["unit_code"] == UNIT and public[0]["total"] == score["score"]["total"]
+
+    events = partner.collect(lambda got: any(e["type"] == "vn.gov.cqs.round.published" for e in got))
+    for routing_key, event in zip(partner.routing_keys, events):
+        asyncapi.validate(routing_key, event)
+    of_report = [key for key, event in zip(partner.routing_keys, events) if event["subject"] == f"reports/{report_id}"]
+    assert of_report == ["report.submitted", "report.evidence_requested", "report.evidence_provided",
+                         "report.returned", "report.submitted", "report.verified", "report.scored",
+                         "report.published"]
+    assert partner.routing_keys[0] == "round.opened" and partner.routing_keys[-1] == "round.published"
+    assert len({event["id"] for event in events}) == len(events)
