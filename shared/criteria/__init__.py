@@ -21,6 +21,7 @@ from shared.criteria.catalog import (
 )
 from shared.criteria.engine import CriterionScore, GroupScore, InputError, ScoreResult, score_report
 from shared.criteria.ranking import RankedUnit, classify, rank
+from shared.criteria.validation import ValidationIssue, ValidationReport, validate_answers
 
 __all__ = [
     "Bilingual",
@@ -42,10 +43,13 @@ __all__ = [
     "ScoreResult",
     "Tier",
     "UnitTypeCatalog",
+    "ValidationIssue",
+    "ValidationReport",
     "available_versions",
     "classify",
     "load_catalog",
     "rank",
     "read_catalog",
     "score_report",
+    "validate_answers",
 ]

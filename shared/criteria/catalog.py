@@ -226,8 +226,8 @@ class Catalog:
         try:
             return self.unit_types[code]
         except KeyError:
-            raise CatalogError(f"unknown unit type {code!r}; known: {', '.join(self.unit_types)}",
-                               file=self.version) from None
+            raise CatalogError(f"catalog {self.version}: unknown unit type {code!r}; "
+                               f"known: {', '.join(self.unit_types)}") from None
 
 
 def available_versions() -> tuple[str, ...]:

@@ -160,7 +160,7 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
     add_score = criteria_scores.append
     new_tuple = tuple.__new__
     zero = Decimal(0).scaleb(-places)
-    group_sums = dict.fromkeys(plan.group_codes, zero)
+    group_sums = {code: zero for code, _ in plan.groups}
     for step in plan.steps:
         code, group, kind, max_points, min_points, _, rule_fields, input_fields, _, score = step
         if missing and not missing.isdisjoint(input_fields):
@@ -175,15 +175,13 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
             warnings.update(rule_warnings)
         if points is not None:
             group_sums[group] += points
-        # Built without NamedTuple's Python-level __new__, the costliest line per criterion otherwise.
+        # Named tuples built without their Python-level __new__: it would cost more than the rule itself.
         add_score(new_tuple(CriterionScore, (code, group, kind, points, max_points, input_fields, explanation,
                                              adjusted)))
 
     # Deductions are negative criterion points: a group is floored at 0 and never exceeds its max.
-    groups = tuple(
-        GroupScore(code, min(max(group_sums[code], zero), plan.group_max[code]), plan.group_max[code])
-        for code in plan.group_codes
-    )
+    groups = tuple([new_tuple(GroupScore, (code, min(max(group_sums[code], zero), group_max), group_max))
+                    for code, group_max in plan.groups])
     total = sum((group.points for group in groups), zero)
     return ScoreResult(
         catalog_version=unit_catalog.catalog_version,
@@ -298,8 +296,7 @@ class _Step(NamedTuple):
 class _Plan:
     steps: tuple[_Step, ...]
     fields: tuple[_FieldReader, ...]  # sorted by name, as the canonical JSON of the inputs is
-    group_codes: tuple[str, ...]
-    group_max: Mapping[str, Decimal]
+    groups: tuple[tuple[str, Decimal], ...]  # (code, max_points)
 
     def subset(self, codes: Collection[str]) -> _Plan:
         unknown = set(codes) - {step.code for step in self.steps}
@@ -307,9 +304,9 @@ class _Plan:
             raise KeyError(f"unknown criterion codes: {', '.join(sorted(unknown))}")
         steps = tuple(step for step in self.steps if step.code in codes)
         names = {name for step in steps for name in step.input_fields}
-        groups = {step.group for step in steps}
+        touched = {step.group for step in steps}
         return _Plan(steps, tuple(f for f in self.fields if f.name in names),
-                     tuple(code for code in self.group_codes if code in groups), self.group_max)
+                     tuple(group for group in self.groups if group[0] in touched))
 
 
 # Compiled plans, keyed by catalog content (fingerprint) and unit type: catalogs are immutable.
@@ -328,8 +325,7 @@ def _compile(unit_catalog: UnitTypeCatalog) -> _Plan:
     places = unit_catalog.decimal_places
     steps = tuple(_compile_criterion(criterion, places) for criterion in unit_catalog.criteria)
     fields = tuple(_compile_field(unit_catalog.fields[name]) for name in sorted(unit_catalog.fields))
-    return _Plan(steps, fields, tuple(g.code for g in unit_catalog.groups),
-                 MappingProxyType({g.code: g.max_points for g in unit_catalog.groups}))
+    return _Plan(steps, fields, tuple((g.code, g.max_points) for g in unit_catalog.groups))
 
 
 def _compile_criterion(criterion: Criterion, places: int) -> _Step:

@@ -21,7 +21,6 @@ from shared.criteria.catalog import Criterion, Tier
 Number = int | Decimal
 Values = Mapping[str, object]
 
-
 # What a rule applied, as data: (say, args), worded by say(lang, *args) for lang "vi" or "en".
 Explanation = tuple[Callable[..., str], tuple]
 # What a rule gave: (points, explanation, warnings); points None for info, negative for deductions.
@@ -194,7 +193,7 @@ def deduction(field: str, points_per_unit: Decimal, max_deduction: Decimal, plac
             amount = to_points.of_ratio(amount_n, amount_d)
         else:
             return to_points.zero, (_say_deduction, (count, points_per_unit, cap, to_points.zero)), NO_WARNINGS
-        return (-amount, (_say_deduction, (count, points_per_unit, cap, amount)), NO_WARNINGS)
+        return -amount, (_say_deduction, (count, points_per_unit, cap, amount)), NO_WARNINGS
 
     return score
 

@@ -63,7 +63,7 @@ class RunningSystem:
         while time.monotonic() < deadline:
             if any(process.poll() is not None for process in self._processes):
                 raise RuntimeError(f"a service process exited early; see the logs in {self.logs}")
-            with contextlib.suppress(requests.ConnectionError):
+            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
                 if requests.get(f"{url}/ready", timeout=2).status_code == 200:
                     return
             time.sleep(0.2)

@@ -100,10 +100,10 @@ def _csv(entries: list[dict], filename: str) -> Response:
 @review_blp.arguments(DecisionBody)
 @review_blp.response(200, CaseSchema)
 def record_decision(body, report_id):
-    case, _decision = handlers.decide(unit_of_work(), report_id, g.principal, criterion=body["criterion"],
-                                      decision=body["decision"], values=body["values"], points=body["points"],
-                                      reason=body["reason"], expected_version=body["expected_version"], now=_now())
-    return views.case_detail(case)
+    return views.case_detail(handlers.decide(
+        unit_of_work(), report_id, g.principal, criterion=body["criterion"], decision=body["decision"],
+        values=body["values"], points=body["points"], reason=body["reason"],
+        expected_version=body["expected_version"], now=_now()))
 
 
 @review_blp.route("/cases/<report_id>/evidence-requests", methods=["POST"])
@@ -111,10 +111,9 @@ def record_decision(body, report_id):
 @review_blp.arguments(EvidenceRequestBody)
 @review_blp.response(201, CaseSchema)
 def request_evidence(body, report_id):
-    case, _request = handlers.request_evidence(unit_of_work(), report_id, g.principal, requests=body["requests"],
-                                               due_date=body["due_date"], expected_version=body["expected_version"],
-                                               now=_now())
-    return views.case_detail(case)
+    return views.case_detail(handlers.request_evidence(
+        unit_of_work(), report_id, g.principal, requests=body["requests"], due_date=body["due_date"],
+        expected_version=body["expected_version"], now=_now()))
 
 
 @review_blp.route("/cases/<report_id>/return", methods=["POST"])

@@ -3,15 +3,15 @@ decisions on a case. Each write checks the caller's scope and the version they r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.review.adapters import orm
-from services.review.domain.cases import EvidenceRequest, ReviewCase, Submission
-from services.review.domain.decisions import Decision
+from services.review.domain.cases import ReviewCase, Submission
 from services.review.domain.settings import ReviewerSettings
 from services.review.service_layer import views
 from services.review.service_layer.scope import require_reader, require_reviewer
@@ -20,8 +20,6 @@ from shared.auth import Principal
 from shared.cloudevents import CloudEvent
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.http_problems import Problem, not_found
-
-T = TypeVar("T")
 
 
 def catalog_of(case: ReviewCase) -> UnitTypeCatalog:
@@ -69,46 +67,38 @@ def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal
 # --- the reviewers' actions --------------------------------------------------------------------------
 def decide(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, criterion: str, decision: str,
            values: dict[str, Any] | None, points: Decimal | None, reason: str, expected_version: int,
-           now: dt.datetime) -> tuple[ReviewCase, Decision]:
-    return _act(uow, report_id, principal, expected_version, lambda case: (case, case.decide(
+           now: dt.datetime) -> ReviewCase:
+    return _act(uow, report_id, principal, expected_version, lambda case: case.decide(
         catalog_of(case), criterion, decision, values=values, points=points, reason=reason or "",
-        by=principal.user, by_unit=principal.unit, now=now)))
+        by=principal.user, by_unit=principal.unit, now=now))
 
 
 def request_evidence(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, requests: list[dict[str, str]],
-                     due_date: dt.date, expected_version: int, now: dt.datetime) -> tuple[ReviewCase, EvidenceRequest]:
-    return _act(uow, report_id, principal, expected_version, lambda case: (case, case.request_evidence(
-        catalog_of(case), requests, due_date, by=principal.user, by_unit=principal.unit, now=now)))
+                     due_date: dt.date, expected_version: int, now: dt.datetime) -> ReviewCase:
+    return _act(uow, report_id, principal, expected_version, lambda case: case.request_evidence(
+        catalog_of(case), requests, due_date, by=principal.user, by_unit=principal.unit, now=now))
 
 
 def return_report(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, comment: str,
                   criterion_comments: dict[str, str], expected_version: int, now: dt.datetime) -> ReviewCase:
-    def act(case: ReviewCase) -> ReviewCase:
-        case.return_for_revision(catalog_of(case), comment, criterion_comments, by=principal.user,
-                                 by_unit=principal.unit, now=now)
-        return case
-
-    return _act(uow, report_id, principal, expected_version, act)
+    return _act(uow, report_id, principal, expected_version, lambda case: case.return_for_revision(
+        catalog_of(case), comment, criterion_comments, by=principal.user, by_unit=principal.unit, now=now))
 
 
 def verify(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expected_version: int,
            now: dt.datetime) -> ReviewCase:
-    def act(case: ReviewCase) -> ReviewCase:
+    def act(case: ReviewCase) -> None:
         settings = uow.settings.get(case.reviewer_unit_code)
         case.verify(catalog_of(case), four_eyes=bool(settings and settings.four_eyes), by=principal.user,
                     by_unit=principal.unit, now=now)
-        return case
 
     return _act(uow, report_id, principal, expected_version, act)
 
 
 def approve(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expected_version: int,
             now: dt.datetime) -> ReviewCase:
-    def act(case: ReviewCase) -> ReviewCase:
-        case.approve(by=principal.user, by_unit=principal.unit, now=now)
-        return case
-
-    return _act(uow, report_id, principal, expected_version, act)
+    return _act(uow, report_id, principal, expected_version,
+                lambda case: case.approve(by=principal.user, by_unit=principal.unit, now=now))
 
 
 def set_four_eyes(uow: ReviewUnitOfWork, reviewer_unit_code: str, principal: Principal, *, four_eyes: bool,
@@ -124,7 +114,7 @@ def set_four_eyes(uow: ReviewUnitOfWork, reviewer_unit_code: str, principal: Pri
 
 
 def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_version: int,
-         action: Callable[[ReviewCase], T]) -> T:
+         action: Callable[[ReviewCase], object]) -> ReviewCase:
     """Load the case for a reviewer in scope, refuse a stale version, run the action, commit."""
     with uow:
         case = uow.cases.get(report_id)
@@ -133,14 +123,14 @@ def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_v
         require_reviewer(principal, case.reviewer_unit_code, report_id)
         if case.version != expected_version:
             raise _version_conflict(uow, report_id, expected_version)
-        result = action(case)
+        action(case)
         try:
             uow.commit()
         except StaleDataError:
             # Another reviewer committed between our read and our write.
             uow.rollback()
             raise _version_conflict(uow, report_id, expected_version) from None
-        return result
+        return case
 
 
 def _version_conflict(uow: ReviewUnitOfWork, report_id: str, expected_version: int) -> Problem:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.submission.domain.calendar import PROGRESS_MONTHS, RoundKind
+from services.submission.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
 from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
 
@@ -12,20 +12,32 @@ REASON = fields.Str(required=True, validate=validate.Regexp(
     metadata={"description": "why the change is made; kept in the round's audit"})
 
 
+class VietnamTime(fields.DateTime):
+    """An instant shown in Vietnam time, as the windows and deadlines are."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value.astimezone(VIETNAM_TZ) if value else value, attr, obj, **kwargs)
+
+
+def _window(window) -> dict[str, str]:
+    return {"start": window.start.astimezone(VIETNAM_TZ).isoformat(),
+            "end": window.end.astimezone(VIETNAM_TZ).isoformat()}
+
+
 class WindowOverrideOutSchema(Schema):
     unit_type = fields.Enum(UnitType, by_value=True)
-    before = fields.Function(lambda o: o.before.as_iso())
-    after = fields.Function(lambda o: o.after.as_iso())
+    before = fields.Function(lambda o: _window(o.before))
+    after = fields.Function(lambda o: _window(o.after))
     by = fields.Str()
-    at = fields.DateTime()
+    at = VietnamTime()
     reason = fields.Str()
 
 
 class ExtensionOutSchema(Schema):
     unit_code = fields.Str()
-    until = fields.DateTime()
+    until = VietnamTime()
     by = fields.Str()
-    at = fields.DateTime()
+    at = VietnamTime()
     reason = fields.Str()
 
 
@@ -37,19 +49,19 @@ class RoundSchema(Schema):
     status = fields.Enum(RoundStatus, by_value=True)
     ranked = fields.Bool()
     catalog_versions = fields.Function(lambda r: {t.value: v for t, v in r.catalog_versions.items()})
-    windows = fields.Function(lambda r: {t.value: w.as_iso() for t, w in r.windows.items()},
+    windows = fields.Function(lambda r: {t.value: _window(w) for t, w in r.windows.items()},
                               metadata={"description": "per unit type: {start, end}, end exclusive"})
-    opens_at = fields.DateTime()
-    closes_at = fields.DateTime(metadata={"description": "the last deadline, extensions included"})
+    opens_at = VietnamTime()
+    closes_at = VietnamTime(metadata={"description": "the last deadline, extensions included"})
     unit_count = fields.Function(lambda r: len(r.units_in_scope))
     window_overrides = fields.List(fields.Nested(WindowOverrideOutSchema))
     extensions = fields.List(fields.Nested(ExtensionOutSchema))
     reminders_sent = fields.Function(
         lambda r: [{"unit_type": t.value, "days_before": days} for t, days in sorted(r.reminders_sent)])
-    opened_at = fields.DateTime(allow_none=True)
-    commune_results_due = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)
+    opened_at = VietnamTime(allow_none=True)
+    commune_results_due = VietnamTime(allow_none=True)
+    closed_at = VietnamTime(allow_none=True)
+    published_at = VietnamTime(allow_none=True)
 
 
 class RoundCreateSchema(Schema):
@@ -77,12 +89,12 @@ class LateUnitSchema(Schema):
     unit_code = fields.Str()
     unit_name_vi = fields.Str()
     unit_type = fields.Str()
-    deadline = fields.DateTime()
+    deadline = VietnamTime()
 
 
 class CompletenessSchema(Schema):
     round_id = fields.Str()
-    as_of = fields.DateTime()
+    as_of = VietnamTime()
     counts = fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Int()),
                          metadata={"description": "unit type → report status → number of units"})
     late = fields.List(fields.Nested(LateUnitSchema),
