@@ -59,6 +59,11 @@ EXPIRED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 @pytest.mark.parametrize("method, path, kwargs, status, field, mentions", [
     ("patch", "", {"json": {"answers": {}, "colour": "red"}, "headers": bearer()}, 422, "colour", None),
     ("patch", "", {"json": {"answers": "yes"}, "headers": bearer()}, 422, "answers", None),
+    ("patch", "", {"json": {"answers": {"dt_meetings_count": "ba"}}, "headers": bearer()}, 422, "dt_meetings_count",
+     None),
+    ("patch", "", {"json": {"answers": {"tasks_done_on_time": 9, "tasks_assigned": 4}}, "headers": bearer()}, 422,
+     "tasks_done_on_time", None),
+    ("patch", "", {"json": {"answers": {"no_such_field": 1}}, "headers": bearer()}, 422, "no_such_field", None),
     ("patch", "", {"json": {"answers": {}, "expected_version": "one"}, "headers": bearer()}, 422,
      "expected_version", None),
     ("patch", "", {"json": {"answers": {}, "expected_version": 7}, "headers": bearer()}, 409, None, "version 1"),

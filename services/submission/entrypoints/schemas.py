@@ -62,3 +62,4 @@ class ProvisionalScoreSchema(Schema):
     complete = fields.Bool()
     classification = fields.Dict()
     inputs_hash = fields.Str()
+    before_submission = fields.Dict(metadata={"description": "errors and warnings that would block submission now"})

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from services.submission.domain.reports import Report
+from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.rounds import check_deadline
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
@@ -47,6 +48,7 @@ def update_draft(uow: SubmissionUnitOfWork, report_id: str, principal: Principal
                  expected_version: int | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
+        answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **answers}, final=False))
         report.update_answers(answers)
         uow.commit()
         return report
@@ -58,7 +60,11 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
         report = load_own(uow, report_id, principal, expected_version)
         now = now or _now()
         check_deadline(uow, report, now)
-        report.submit(by=principal.user, now=now, evidence=evidence_manifest(uow, report_id))
+        evidence = evidence_manifest(uow, report_id)
+        answers_check.refuse_if_invalid(answers_check.check(
+            report, report.answers, evidence_counts={code: len(files) for code, files in evidence.items()},
+            final=True))
+        report.submit(by=principal.user, now=now, evidence=evidence)
         uow.commit()
         return report
 
@@ -67,6 +73,7 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
                      note: str, expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
+        answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **changes}, final=False))
         report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(),
                                 evidence=evidence_manifest(uow, report_id))
         uow.commit()
