@@ -4,6 +4,7 @@ on an injected clock, completeness, and the registry API."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import threading
 import time
@@ -18,12 +19,15 @@ from services.submission.domain.calendar import VIETNAM_TZ, RoundKind
 from services.submission.domain.units import UnitType
 from services.submission.service_layer import handlers, rounds
 from shared.auth import Principal, Role, issue_token
+from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
+from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.partner import PartnerSubscriber
 
 pytestmark = pytest.mark.integration
 EXCLUDED = {"BCHQS", "BCHBDBP"}  # the Military and Border Guard Commands, registered but not evaluated
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def vn(*args) -> dt.datetime:
@@ -91,6 +95,18 @@ def _open(client, runtime, year: int, on: dt.datetime) -> dict:
     return response.json
 
 
+def _fill_in(client, report: dict, headers: dict) -> dict:
+    """Answer every input and attach the evidence the catalog requires, so the draft can be submitted."""
+    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
+    answers = complete_answers(unit_catalog)
+    assert client.patch(f"/reports/{report['id']}", json={"answers": answers}, headers=headers).status_code == 200
+    for criterion in evidence_criteria(unit_catalog):
+        uploaded = client.post(f"/reports/{report['id']}/evidence", headers=headers, content_type="multipart/form-data",
+                               data={"criterion": criterion, "file": (io.BytesIO(PDF), f"minh-chung-{criterion}.pdf")})
+        assert uploaded.status_code == 201, uploaded.json
+    return answers
+
+
 def _evaluated_codes(runtime, on: dt.date) -> set[str]:
     with runtime.uow_factory() as uow:
         registry = uow.units.registry()
@@ -147,8 +163,10 @@ def test_who_reviews_a_commune_follows_the_model_in_force_when_the_round_opens(
 
 def test_a_late_submission_is_refused_in_both_languages_until_an_admin_extends_the_deadline(client, runtime):
     _open(client, runtime, 2026, vn(2025, 11, 15, 8))
-    report_id = _reports(runtime, "2026-annual")["STC"]["id"]
+    report = _reports(runtime, "2026-annual")["STC"]
+    report_id = report["id"]
     reporter = auth(Role.UNIT_REPORTER, "STC", "reporter@stc")
+    _fill_in(client, report, reporter)
 
     runtime.clock.now = vn(2026, 11, 15)  # the departments' deadline: 15 Nov 00:00 is already late
     refused = client.post(f"/reports/{report_id}/submit", json={}, headers=reporter)
@@ -181,7 +199,7 @@ def test_a_late_submission_is_refused_in_both_languages_until_an_admin_extends_t
                        headers=auth(Role.UNIT_REPORTER, "SNV")).status_code == 409
 
 
-def test_the_scheduler_opens_reminds_closes_and_rolls_over_by_itself(runtime):
+def test_the_scheduler_opens_reminds_closes_and_rolls_over_by_itself(client, runtime):
     rounds.create_round(runtime.uow_factory(), RoundKind.ANNUAL_EVALUATION, 2022)
     [calendar] = runtime.periodic_jobs
 
@@ -194,10 +212,8 @@ def test_the_scheduler_opens_reminds_closes_and_rolls_over_by_itself(runtime):
     drafts = _reports(runtime, "2022-annual")
     assert len(drafts) > 200
 
+    answers = _fill_in(client, drafts["STC"], auth(Role.UNIT_REPORTER, "STC"))
     stc = Principal("reporter@stc", Role.UNIT_REPORTER, "STC")
-    with runtime.uow_factory() as uow:
-        uow.reports.get(drafts["STC"]["id"]).update_answers({"annual_plan_issued": True, "dt_meetings_count": 4})
-        uow.commit()
     handlers.submit(runtime.uow_factory(), drafts["STC"]["id"], stc, now=vn(2022, 11, 1))
 
     tick(vn(2022, 11, 3, 0, 5))  # 7 days before the communes' deadline (10 Nov)
@@ -221,7 +237,7 @@ def test_the_scheduler_opens_reminds_closes_and_rolls_over_by_itself(runtime):
         asyncapi.validate("round.deadline_approaching", event)
 
     # The 2023 draft of STC starts from its 2022 answers (same catalog, nothing changed).
-    assert _reports(runtime, "2023-annual")["STC"]["answers"] == {"annual_plan_issued": True, "dt_meetings_count": 4}
+    assert _reports(runtime, "2023-annual")["STC"]["answers"] == answers
 
     assert tick(vn(2022, 11, 15))["2022-annual"] == "closed"
     [closed] = _events(runtime, "round.closed")
@@ -262,8 +278,9 @@ def test_completeness_counts_per_unit_type_lists_late_units_and_is_scoped(client
     _open(client, runtime, 2022, vn(2021, 11, 10, 8))
     drafts = _reports(runtime, "2022-annual")
     runtime.clock.now = vn(2022, 11, 1)
-    assert client.post(f"/reports/{drafts['18070']['id']}/submit", json={},
-                       headers=auth(Role.UNIT_REPORTER, "18070")).status_code == 200
+    tran_phu = auth(Role.UNIT_REPORTER, "18070")
+    _fill_in(client, drafts["18070"], tran_phu)
+    assert client.post(f"/reports/{drafts['18070']['id']}/submit", json={}, headers=tran_phu).status_code == 200
 
     runtime.clock.now = vn(2022, 11, 12)  # the communes' deadline has passed, the others' has not
     body = client.get("/rounds/2022-annual/completeness", headers=ADMIN).json
