@@ -20,8 +20,16 @@ from typing import NamedTuple
 
 from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.ranking import classify
-from shared.criteria.rules import (Explanation, Number, Outcome, RuleFunction, compile_rule, missing_input,
-                                   reviewer_override, word)
+from shared.criteria.rules import (
+    Explanation,
+    Number,
+    Outcome,
+    RuleFunction,
+    compile_rule,
+    missing_input,
+    reviewer_override,
+    word,
+)
 
 InputValue = bool | Number | str
 

@@ -88,10 +88,24 @@ def test_bad_requests_are_refused_and_change_nothing(service, method, path, kwar
 
 def test_a_transition_from_the_wrong_state_is_a_conflict_naming_both_states(service):
     runtime, client, report_id = service
-    assert client.post(f"/reports/{report_id}/submit", json={}, headers=bearer()).status_code == 200
+    with runtime.uow_factory() as uow:
+        uow.reports.get(report_id).submit(by="user", now=dt.datetime.now(dt.timezone.utc), evidence={})
+        uow.commit()
     before = snapshot(runtime)
     response = client.post(f"/reports/{report_id}/submit", json={}, headers=bearer())
     assert_problem(response, 409, mentions="'submitted' cannot move to 'submitted'")
+    assert snapshot(runtime) == before
+
+
+def test_an_incomplete_report_cannot_be_submitted_and_every_gap_is_named(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    response = client.post(f"/reports/{report_id}/submit", json={}, headers=bearer())
+    assert_problem(response, 422, field="dt_meetings_count")
+    body = response.get_json()
+    assert body["errors"]["dt_meetings_count"][0]["rule"] == "required"
+    assert body["errors"]["evidence.1.1"][0]["rule"] == "evidence_required"
+    assert "Chưa nhập trường bắt buộc" in body["detail"]
     assert snapshot(runtime) == before
 
 

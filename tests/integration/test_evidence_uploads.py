@@ -17,7 +17,7 @@ from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
-from tests.support.answers import complete_answers
+from tests.support.answers import complete_answers, evidence_criteria
 
 pytestmark = pytest.mark.integration
 UNIT, REVIEWER = "HT-CL-KST", "HT-CL"
@@ -134,9 +134,11 @@ def test_only_the_units_reporter_uploads_and_only_while_the_report_is_editable(s
     assert upload(client, report.id, "x.pdf", PDF, criterion="9.9").json["reason"] == "unknown_criterion"
     assert stored(runtime, tmp_path) == (0, [])
 
-    accepted = upload(client, report.id, "ke-hoach.pdf", PDF)
+    unit_catalog = load_catalog(report.catalog_version).unit_type(report.unit_type)
+    accepted = [upload(client, report.id, f"minh-chung-{code}.pdf", PDF, criterion=code).json["id"]
+                for code in evidence_criteria(unit_catalog)]
     assert client.post(f"/reports/{report.id}/submit", json={}, headers=headers()).status_code == 200
     late = upload(client, report.id, "ke-hoach-moi.pdf", PDF + b"%v2\n")
     assert late.status_code == 409
     rows, files = stored(runtime, tmp_path)
-    assert rows == 1 and [path.name for path in files] == [accepted.json["id"]]
+    assert rows == len(accepted) and sorted(path.name for path in files) == sorted(accepted)

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from services.scoring.service_layer import handlers
-from shared.http import unit_of_work
 from shared.auth import Role, requires
 from shared.criteria import available_versions
+from shared.http import unit_of_work
 
 scores_blp = Blueprint("scores", __name__, description="Điểm và giải trình điểm (scores and their explanation)")
 

@@ -42,5 +42,7 @@ outbox, processed_events = add_messaging_tables(metadata)
 def start_mappers() -> None:
     map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)
 
-from services.submission.adapters import evidence_orm  # noqa: E402,F401  (its table joins this metadata)
-from services.submission.adapters import registry_orm  # noqa: E402,F401  (units, review models, rounds)
+from services.submission.adapters import (
+    evidence_orm,  # noqa: E402,F401  (its table joins this metadata)
+    registry_orm,  # noqa: E402,F401  (units, review models, rounds)
+)

@@ -58,6 +58,11 @@ class Report:
         merged = {**self.answers, **changes}
         self.answers = {field: value for field, value in merged.items() if value is not None}
 
+    def check_submittable(self) -> None:
+        """Refuse early, before any slower check, a report that is not the unit's to submit now."""
+        if self.state not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            raise IllegalTransition(self.state, ReportStatus.SUBMITTED)
+
     def submit(self, *, by: str, now: dt.datetime, evidence: dict[str, list[dict[str, Any]]]) -> None:
         if self.state is ReportStatus.RETURNED:
             self._move(ReportStatus.DRAFT)

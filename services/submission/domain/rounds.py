@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from shared.domain.events import Event
 from services.submission.domain.calendar import (
     PROGRESS_MONTHS,
     VIETNAM_TZ,
@@ -26,6 +25,7 @@ from services.submission.domain.calendar import (
 )
 from services.submission.domain.review_models import ResultsFlow, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
+from shared.domain.events import Event
 
 REMINDER_DAYS_BEFORE = (7, 1)
 

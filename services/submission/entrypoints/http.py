@@ -15,8 +15,8 @@ from services.submission.entrypoints.schemas import (
 )
 from services.submission.service_layer import handlers
 from services.submission.service_layer.preview import provisional_score
-from shared.http import clock, unit_of_work
 from shared.auth import Role, requires
+from shared.http import clock, unit_of_work
 
 reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description="Báo cáo của đơn vị (unit reports)")
 

@@ -58,6 +58,7 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
            expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
+        report.check_submittable()
         now = now or _now()
         check_deadline(uow, report, now)
         evidence = evidence_manifest(uow, report_id)

@@ -1,7 +1,8 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.submission.domain.calendar import (
     VIETNAM_TZ,
