@@ -106,7 +106,7 @@ class ServiceRuntime:
             stop.wait(job.interval_s)
 
     def run_worker(self) -> None:
-        """The worker process: relay + consumer until SIGTERM/SIGINT."""
+        """The worker process: relay, consumer and periodic jobs until SIGTERM/SIGINT."""
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())

@@ -249,8 +249,9 @@ def test_the_scheduler_opens_reminds_closes_and_rolls_over_by_itself(client, run
 def test_an_extension_keeps_the_round_open_for_the_scheduler(client, runtime):
     _open(client, runtime, 2026, vn(2025, 11, 15, 8))
     runtime.clock.now = vn(2026, 11, 14)
-    assert client.post("/rounds/2026-annual/extensions", headers=ADMIN, json={
-        "unit_code": "18073-2025", "until": "2026-11-25T00:00:00+07:00", "reason": "Sáp nhập đơn vị"}).status_code == 201
+    extended = client.post("/rounds/2026-annual/extensions", headers=ADMIN, json={
+        "unit_code": "18073-2025", "until": "2026-11-25T00:00:00+07:00", "reason": "Sáp nhập đơn vị"})
+    assert extended.status_code == 201
     rounds.run_calendar(runtime.uow_factory, vn(2026, 11, 20))
     assert client.get("/rounds/2026-annual", headers=ADMIN).json["status"] == "open"
     rounds.run_calendar(runtime.uow_factory, vn(2026, 11, 25))

@@ -3,6 +3,7 @@ on its own runtime, their relays and consumers running as threads on the real br
 from __future__ import annotations
 
 import dataclasses
+import io
 import datetime as dt
 import threading
 import time
@@ -16,9 +17,10 @@ from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from shared.runtime import ServiceRuntime
-from tests.support.answers import complete_answers
+from tests.support.answers import complete_answers, evidence_criteria
 
 CATALOG_VERSION = "hatinh-2021-ref-1"
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # A commune reviewed by its district (Can Lộc), another district, and a department's report.
 COMMUNE, DISTRICT, OTHER_DISTRICT = "HT-CL-KST", "HT-CL", "HT-HK"
 DEPARTMENT_UNIT, DEPARTMENT_REVIEWER = "HT-SO-TC", "HT-SO-TTTT"
@@ -77,8 +79,17 @@ class ReviewSystem:
         return report
 
     def submit(self, report: Report) -> None:
-        response = self.submission_client.post(f"/reports/{report.id}/submit", json={},
-                                               headers=self.reporter(report.unit_code))
+        """Attach a file to each criterion that needs evidence and has none yet, then submit."""
+        headers = self.reporter(report.unit_code)
+        attached = {item["criterion"] for item in
+                    self.submission_client.get(f"/reports/{report.id}/evidence", headers=headers).json}
+        for criterion in evidence_criteria(load_catalog(report.catalog_version).unit_type(report.unit_type)):
+            if criterion not in attached:
+                uploaded = self.submission_client.post(
+                    f"/reports/{report.id}/evidence", headers=headers, content_type="multipart/form-data",
+                    data={"criterion": criterion, "file": (io.BytesIO(EVIDENCE_PDF), f"minh-chung-{criterion}.pdf")})
+                assert uploaded.status_code == 201, uploaded.json
+        response = self.submission_client.post(f"/reports/{report.id}/submit", json={}, headers=headers)
         assert response.status_code == 200, response.json
 
     def case(self, report_id: str, headers: dict | None = None):
