@@ -97,7 +97,7 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     # The reviewer asks for evidence on 1.1; the unit answers with a new file.
     case = eventually(lambda: requests.get(f"{review}/cases/{report_id}", headers=REVIEWER, timeout=10),
                       lambda response: response.status_code == 200).json()
-    call("POST", f"{review}/cases/{report_id}/evidence-requests", REVIEWER, json={
+    call("POST", f"{review}/cases/{report_id}/evidence-requests", REVIEWER, 201, json={
         "requests": [{"criterion": "1.1", "message": "Đề nghị gửi bản ký số của kế hoạch năm"}],
         "due_date": "2026-12-10", "expected_version": case["version"]})
     eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),

@@ -109,7 +109,7 @@ class RoundOpened(Event):
 
     @property
     def subject(self) -> str:
-        return self.round_id
+        return f"rounds/{self.round_id}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,7 +124,7 @@ class RoundClosed(Event):
 
     @property
     def subject(self) -> str:
-        return self.round_id
+        return f"rounds/{self.round_id}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +139,7 @@ class DeadlineApproaching(Event):
 
     @property
     def subject(self) -> str:
-        return self.round_id
+        return f"rounds/{self.round_id}"
 
 
 class Round:

@@ -107,7 +107,7 @@ def _move(round_, move, units):
 def test_round_opened_event_carries_what_other_services_need(annual):
     event = annual.events[0]
     assert event.routing_key == "round.opened" and event.cloudevent_type() == "vn.gov.cqs.round.opened"
-    assert event.subject == "annual-2025"
+    assert event.subject == "rounds/annual-2025"
     payload = event.payload()
     assert payload["kind"] == "annual_evaluation" and payload["year"] == 2025 and payload["period_month"] is None
     assert payload["catalog_versions"] == {"province_department": "hatinh-2021-ref-1", "commune": "hatinh-2021-ref-1"}
