@@ -5,18 +5,18 @@ receives every event, each valid against the AsyncAPI document, in causal order.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from shared.auth import Role, issue_token
+from shared.auth import Role
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
 from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.http_flow import auth, call, eventually
 from tests.support.partner import PartnerSubscriber
 from tests.support.processes import RunningSystem
 
@@ -39,7 +39,7 @@ def system(postgres_server_url, amqp_url, tmp_path_factory):
         running = RunningSystem(env, logs)
         try:
             running.cli("migrate", "submission")
-            running.cli("load-units", str(SEED / "units" / "hatinh-2021.yaml"), str(SEED / "units" / "hatinh-2025.yaml"))
+            running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
             running.cli("load-review-models", str(SEED / "review_models.yaml"))
             running.start()
             yield running, partner
@@ -49,30 +49,9 @@ def system(postgres_server_url, amqp_url, tmp_path_factory):
             infrastructure.delete_namespace(amqp_url, namespace)
 
 
-def auth(role: Role, unit: str, user: str = "e2e") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user, role, unit)}"}
-
-
-ADMIN = auth(Role.ADMIN, "HT", "admin")
-REPORTER = auth(Role.UNIT_REPORTER, UNIT, "can.bo.stp")
-REVIEWER = auth(Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
-
-
-def call(method: str, url: str, headers: dict, expected: int = 200, **kwargs) -> dict | list:
-    response = requests.request(method, url, headers=headers, timeout=30, **kwargs)
-    assert response.status_code == expected, f"{method} {url}: {response.status_code} {response.text}"
-    return response.json()
-
-
-def eventually(fetch, condition, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if condition(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met in {timeout_s}s; last value: {value}")
-        time.sleep(0.1)
+ADMIN = auth(TEST_SECRET, Role.ADMIN, "HT", "admin")
+REPORTER = auth(TEST_SECRET, Role.UNIT_REPORTER, UNIT, "can.bo.stp")
+REVIEWER = auth(TEST_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
 
 
 def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
@@ -146,9 +125,9 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     assert public[0]["unit_code"] == UNIT and public[0]["total"] == score["score"]["total"]
 
     events = partner.collect(lambda got: any(e["type"] == "vn.gov.cqs.round.published" for e in got))
-    for routing_key, event in zip(partner.routing_keys, events):
+    for routing_key, event in zip(partner.routing_keys, events, strict=True):
         asyncapi.validate(routing_key, event)
-    of_report = [key for key, event in zip(partner.routing_keys, events) if event["subject"] == f"reports/{report_id}"]
+    of_report = [key for key, event in zip(partner.routing_keys, events, strict=True) if event["subject"] == f"reports/{report_id}"]
     assert of_report == ["report.submitted", "report.evidence_requested", "report.evidence_provided",
                          "report.returned", "report.submitted", "report.verified", "report.scored",
                          "report.published"]

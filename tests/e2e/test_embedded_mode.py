@@ -1,0 +1,79 @@
+"""The README's run command: `cqs run` alone (SQLite files, the in-process broker, the demo
+data) serves the four services under one port, and a report goes all the way through."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from shared.auth import Role
+from shared.config import EMBEDDED_SECRET
+from shared.criteria import load_catalog
+from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.http_flow import auth, call, eventually
+from tests.support.processes import free_port
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def embedded(tmp_path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CQS_")}
+    env["CQS_DATA_DIR"] = str(tmp_path)
+    log = open(tmp_path / "run.log", "w")
+    process = subprocess.Popen([str(Path(sys.executable).parent / "cqs"), "run", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, (tmp_path / "run.log").read_text()
+            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+                if requests.get(f"{url}/", timeout=2).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "cqs run did not come up"
+            time.sleep(0.2)
+        yield url, tmp_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def test_the_embedded_system_runs_a_report_to_publication(embedded):
+    url, data_dir = embedded
+    assert {path.name for path in data_dir.glob("*.sqlite")} == {
+        "submission.sqlite", "review.sqlite", "scoring.sqlite", "publication.sqlite"}
+    reporter = auth(EMBEDDED_SECRET, Role.UNIT_REPORTER, "STC", "demo-stc")
+    reviewer = auth(EMBEDDED_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
+    admin = auth(EMBEDDED_SECRET, Role.ADMIN, "HT", "demo-admin")
+
+    [report] = call("GET", f"{url}/submission/reports", reporter, params={"round_id": "2027-annual"})
+    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
+    call("PATCH", f"{url}/submission/reports/{report['id']}", reporter,
+         json={"answers": complete_answers(unit_catalog)})
+    for criterion in evidence_criteria(unit_catalog):
+        call("POST", f"{url}/submission/reports/{report['id']}/evidence", reporter, 201,
+             data={"criterion": criterion}, files={"file": (f"{criterion}.pdf", PDF, "application/pdf")})
+    call("POST", f"{url}/submission/reports/{report['id']}/submit", reporter, json={})
+
+    case = eventually(lambda: requests.get(f"{url}/review/cases/{report['id']}", headers=reviewer, timeout=10),
+                      lambda response: response.status_code == 200).json()
+    for criterion in case["undecided"]:
+        case = call("POST", f"{url}/review/cases/{report['id']}/decisions", reviewer,
+                    json={"criterion": criterion, "decision": "accept", "expected_version": case["version"]})
+    call("POST", f"{url}/review/cases/{report['id']}/verify", reviewer, json={"expected_version": case["version"]})
+    eventually(lambda: call("GET", f"{url}/submission/reports/{report['id']}", reporter),
+               lambda body: body["status"] == "scored")
+    call("POST", f"{url}/publication/rounds/2027-annual/publish", admin)
+    results = call("GET", f"{url}/publication/results/2027-annual", {})
+    assert [(item["unit_code"], item["rank"]) for item in results] == [("STC", 1)]
