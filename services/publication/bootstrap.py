@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from services.publication.adapters import orm
-from services.publication.domain.publication import NothingToPublish
+from services.publication.domain.publication import NothingToPublish, RoundStillOpen
 from services.publication.entrypoints import consumers
 from services.publication.entrypoints.http import results_blp
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
@@ -26,4 +26,5 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Công bố kết quả (publication)",
-                              blueprints=[results_blp], problems=((NothingToPublish, 409, "Nothing to publish"),))
+                              blueprints=[results_blp], problems=((NothingToPublish, 409, "Nothing to publish"),
+                                                                   (RoundStillOpen, 409, "Round still open")))

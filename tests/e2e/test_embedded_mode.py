@@ -74,6 +74,8 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     call("POST", f"{url}/review/cases/{report['id']}/verify", reviewer, json={"expected_version": case["version"]})
     eventually(lambda: call("GET", f"{url}/submission/reports/{report['id']}", reporter),
                lambda body: body["status"] == "scored")
-    call("POST", f"{url}/publication/rounds/2027-annual/publish", admin)
+    call("POST", f"{url}/submission/rounds/2027-annual/close", admin)
+    eventually(lambda: requests.post(f"{url}/publication/rounds/2027-annual/publish", headers=admin, timeout=10),
+               lambda response: response.status_code == 200)
     results = call("GET", f"{url}/publication/results/2027-annual", {})
     assert [(item["unit_code"], item["rank"]) for item in results] == [("STC", 1)]

@@ -117,9 +117,14 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     assert explained["1.4"]["points"] == "15.00"  # 3 meetings as adjusted by the reviewer
     assert explained["1.4"]["explanation_vi"]
 
-    published = call("POST", f"{publication}/rounds/{round_['id']}/publish", ADMIN)
+    call("POST", f"{submission}/rounds/{round_['id']}/close", ADMIN)
+    published = eventually(  # once the publication service has seen round.closed
+        lambda: requests.post(f"{publication}/rounds/{round_['id']}/publish", headers=ADMIN, timeout=10),
+        lambda response: response.status_code == 200).json()
     assert [(item["unit_code"], item["rank"]) for item in published] == [(UNIT, 1)]
     eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
+               lambda body: body["status"] == "published")
+    eventually(lambda: call("GET", f"{submission}/rounds/{round_['id']}", ADMIN),
                lambda body: body["status"] == "published")
     public = call("GET", f"{publication}/results/{round_['id']}", {})
     assert public[0]["unit_code"] == UNIT and public[0]["total"] == score["score"]["total"]
@@ -132,4 +137,5 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
                          "report.returned", "report.submitted", "report.verified", "report.scored",
                          "report.published"]
     assert partner.routing_keys[0] == "round.opened" and partner.routing_keys[-1] == "round.published"
+    assert "round.closed" in partner.routing_keys
     assert len({event["id"] for event in events}) == len(events)

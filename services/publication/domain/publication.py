@@ -22,6 +22,10 @@ class NothingToPublish(Exception):
     pass
 
 
+class RoundStillOpen(Exception):
+    """The province publishes a round once its reporting has closed."""
+
+
 class Result:
     """The newest score of one report, and whether (and how) it was published."""
 
@@ -101,6 +105,9 @@ class RoundPublication:
         """Publish what awaits publication: everything (publisher_unit None: the province) or the
         communes one district reviewed. Ranks are computed over each whole scope, breaking ties
         by the groups the catalog version names (`tie_breakers_for(catalog_version)`)."""
+        if publisher_unit is None and self.status == "open":
+            raise RoundStillOpen(f"Kỳ báo cáo '{self.round_id}' chưa kết thúc: chỉ công bố kết quả sau khi đóng kỳ "
+                                 f"(round '{self.round_id}' is still open: close it before publishing)")
         chosen = [result for result in self.results if result.awaiting_publication
                   and (publisher_unit is None or result.reviewer_unit_code == publisher_unit)]
         if not chosen:

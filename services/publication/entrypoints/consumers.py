@@ -1,4 +1,4 @@
-"""The publication service listens to scores and to the rounds' kinds."""
+"""The publication service listens to scores and to the rounds' kinds and closing."""
 from __future__ import annotations
 
 from services.publication.service_layer import handlers
@@ -8,5 +8,6 @@ from shared.messaging.consumer import Subscription
 def subscriptions() -> list[Subscription]:
     return [
         Subscription("on_round_opened", ("round.opened",), handlers.on_round_opened),
+        Subscription("on_round_closed", ("round.closed",), handlers.on_round_closed),
         Subscription("on_report_scored", ("report.scored",), handlers.on_report_scored),
     ]

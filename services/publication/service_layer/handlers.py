@@ -27,6 +27,10 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
 
 
+def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
+    _round(uow, event.data["round_id"]).status = "closed"
+
+
 def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     _round(uow, event.data["round_id"]).record_score(event.data)
 

@@ -1,7 +1,8 @@
-"""The events the submission service listens to: the review's decisions and the later states."""
+"""The events the submission service listens to: the review's decisions, the later states of
+its reports and the publication of its rounds."""
 from __future__ import annotations
 
-from services.submission.service_layer import handlers
+from services.submission.service_layer import handlers, rounds
 from shared.messaging.consumer import Subscription
 
 
@@ -11,4 +12,5 @@ def subscriptions() -> list[Subscription]:
         Subscription("on_evidence_requested", ("report.evidence_requested",), handlers.on_evidence_requested),
         Subscription("on_report_progressed", ("report.verified", "report.scored", "report.published"),
                      handlers.on_report_progressed),
+        Subscription("on_round_published", ("round.published",), rounds.on_round_published),
     ]

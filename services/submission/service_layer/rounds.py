@@ -26,6 +26,7 @@ from services.submission.domain.rounds import DeadlineApproaching, ReasonRequire
 from services.submission.domain.units import Unit, UnitType
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
+from shared.cloudevents import CloudEvent
 from shared.criteria import available_versions, load_catalog
 from shared.domain.lifecycle import ReportStatus
 from shared.http_problems import Problem, conflict, not_found
@@ -147,6 +148,11 @@ def close_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> R
         round_.close(now)
         uow.commit()
         return round_
+
+
+def on_round_published(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+    """The publication service published the round: its calendar is over."""
+    _round(uow, event.data["round_id"]).publish(dt.datetime.fromisoformat(event.data["published_at"]))
 
 
 def override_window(uow: SubmissionUnitOfWork, round_id: str, unit_type: UnitType, start: dt.datetime,

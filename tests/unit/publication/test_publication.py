@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from services.publication.domain.publication import NothingToPublish, RoundPublication
+from services.publication.domain.publication import NothingToPublish, RoundPublication, RoundStillOpen
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
 TIE_BREAKERS = ["6", "5", "4", "3", "2", "1"]
@@ -23,6 +23,7 @@ def groups(g6, rest=100):
 
 def publication_2021() -> RoundPublication:
     publication = RoundPublication("2026-annual")
+    publication.status = "closed"
     for data in (
         scored("d1", "district", "STTTT", "department", groups(200)),
         scored("d2", "district", "STTTT", "department", groups(250)),
@@ -44,7 +45,7 @@ def test_a_district_publishes_only_its_communes_ranked_within_the_district():
     assert {(r.unit_code, r.published_rank, r.ranking_scope) for r in published} == {
         ("X2", 1, "commune:H-A"), ("X1", 2, "commune:H-A")}
     assert [event.routing_key for event in publication.events] == ["report.published"] * 2
-    assert publication.status == "open"
+    assert publication.status == "closed"  # only the province publishes the round
 
 
 def test_the_province_publishes_the_rest_and_the_round():
@@ -59,8 +60,17 @@ def test_the_province_publishes_the_rest_and_the_round():
         publish(publication)
 
 
+def test_the_province_publishes_only_a_closed_round_but_a_district_may_publish_before():
+    publication = publication_2021()
+    publication.status = "open"
+    with pytest.raises(RoundStillOpen, match="chưa kết thúc"):
+        publish(publication)
+    assert [r.unit_code for r in publish(publication, unit="H-A")] == ["X1", "X2"]
+
+
 def test_communes_reviewed_by_the_province_are_ranked_province_wide():
     publication = RoundPublication("2026-annual")
+    publication.status = "closed"
     publication.record_score(scored("x1", "commune", "SKHCN", "department", groups(100)))
     publication.record_score(scored("x2", "commune", "SKHCN", "department", groups(150)))
     published = publish(publication)
