@@ -85,7 +85,8 @@ def requires(*roles: Role):
             principal = current_principal()
             if roles and principal.role not in roles:
                 allowed = ", ".join(role.value for role in roles)
-                raise Problem(403, "Forbidden", f"role '{principal.role.value}' may not do this; needs one of: {allowed}")
+                raise Problem(403, "Forbidden",
+                              f"role '{principal.role.value}' may not do this; needs one of: {allowed}")
             g.principal = principal
             return view(*args, **kwargs)
 

@@ -3,8 +3,8 @@ on its own runtime, their relays and consumers running as threads on the real br
 from __future__ import annotations
 
 import dataclasses
-import io
 import datetime as dt
+import io
 import threading
 import time
 import uuid

@@ -66,7 +66,9 @@ class ScoreSheet:
             points_override={code: Decimal(points) for code, points in self.points_overrides.items()},
         )
         current = self.current_score
-        if current and (current.inputs_hash, current.catalog_fingerprint) == (result.inputs_hash, result.catalog_fingerprint):
+        same_basis = current and (current.inputs_hash, current.catalog_fingerprint) == (
+            result.inputs_hash, result.catalog_fingerprint)
+        if same_basis:
             return None
         if current:
             current.current = False
@@ -78,7 +80,8 @@ class ScoreSheet:
         self.events.append(ReportScored(
             report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code, score_id=new.id,
             unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
-            reviewer_kind=self.reviewer_kind, catalog_version=new.catalog_version, catalog_fingerprint=new.catalog_fingerprint,
+            reviewer_kind=self.reviewer_kind, catalog_version=new.catalog_version,
+            catalog_fingerprint=new.catalog_fingerprint,
             inputs_hash=new.inputs_hash, total=breakdown["total"],
             groups={group["code"]: group["points"] for group in breakdown["groups"]},
             criteria={criterion["code"]: criterion["points"] for criterion in breakdown["criteria"]},

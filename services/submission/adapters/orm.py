@@ -42,7 +42,6 @@ outbox, processed_events = add_messaging_tables(metadata)
 def start_mappers() -> None:
     map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)
 
-from services.submission.adapters import (
-    evidence_orm,  # noqa: E402,F401  (its table joins this metadata)
-    registry_orm,  # noqa: E402,F401  (units, review models, rounds)
-)
+# The evidence tables and the registry (units, review models, rounds) join this metadata, and
+# so its migrations, from their own modules.
+from services.submission.adapters import evidence_orm, registry_orm  # noqa: E402,F401

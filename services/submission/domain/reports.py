@@ -84,7 +84,8 @@ class Report:
         before = dict(self.answers)
         self.update_answers(changes)
         self._move(ReportStatus.SUBMITTED)
-        changed = sorted(field for field in set(before) | set(self.answers) if before.get(field) != self.answers.get(field))
+        changed = sorted(field for field in set(before) | set(self.answers)
+                         if before.get(field) != self.answers.get(field))
         self.events.append(ReportEvidenceProvided(
             report_id=self.id, round_id=self.round_id, unit_code=self.unit_code, answers=dict(self.answers),
             changed_fields=changed, evidence=evidence, note=note, provided_by=by, provided_at=now.isoformat(),

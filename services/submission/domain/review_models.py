@@ -98,7 +98,7 @@ class ReviewModels:
         ids = [m.id for m in self._models]
         if len(set(ids)) != len(ids):
             raise InvalidReviewModel("review model ids must be unique")
-        for earlier, later in zip(self._models, self._models[1:]):
+        for earlier, later in zip(self._models, self._models[1:], strict=False):
             if earlier.valid_to is None or earlier.valid_to > later.valid_from:
                 raise InvalidReviewModel(f"models {earlier.id!r} and {later.id!r} overlap")
 

@@ -28,7 +28,8 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
         return report
     if principal.role is Role.UNIT_REPORTER and report.unit_code == principal.unit:
         return report
-    raise Problem(403, "Forbidden", f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
+    raise Problem(403, "Forbidden",
+                  f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
 
 
 def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None) -> Report:
