@@ -1,6 +1,8 @@
 """Imperative mapping of domain aggregates (the domain classes stay free of SQLAlchemy)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
@@ -15,3 +17,23 @@ def map_aggregate(mapper_registry: registry, cls: type, table: sa.Table, **mappe
 
 def _init_events(aggregate, _context) -> None:
     aggregate.events = []
+
+
+class UtcDateTime(sa.TypeDecorator):
+    """A timezone-aware moment, stored in UTC. SQLite keeps no zone, so without this a value
+    would come back naive there (and compare wrongly with aware ones) while PostgreSQL's is aware."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime {value.isoformat()}: give its time zone")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=dt.timezone.utc)

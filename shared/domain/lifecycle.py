@@ -2,7 +2,8 @@
 
 draft → submitted → verified → scored → published, with two detours from `submitted`:
 returned for revision (→ returned → draft) and evidence requested (→ evidence_requested
-→ submitted). Each service drives only the transitions it owns and follows the rest
+→ submitted). A re-score (a corrected catalog) moves a published report back to scored
+until the next publication. Each service drives only the transitions it owns and follows the rest
 through events.
 """
 from __future__ import annotations
@@ -28,9 +29,10 @@ ALLOWED_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     ReportStatus.RETURNED: frozenset({ReportStatus.DRAFT}),
     ReportStatus.EVIDENCE_REQUESTED: frozenset({ReportStatus.SUBMITTED}),
     ReportStatus.VERIFIED: frozenset({ReportStatus.SCORED}),
-    # A re-score under a corrected catalog keeps the report scored.
+    # A re-score under a corrected catalog keeps the report scored; after publication it makes
+    # the report wait for the next publication.
     ReportStatus.SCORED: frozenset({ReportStatus.PUBLISHED, ReportStatus.SCORED}),
-    ReportStatus.PUBLISHED: frozenset(),
+    ReportStatus.PUBLISHED: frozenset({ReportStatus.SCORED}),
 }
 
 

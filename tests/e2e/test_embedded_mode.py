@@ -16,7 +16,7 @@ import requests
 from shared.auth import Role
 from shared.config import EMBEDDED_SECRET
 from shared.criteria import load_catalog
-from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.http_flow import auth, call, eventually
 from tests.support.processes import free_port
 
@@ -60,7 +60,7 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     [report] = call("GET", f"{url}/submission/reports", reporter, params={"round_id": "2027-annual"})
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
     call("PATCH", f"{url}/submission/reports/{report['id']}", reporter,
-         json={"answers": complete_answers(unit_catalog)})
+         json={"answers": unit_answers(unit_catalog)})
     for criterion in evidence_criteria(unit_catalog):
         call("POST", f"{url}/submission/reports/{report['id']}/evidence", reporter, 201,
              data={"criterion": criterion}, files={"file": (f"{criterion}.pdf", PDF, "application/pdf")})

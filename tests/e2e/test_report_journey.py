@@ -15,7 +15,7 @@ from shared.auth import Role
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
-from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.http_flow import auth, call, eventually
 from tests.support.partner import PartnerSubscriber
 from tests.support.processes import RunningSystem
@@ -66,7 +66,7 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     assert report["status"] == "draft" and report["reviewer_unit_code"] == "SKHCN"
 
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
-    answers = complete_answers(unit_catalog)
+    answers = unit_answers(unit_catalog)
     report = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": answers})
     for criterion in evidence_criteria(unit_catalog):
         call("POST", f"{submission}/reports/{report_id}/evidence", REPORTER, 201,
@@ -93,12 +93,12 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
         "criterion": "1.4", "decision": "adjust", "values": {"dt_meetings_count": 3},
         "reason": "Một cuộc họp không có thông báo kết luận", "expected_version": case["version"]})
     call("POST", f"{review}/cases/{report_id}/return", REVIEWER, json={
-        "comment": "Đề nghị rà soát số liệu nhóm 1", "criterion_comments": {"1.5": "Kiểm tra lại số nhiệm vụ"},
+        "comment": "Đề nghị rà soát số liệu nhóm 1", "criterion_comments": {"1.8": "Kiểm tra lại số tin bài"},
         "expected_version": case["version"]})
     returned = eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
                           lambda body: body["status"] == "returned")
-    assert returned["criterion_comments"] == {"1.5": "Kiểm tra lại số nhiệm vụ"}
-    draft = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": {"tasks_done_on_time": 9}})
+    assert returned["criterion_comments"] == {"1.8": "Kiểm tra lại số tin bài"}
+    draft = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": {"dt_news_count": 12}})
     assert draft["status"] == "draft"
     call("POST", f"{submission}/reports/{report_id}/submit", REPORTER, json={})
 

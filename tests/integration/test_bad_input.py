@@ -64,6 +64,8 @@ EXPIRED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
     ("patch", "", {"json": {"answers": {"tasks_done_on_time": 9, "tasks_assigned": 4}}, "headers": bearer()}, 422,
      "tasks_done_on_time", None),
     ("patch", "", {"json": {"answers": {"no_such_field": 1}}, "headers": bearer()}, 422, "no_such_field", None),
+    ("patch", "", {"json": {"answers": {"focal_point_score": 15}}, "headers": bearer()}, 422, "focal_point_score",
+     None),
     ("patch", "", {"json": {"answers": {}, "expected_version": "one"}, "headers": bearer()}, 422,
      "expected_version", None),
     ("patch", "", {"json": {"answers": {}, "expected_version": 7}, "headers": bearer()}, 409, None, "version 1"),
@@ -112,3 +114,11 @@ def test_an_incomplete_report_cannot_be_submitted_and_every_gap_is_named(service
 def test_an_unknown_report_is_not_found(service):
     _runtime, client, _report_id = service
     assert_problem(client.get("/reports/nope", headers=bearer()), 404, mentions="nope")
+
+
+def test_a_blank_answer_clears_the_field_instead_of_storing_blanks(service):
+    _runtime, client, report_id = service
+    body = client.patch(f"/reports/{report_id}", json={"answers": {"annual_plan_issued": "  "}}, headers=bearer()).json
+    assert body["answers"] == {}
+    preview = client.get(f"/reports/{report_id}/preview", headers=bearer())
+    assert preview.status_code == 200 and preview.json["complete"] is False

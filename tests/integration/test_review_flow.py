@@ -82,30 +82,30 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     queue = system.review_client.get("/queue", headers=system.district_reviewer()).json
     assert queue["counts"] == {"submitted": 1} and [item["report_id"] for item in queue["items"]] == [report.id]
 
-    # The reviewer asks for evidence on 1.4; the unit answers with a corrected value and two new files.
+    # The reviewer asks for evidence on 2.3; the unit answers with a corrected value and two new files.
     due = (local_date(system.clock.now) + dt.timedelta(days=7)).isoformat()
     asked = post(system, report.id, "evidence-requests", {
-        "requests": [{"criterion": "1.4", "message": "Bổ sung biên bản giao nhiệm vụ"}], "due_date": due,
+        "requests": [{"criterion": "2.3", "message": "Bổ sung danh sách tổ công nghệ số cộng đồng"}], "due_date": due,
         "expected_version": case["version"]})
     assert asked.status_code == 201, asked.json
     assert asked.json["status"] == "evidence_requested"
     wait_for(lambda: system.report_status(report)["status"] == "evidence_requested", what="report follows review")
-    minutes = upload(system, report, "1.4", "bien-ban.png", PNG)
+    minutes = upload(system, report, "2.3", "bien-ban.png", PNG)
     replaced = upload(system, report, "1.1", "Kế hoạch (bản ký số).pdf", PDF + b"%signed\n",
                       supersedes=first_pdf.json["id"])
     assert (minutes.status_code, replaced.status_code) == (201, 201)
     assert replaced.json["version"] == 2
     replied = system.submission_client.post(f"/reports/{report.id}/evidence-reply", headers=system.reporter(),
-                                            json={"answers": {"tasks_done_on_time": 9}, "note": "Đã bổ sung"})
+                                            json={"answers": {"villages_with_team": 9}, "note": "Đã bổ sung"})
     assert replied.status_code == 200, replied.json
 
     case = system.wait_for_case(report.id, status="submitted", revision=1,
-                                answers={**report.answers, "tasks_done_on_time": 9})
+                                answers={**report.answers, "villages_with_team": 9})
     reply = case["evidence_requests"][0]["reply"]
-    assert reply["changes"] == [{"field": "tasks_done_on_time", "before": report.answers["tasks_done_on_time"],
+    assert reply["changes"] == [{"field": "villages_with_team", "before": report.answers["villages_with_team"],
                                  "after": 9}]
     assert sorted((f["criterion"], f["file_id"]) for f in reply["new_files"]) == sorted(
-        [("1.1", replaced.json["id"]), ("1.4", minutes.json["id"])])
+        [("1.1", replaced.json["id"]), ("2.3", minutes.json["id"])])
     # The superseded file left the manifest but stays downloadable.
     assert [f["file_id"] for f in case["evidence"]["1.1"]] == [replaced.json["id"]]
     old = system.submission_client.get(f"/reports/{report.id}/evidence/{first_pdf.json['id']}",
@@ -113,10 +113,10 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     assert old.status_code == 200 and old.data == PDF
 
     adjusted = post(system, report.id, "decisions", {
-        "criterion": "1.4", "decision": "adjust", "values": {"tasks_done_on_time": 7},
-        "reason": "Biên bản chỉ xác nhận 7 nhiệm vụ đúng hạn", "expected_version": case["version"]})
+        "criterion": "2.3", "decision": "adjust", "values": {"villages_with_team": 7},
+        "reason": "Danh sách chỉ xác nhận 7 thôn có tổ", "expected_version": case["version"]})
     assert adjusted.status_code == 200, adjusted.json
-    assert adjusted.json["reviewed_answers"]["tasks_done_on_time"] == 7
+    assert adjusted.json["reviewed_answers"]["villages_with_team"] == 7
 
     returned = post(system, report.id, "return", {
         "comment": "Đề nghị rà soát số cán bộ được tập huấn", "criterion_comments": {"2.2": "Thiếu danh sách"},
@@ -131,7 +131,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     assert patched.status_code == 200, patched.json
     system.submit(report)
     case = system.wait_for_case(report.id, status="submitted", revision=2)
-    assert "1.4" in case["decisions"]
+    assert "2.3" in case["decisions"]
 
     versions = system.review_client.get(f"/cases/{report.id}/versions", headers=system.district_reviewer()).json
     assert [(v["revision"], v["kind"]) for v in versions["versions"]] == [
@@ -158,11 +158,11 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
         "file_id": first_pdf.json["id"], "name": "Kế hoạch CĐS 2026.pdf", "sha256": hashlib.sha256(PDF).hexdigest(),
         "size": len(PDF), "content_type": "application/pdf", "version": 1}]
     outcome = events[-1]["data"]
-    assert outcome["answers"]["tasks_done_on_time"] == 7
-    assert outcome["self_assessed_answers"]["tasks_done_on_time"] == 9
+    assert outcome["answers"]["villages_with_team"] == 7
+    assert outcome["self_assessed_answers"]["villages_with_team"] == 9
     assert outcome["answers"]["staff_trained"] == 5 and outcome["revision"] == 2
     assert [(a["criterion"], a["field"], a["before"], a["after"], a["by"]) for a in outcome["adjustments"]] == [
-        ("1.4", "tasks_done_on_time", 9, 7, "reviewer-a")]
+        ("2.3", "villages_with_team", 9, 7, "reviewer-a")]
     assert outcome["points_overrides"] == {} and outcome["verified_by"] == "reviewer-a"
 
     audit = system.review_client.get(f"/cases/{report.id}/audit", headers=system.district_reviewer()).json
@@ -172,12 +172,12 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     assert actions[-1] == "verified" and actions.count("decision_recorded") == len(case["undecided"]) + 1
     adjustment = audit[3]
     assert (adjustment["actor"], adjustment["criterion"], adjustment["reason"]) == (
-        "reviewer-a", "1.4", "Biên bản chỉ xác nhận 7 nhiệm vụ đúng hạn")
+        "reviewer-a", "2.3", "Danh sách chỉ xác nhận 7 thôn có tổ")
     exported = system.review_client.get(f"/cases/{report.id}/audit?format=csv", headers=system.district_reviewer())
     assert exported.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert [row["action"] for row in rows] == actions
-    assert rows[3]["reason"] == "Biên bản chỉ xác nhận 7 nhiệm vụ đúng hạn"
+    assert rows[3]["reason"] == "Danh sách chỉ xác nhận 7 thôn có tổ"
 
     # Append-only, down to the database: no entry can be changed or removed.
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):

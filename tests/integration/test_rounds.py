@@ -22,7 +22,7 @@ from shared.auth import Principal, Role, issue_token
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
-from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.partner import PartnerSubscriber
 
 pytestmark = pytest.mark.integration
@@ -98,7 +98,7 @@ def _open(client, runtime, year: int, on: dt.datetime) -> dict:
 def _fill_in(client, report: dict, headers: dict) -> dict:
     """Answer every input and attach the evidence the catalog requires, so the draft can be submitted."""
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
-    answers = complete_answers(unit_catalog)
+    answers = unit_answers(unit_catalog)
     assert client.patch(f"/reports/{report['id']}", json={"answers": answers}, headers=headers).status_code == 200
     for criterion in evidence_criteria(unit_catalog):
         uploaded = client.post(f"/reports/{report['id']}/evidence", headers=headers, content_type="multipart/form-data",

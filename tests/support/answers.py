@@ -30,5 +30,12 @@ def complete_answers(unit: UnitTypeCatalog) -> dict[str, object]:
     return answers
 
 
+def unit_answers(unit: UnitTypeCatalog) -> dict[str, object]:
+    """What the unit itself reports: the complete answers, less the inputs the reviewer or a
+    provincial system determines."""
+    own = {field.field for criterion in unit.criteria if criterion.source == "self_report" for field in criterion.inputs}
+    return {name: value for name, value in complete_answers(unit).items() if name in own}
+
+
 def evidence_criteria(unit: UnitTypeCatalog) -> list[str]:
     return [criterion.code for criterion in unit.criteria if criterion.evidence.required]

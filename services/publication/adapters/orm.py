@@ -6,7 +6,7 @@ from sqlalchemy.orm import registry, relationship
 
 from services.publication.domain.publication import Result, RoundPublication
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate
+from shared.orm import UtcDateTime, map_aggregate
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -18,8 +18,8 @@ round_publications = sa.Table(
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("year", sa.Integer, nullable=True),
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("commune_results_due", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("published_at", UtcDateTime(), nullable=True),
+    sa.Column("commune_results_due", UtcDateTime(), nullable=True),
     sa.Column("district_reports", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
 )
@@ -45,7 +45,7 @@ results = sa.Table(
     sa.Column("published_rank", sa.Integer, nullable=True),
     sa.Column("published_classification", sa.JSON, nullable=True),
     sa.Column("ranking_scope", sa.String(80), nullable=False),
-    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("published_at", UtcDateTime(), nullable=True),
 )
 
 outbox, processed_events = add_messaging_tables(metadata)

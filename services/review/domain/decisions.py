@@ -99,7 +99,7 @@ def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[
                 f"Trường '{name}' không thuộc tiêu chí {criterion.code}; các trường: {', '.join(fields)}",
                 f"field '{name}' is not an input of criterion {criterion.code}; its fields: {', '.join(fields)}",
                 criterion=criterion.code, field=name)
-        if value is None:
+        if value is None or (isinstance(value, str) and not value.strip()):
             raise InvalidDecision(f"Giá trị mới của '{name}' không được để trống",
                                   f"the new value of '{name}' cannot be empty", criterion=criterion.code, field=name)
         if value == declared.get(name):

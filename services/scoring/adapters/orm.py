@@ -6,7 +6,7 @@ from sqlalchemy.orm import registry, relationship
 
 from services.scoring.domain.scores import Score, ScoreSheet
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate
+from shared.orm import UtcDateTime, map_aggregate
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -39,7 +39,7 @@ scores = sa.Table(
     sa.Column("breakdown", sa.JSON, nullable=False),
     sa.Column("reason", sa.String(255), nullable=False),
     sa.Column("current", sa.Boolean, nullable=False),
-    sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("scored_at", UtcDateTime(), nullable=False),
 )
 
 outbox, processed_events = add_messaging_tables(metadata)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.evidence import EvidenceFile
+from shared.orm import UtcDateTime
 
 evidence_files = sa.Table(
     "evidence_files",
@@ -19,7 +20,7 @@ evidence_files = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("storage_key", sa.String(64), nullable=False, unique=True),
     sa.Column("uploaded_by", sa.String(128), nullable=False),
-    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
     sa.Column("supersedes", sa.String(36), nullable=True),
     sa.Column("superseded_by", sa.String(36), nullable=True),
     # Two uploads racing for the same criterion cannot both become version n.

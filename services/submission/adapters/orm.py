@@ -6,7 +6,7 @@ from sqlalchemy.orm import registry
 
 from services.submission.domain.reports import Report
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate
+from shared.orm import UtcDateTime, map_aggregate
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -30,7 +30,7 @@ reports = sa.Table(
     sa.Column("criterion_comments", JSON, nullable=False),
     sa.Column("evidence_requests", JSON, nullable=False),
     sa.Column("evidence_due_date", sa.String(32), nullable=True),
-    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("submitted_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.UniqueConstraint("round_id", "unit_code", name="uq_reports_round_unit"),
     sa.Index("ix_reports_round_status", "round_id", "status"),

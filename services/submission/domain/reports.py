@@ -9,7 +9,9 @@ from typing import Any
 from shared.domain.lifecycle import IllegalTransition, ReportStatus, transition
 from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted
 
-EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.EVIDENCE_REQUESTED})
+EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+# Evidence can also be added while a reviewer waits for it.
+ACCEPTS_EVIDENCE = EDITABLE | {ReportStatus.EVIDENCE_REQUESTED}
 
 
 class ReportNotEditable(Exception):
@@ -50,13 +52,18 @@ class Report:
         self.status = transition(self.state, requested).value
 
     def update_answers(self, changes: dict[str, Any]) -> None:
-        """Merge answers into the draft; `None` clears a field. A returned report reopens as a draft."""
+        """Merge answers into the draft. A returned report reopens as a draft; while evidence is
+        requested, answers change only with the unit's reply (so the reviewer sees what changed)."""
         if self.state not in EDITABLE:
             raise ReportNotEditable(self.state)
         if self.state is ReportStatus.RETURNED:
             self._move(ReportStatus.DRAFT)
+        self._merge(changes)
+
+    def _merge(self, changes: dict[str, Any]) -> None:
+        """`None` or a blank text clears a field: an empty box means "not answered"."""
         merged = {**self.answers, **changes}
-        self.answers = {field: value for field, value in merged.items() if value is not None}
+        self.answers = {field: value for field, value in merged.items() if not _blank(value)}
 
     def check_submittable(self) -> None:
         """Refuse early, before any slower check, a report that is not the unit's to submit now."""
@@ -82,7 +89,7 @@ class Report:
         if self.state is not ReportStatus.EVIDENCE_REQUESTED:
             raise IllegalTransition(self.state, ReportStatus.SUBMITTED)
         before = dict(self.answers)
-        self.update_answers(changes)
+        self._merge(changes)
         self._move(ReportStatus.SUBMITTED)
         changed = sorted(field for field in set(before) | set(self.answers)
                          if before.get(field) != self.answers.get(field))
@@ -104,6 +111,8 @@ class Report:
 
     def follow(self, status: ReportStatus) -> None:
         """verified / scored / published, as the other services report them."""
-        if self.state is status and status is ReportStatus.SCORED:
-            return  # a re-score keeps the report scored
         self._move(status)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -20,6 +20,24 @@ def check(report: Report, answers: dict[str, Any], *, evidence_counts: dict[str,
     return validate_answers(unit_catalog, answers, evidence=evidence_counts, final=final, sources=UNIT_SOURCES)
 
 
+def refuse_inputs_not_the_units(report: Report, changes: dict[str, Any]) -> None:
+    """422 for a field only the reviewer or a provincial system may set (an assessed score, a
+    deduction count, a figure read from the administrative-procedure system)."""
+    unit_catalog = load_catalog(report.catalog_version).unit_type(report.unit_type)
+    units_fields = {field.field for criterion in unit_catalog.criteria if criterion.source in UNIT_SOURCES
+                    for field in criterion.inputs}
+    foreign = sorted(name for name in changes if name in unit_catalog.fields and name not in units_fields)
+    if foreign:
+        raise Problem(422, "Invalid answers",
+                      "; ".join(f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, "
+                                "đơn vị không kê khai" for name in foreign),
+                      errors={name: [{"rule": "not_unit_input",
+                                      "message_vi": f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh "
+                                                    "xác định, đơn vị không kê khai",
+                                      "message_en": f"Field '{name}' is set by the reviewer or a provincial system, "
+                                                    "not by the unit"}] for name in foreign})
+
+
 def refuse_if_invalid(validation: ValidationReport) -> None:
     """422 with every problem, keyed by field (or `evidence.<criterion>`), in Vietnamese and English."""
     if validation.ok:

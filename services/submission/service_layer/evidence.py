@@ -9,12 +9,13 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from services.submission.adapters import evidence_orm
 from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.file_storage import EvidenceStore
 from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, check_upload
-from services.submission.domain.reports import EDITABLE, Report, ReportNotEditable
+from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
@@ -52,8 +53,11 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
             raise Problem(403, "Forbidden", f"Chỉ người báo cáo của đơn vị '{report.unit_code}' được nộp minh chứng "
                           f"cho báo cáo '{report_id}'", extra={"detail_en": f"only a reporter of unit "
                           f"'{report.unit_code}' may attach evidence to report '{report_id}'"})
-        if report.state not in EDITABLE:
+        if report.state not in ACCEPTS_EVIDENCE:
             raise ReportNotEditable(report.state)
+        # A new file changes what a submission would carry: bump the report's version so a
+        # submit racing this upload fails its version check instead of missing the file.
+        flag_modified(report, "answers")
         _require_criterion(report, criterion)
         earlier = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
         file_id = uuid.uuid4().hex

@@ -49,6 +49,7 @@ def update_draft(uow: SubmissionUnitOfWork, report_id: str, principal: Principal
                  expected_version: int | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
+        answers_check.refuse_inputs_not_the_units(report, answers)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **answers}, final=False))
         report.update_answers(answers)
         uow.commit()
@@ -75,6 +76,7 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
                      note: str, expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
+        answers_check.refuse_inputs_not_the_units(report, changes)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **changes}, final=False))
         report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(),
                                 evidence=evidence_manifest(uow, report_id))

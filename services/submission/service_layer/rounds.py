@@ -151,8 +151,11 @@ def close_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> R
 
 
 def on_round_published(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
-    """The publication service published the round: its calendar is over."""
-    _round(uow, event.data["round_id"]).publish(dt.datetime.fromisoformat(event.data["published_at"]))
+    """The publication service published the round: its calendar is over. A later publication
+    (after a re-score) publishes it again; the round keeps its first publication date."""
+    round_ = _round(uow, event.data["round_id"])
+    if round_.status is not RoundStatus.PUBLISHED:
+        round_.publish(dt.datetime.fromisoformat(event.data["published_at"]))
 
 
 def override_window(uow: SubmissionUnitOfWork, round_id: str, unit_type: UnitType, start: dt.datetime,

@@ -64,10 +64,10 @@ def test_evidence_cannot_be_provided_unless_requested():
         report.provide_evidence(changes={}, note="x", by="reporter", now=NOW, evidence={})
 
 
-def test_clearing_an_answer_with_none_removes_it():
+def test_clearing_an_answer_with_none_or_blank_text_removes_it():
     report = draft()
     report.update_answers({"dt_meetings_count": 2})
-    report.update_answers({"dt_meetings_count": None})
+    report.update_answers({"dt_meetings_count": None, "annual_plan_issued": "  "})
     assert report.answers == {}
 
 
@@ -79,3 +79,19 @@ def test_the_later_states_are_followed_in_order_only():
     for status in (ReportStatus.VERIFIED, ReportStatus.SCORED, ReportStatus.SCORED, ReportStatus.PUBLISHED):
         report.follow(status)
     assert report.state is ReportStatus.PUBLISHED
+
+
+def test_answers_change_during_an_evidence_request_only_through_the_reply():
+    report = draft()
+    report.submit(by="reporter", now=NOW, evidence={})
+    report.evidence_requested([{"criterion": "1.4", "message": "Gửi biên bản họp"}], "2026-10-10")
+    with pytest.raises(ReportNotEditable):
+        report.update_answers({"dt_meetings_count": 4})
+
+
+def test_a_re_score_after_publication_is_followed():
+    report = draft()
+    report.submit(by="reporter", now=NOW, evidence={})
+    for status in (ReportStatus.VERIFIED, ReportStatus.SCORED, ReportStatus.PUBLISHED, ReportStatus.SCORED):
+        report.follow(status)
+    assert report.state is ReportStatus.SCORED
