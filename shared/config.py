@@ -9,7 +9,12 @@ import os
 from pathlib import Path
 
 SERVICES = ("submission", "review", "scoring", "publication")
-EMBEDDED_SECRET = "cqs-embedded-demo-secret-change-me"  # only ever used without CQS_JWT_SECRET
+# Public by design: it signs the demo tokens of the embedded mode and nothing else.
+EMBEDDED_SECRET = "cqs-embedded-demo-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    pass
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,14 +47,27 @@ def database_url(service: str) -> str:
     return f"sqlite:///{data_dir() / (service + '.sqlite')}"
 
 
+def jwt_secret(database: str, broker: str) -> str:
+    """CQS_JWT_SECRET; only the embedded mode (SQLite and the in-process broker) may go without."""
+    secret = os.environ.get("CQS_JWT_SECRET")
+    if secret:
+        return secret
+    if database.startswith("sqlite") and broker.startswith("memory://"):
+        return EMBEDDED_SECRET
+    raise ConfigError("CQS_JWT_SECRET is not set: outside the embedded mode every service needs the secret "
+                      "that signs the bearer tokens")
+
+
 def load(service: str) -> ServiceSettings:
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}; expected one of {SERVICES}")
+    database = database_url(service)
+    broker = os.environ.get("CQS_BROKER_URL", "memory://")
     return ServiceSettings(
         service=service,
-        database_url=database_url(service),
-        broker_url=os.environ.get("CQS_BROKER_URL", "memory://"),
-        jwt_secret=os.environ.get("CQS_JWT_SECRET", EMBEDDED_SECRET),
+        database_url=database,
+        broker_url=broker,
+        jwt_secret=jwt_secret(database, broker),
         data_dir=data_dir(),
         namespace=os.environ.get("CQS_NAMESPACE", "cqs"),
         relay_interval_s=float(os.environ.get("CQS_RELAY_INTERVAL_S", "0.2")),

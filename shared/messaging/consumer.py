@@ -5,7 +5,8 @@ The handler runs inside the service's unit of work together with a row in
 `processed_events` keyed on (handler, CloudEvents source, id): a redelivered event finds
 its row and is acked without running again, and a handler that raises leaves nothing
 behind. After `max_attempts` failures the message is published to the dead-letter
-exchange (kept in the handler's `.dlq` queue with the error) and only then acked.
+exchange (kept in the handler's `.dlq` queue with the error) and only then acked. A database
+out of reach is not the event's fault: the message goes back to its queue, unharmed.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Callable, Protocol
 
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from shared import cloudevents
 from shared.cloudevents import CloudEvent
@@ -27,6 +28,9 @@ from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 from shared.messaging.topology import dead_letter_exchange, handler_queues, queue_name
 
 log = logging.getLogger(__name__)
+
+# Errors that say the database is out of reach, not that the event cannot be processed.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class ConsumingUnitOfWork(Protocol):
@@ -134,6 +138,12 @@ class EventConsumer(ConsumerMixin):
                     process_once(self._uow_factory, consumer, subscription, event)
                     message.ack()
                     return
+                except DATABASE_UNAVAILABLE as exc:
+                    # Not the event's fault: keep it, and try again once the database answers.
+                    log.warning("%s: database unavailable (%r); event %s goes back to the queue", consumer, exc,
+                                event.id)
+                    self._requeue_later(message)
+                    return
                 except Exception as exc:  # the handler's failure, whatever it is, must not kill the worker
                     log.warning("%s: attempt %d/%d failed for event %s: %r",
                                 consumer, attempt, self._max_attempts, event.id, exc)
@@ -144,8 +154,25 @@ class EventConsumer(ConsumerMixin):
 
         return on_message
 
+    def _requeue_later(self, message: Message) -> None:
+        time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))
+        message.requeue()
+
     def _dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int,
                      event_id: str) -> None:
+        """Publish to the dead-letter queue, then ack; if the broker does not confirm it, the
+        message goes back to its queue rather than being lost."""
+        try:
+            self._publish_dead_letter(consumer, message, body, error, attempts=attempts, event_id=event_id)
+        except Exception:  # a failed dead-letter publish must neither lose the message nor stop the consumer
+            log.exception("%s: could not dead-letter event %s; it goes back to the queue", consumer, event_id)
+            self._requeue_later(message)
+            return
+        message.ack()
+        log.error("%s: dead-lettered event %s after %d attempt(s): %s", consumer, event_id, attempts, error)
+
+    def _publish_dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int,
+                             event_id: str) -> None:
         self._dead_letters.publish_batch(
             [
                 OutgoingMessage(
@@ -160,8 +187,6 @@ class EventConsumer(ConsumerMixin):
                 )
             ]
         )
-        message.ack()
-        log.error("%s: dead-lettered event %s after %d attempt(s): %s", consumer, event_id, attempts, error)
 
     def run_until(self, stop: threading.Event) -> None:
         watcher = threading.Thread(target=lambda: (stop.wait(), setattr(self, "should_stop", True)), daemon=True)

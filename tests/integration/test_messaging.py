@@ -179,6 +179,36 @@ def test_a_failing_handler_is_retried_then_dead_lettered(runtime, amqp_url, name
     assert _outbox_count(runtime) == 0  # what the failed attempts emitted was rolled back
 
 
+def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dlq(runtime, amqp_url, namespace):
+    calls = []
+
+    def database_down_once(uow, event):
+        calls.append(event.id)
+        if len(calls) == 1:
+            raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    consumer = EventConsumer("submission", amqp_url, namespace,
+                             [Subscription("database_down_once", ("report.returned",), database_down_once)],
+                             runtime.uow_factory, max_attempts=2, backoff_s=0.01)
+    event = cloudevents.from_event(
+        ReportReturned(report_id="r1", round_id="2026", unit_code="u", comment="", criterion_comments={},
+                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
+    stop, thread = _run_consumer(consumer)
+    try:
+        _publish_raw(amqp_url, namespace, event)
+        _wait_for(lambda: len(calls) == 2)
+    finally:
+        stop.set()
+        thread.join(10)
+        dead = dlq_messages(amqp_url, f"{namespace}.submission.database_down_once.dlq")
+        with Connection(amqp_url) as conn:
+            conn.channel().queue_delete(f"{namespace}.submission.database_down_once")
+            conn.channel().queue_delete(f"{namespace}.submission.database_down_once.dlq")
+    assert calls == [event.id, event.id] and dead == []
+    with runtime.uow_factory() as uow:
+        assert uow.already_processed(f"{namespace}.submission.database_down_once", event.source, event.id)
+
+
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs rabbitmqctl to restart the local broker")
 def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(runtime, partner):
     before = [_add_submitted(runtime, unit_code=f"U{i:03d}") for i in range(20)]

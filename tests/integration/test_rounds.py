@@ -377,3 +377,19 @@ def test_loading_the_registry_twice_changes_nothing(runtime):
     assert rounds.load_units(runtime.uow_factory(), HATINH_UNIT_FILES) == before
     with runtime.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one() == before
+
+
+def test_a_new_round_is_pre_filled_from_the_units_last_submitted_report_only(client, runtime):
+    """2023 takes the answers STP submitted in 2022; SYT, which only drafted in 2022, starts empty."""
+    _open(client, runtime, 2022, vn(2021, 11, 20, 8))
+    stp = _reports(runtime, "2022-annual")["STP"]
+    reporter = auth(Role.UNIT_REPORTER, "STP")
+    answers = _fill_in(client, {**stp, "id": stp["id"]}, reporter)
+    assert client.post(f"/reports/{stp['id']}/submit", json={}, headers=reporter).status_code == 200
+    client.patch(f"/reports/{_reports(runtime, '2022-annual')['SYT']['id']}", json={"answers": {"dt_news_count": 3}},
+                 headers=auth(Role.UNIT_REPORTER, "SYT"))
+
+    _open(client, runtime, 2023, vn(2022, 11, 20, 8))
+    later = _reports(runtime, "2023-annual")
+    assert later["STP"]["answers"] == answers
+    assert later["SYT"]["answers"] == {}

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from services.submission.adapters.orm import reports
-from services.submission.adapters.registry_orm import rounds as rounds_table
 from services.submission.adapters.seed_files import load_review_models, load_unit_registry
 from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.submission.domain.prefill import carried_over_answers
@@ -129,7 +128,7 @@ def open_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> Ro
                            detail_en=f"no unit is in the scope of round '{round_id}' on {on.isoformat()}; "
                                      "load the unit registry first")
         round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE))
-        previous = _latest_reports(uow, round_id, [u.code for u in units])
+        previous = _latest_reports(uow, round_, [u.code for u in units])
         for unit in units:
             reviewer = models.reviewer_for(unit, registry, on)
             version = round_.catalog_versions[unit.unit_type]
@@ -301,14 +300,19 @@ def _submitted_unit_codes(uow: SubmissionUnitOfWork, round_id: str) -> list[str]
     return list(uow.session.execute(query).scalars())
 
 
-def _latest_reports(uow: SubmissionUnitOfWork, round_id: str, unit_codes: list[str]) -> dict[str, Any]:
-    """Each unit's report in the most recently opened earlier round, if any."""
-    query = (sa.select(reports.c.unit_code, reports.c.unit_type, reports.c.catalog_version, reports.c.answers)
-             .join(rounds_table, rounds_table.c.id == reports.c.round_id)
-             .where(reports.c.round_id != round_id, reports.c.unit_code.in_(unit_codes),
-                    rounds_table.c.opened_at.is_not(None))
-             .order_by(rounds_table.c.opened_at))
-    return {row.unit_code: row for row in uow.session.execute(query)}
+def _latest_reports(uow: SubmissionUnitOfWork, round_: Round, unit_codes: list[str]) -> dict[str, Any]:
+    """Each unit's last submitted report in a round whose period began before this one's (by the
+    calendar, not by when an admin happened to open it); drafts never submitted carry nothing."""
+    earlier = sorted((r for r in uow.rounds.list() if r.opens_at < round_.opens_at), key=lambda r: r.opens_at)
+    if not earlier:
+        return {}
+    order = {r.id: position for position, r in enumerate(earlier)}
+    query = (sa.select(reports.c.unit_code, reports.c.round_id, reports.c.unit_type, reports.c.catalog_version,
+                       reports.c.answers)
+             .where(reports.c.round_id.in_(order), reports.c.unit_code.in_(unit_codes),
+                    reports.c.submitted_at.is_not(None)))
+    rows = sorted(uow.session.execute(query), key=lambda row: order[row.round_id])
+    return {row.unit_code: row for row in rows}
 
 
 def _prefill(previous, unit_type: UnitType, catalog_version: str) -> dict[str, Any]:
