@@ -25,12 +25,6 @@ class SqlAlchemyRepository(Generic[T]):
             self.seen.add(item)
         return item
 
-    def get_by(self, **criteria) -> T | None:
-        item = self.session.execute(sa.select(self.aggregate).filter_by(**criteria)).scalar_one_or_none()
-        if item is not None:
-            self.seen.add(item)
-        return item
-
     def list(self, *where, order_by=None) -> list[T]:
         query = sa.select(self.aggregate).where(*where)
         if order_by is not None:

@@ -55,10 +55,6 @@ class ServiceRuntime:
     # What time it is for the service's use cases; tests set a fixed clock instead of sleeping.
     clock: Callable[[], dt.datetime] = utc_now
 
-    @property
-    def source(self) -> str:
-        return f"/cqs/{self.settings.service}"
-
     def migrate(self) -> None:
         db.upgrade(self.engine, self.migrations_dir, self.settings.service)
 

@@ -41,10 +41,6 @@ class SqlAlchemyUnitOfWork:
         """Subclasses return the aggregates loaded or added in this transaction."""
         return []
 
-    def emit(self, event: Event) -> None:
-        """Publish an event not recorded by an aggregate (e.g. by a handler)."""
-        self._events.append(event)
-
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once."""
         self.session.flush()

@@ -63,13 +63,6 @@ class OutboxRelay:
             )
         return len(rows)
 
-    def drain(self) -> int:
-        """Publish until the outbox is empty (for CLIs and tests)."""
-        total = 0
-        while (sent := self.relay_once()) > 0:
-            total += sent
-        return total
-
     def run(self, stop: threading.Event) -> None:
         backoff = self._interval_s
         while not stop.is_set():

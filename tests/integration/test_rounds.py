@@ -128,7 +128,7 @@ def test_opening_over_the_2021_tree_makes_one_draft_per_evaluated_unit_and_tells
     assert drafts["STC"]["catalog_version"] == "hatinh-2021-ref-1"
     assert body["commune_results_due"] == "2022-11-15T00:00:00+07:00"
 
-    assert runtime.relay().drain() >= 1
+    assert runtime.relay().relay_once() >= 1
     [event] = partner.collect(lambda got: len(got) >= 1)
     asyncapi.validate("round.opened", event)
     assert event["data"]["round_id"] == "2022-annual"

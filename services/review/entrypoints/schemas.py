@@ -52,7 +52,8 @@ class QueueQuery(Schema):
     round_id = fields.Str()
     status = fields.Str(validate=validate.OneOf(QUEUE_STATUSES))
     unit_type = fields.Str()
-    min_age_days = fields.Int(validate=validate.Range(min=0), metadata={"description": "days since submission"})
+    min_age_days = fields.Int(validate=validate.Range(min=0, max=3660),
+                              metadata={"description": "days since submission (at most ten years)"})
 
 
 class AuditQuery(Schema):

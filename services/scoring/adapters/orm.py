@@ -25,6 +25,7 @@ score_sheets = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("answers", sa.JSON, nullable=False),
     sa.Column("points_overrides", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
 )
 
 scores = sa.Table(
@@ -48,6 +49,8 @@ outbox, processed_events = add_messaging_tables(metadata)
 def start_mappers() -> None:
     if getattr(Score, "__mapper__", None) is None:
         mapper_registry.map_imperatively(Score, scores)
-    map_aggregate(mapper_registry, ScoreSheet, score_sheets, properties={
+    # The version column makes a re-score and a newly verified revision of the same report
+    # conflict instead of both marking a score current.
+    map_aggregate(mapper_registry, ScoreSheet, score_sheets, version_id_col=score_sheets.c.version, properties={
         "scores": relationship(Score, order_by=scores.c.scored_at, lazy="selectin"),
     })

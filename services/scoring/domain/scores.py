@@ -72,6 +72,7 @@ class ScoreSheet:
             return None
         if current:
             current.current = False
+        self.catalog_version = result.catalog_version
         breakdown = result.to_dict()
         new = Score(id=str(uuid.uuid4()), report_id=self.report_id, catalog_version=result.catalog_version,
                     catalog_fingerprint=result.catalog_fingerprint, inputs_hash=result.inputs_hash,

@@ -9,7 +9,7 @@ from services.scoring.domain.scores import ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
-from shared.criteria import load_catalog
+from shared.criteria import CatalogError, InputError, load_catalog
 from shared.http_problems import Problem, not_found
 
 
@@ -40,8 +40,15 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
             raise not_found("round with scored reports", round_id)
         rescored = 0
         for sheet in sheets:
-            if sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}", now=now or _now()):
-                rescored += 1
+            try:
+                scored = sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}",
+                                     now=now or _now())
+            except (CatalogError, InputError, KeyError, ValueError) as error:
+                # One report the corrected catalog cannot score stops the whole re-score (nothing is kept).
+                raise Problem(422, "Cannot re-score", f"report '{sheet.report_id}' ({sheet.unit_type}) cannot be "
+                              f"scored under catalog '{catalog_version}': {error}",
+                              errors={"catalog_version": [str(error)]}) from error
+            rescored += bool(scored)
         uow.commit()
         return {"reports": len(sheets), "rescored": rescored, "unchanged": len(sheets) - rescored}
 

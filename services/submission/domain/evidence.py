@@ -155,10 +155,6 @@ class EvidenceFile:
         self.supersedes = supersedes
         self.superseded_by: str | None = None
 
-    @property
-    def is_current(self) -> bool:
-        return self.superseded_by is None
-
     def superseded(self, by_file_id: str) -> None:
         if self.superseded_by is not None:
             raise EvidenceRefused("already_superseded",

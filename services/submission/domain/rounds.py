@@ -269,6 +269,7 @@ class Round:
         if unit_type not in self.windows:
             raise ValueError(f"this round has no {unit_type.value} window")
         _require_reason(reason, by)
+        self._require_plausible(window.start, window.end)
         self.window_overrides.append(
             WindowOverride(unit_type, self.windows[unit_type], window, by, require_aware(now), reason)
         )
@@ -282,6 +283,7 @@ class Round:
         if self.status is not RoundStatus.OPEN:
             raise ValueError(f"extensions are granted while the round is open, not {self.status.value}")
         _require_reason(reason, by)
+        self._require_plausible(until)
         deadline = self.windows[self._unit_type_in_scope(unit_code)].end
         if require_aware(until) <= deadline:
             raise ValueError(
@@ -382,6 +384,15 @@ class Round:
                 and flow is ResultsFlow.DISTRICT_CONSOLIDATION):
             return district_commune_results_due(self.year)
         return None
+
+    def _require_plausible(self, *moments: datetime) -> None:
+        """A window or an extension stays within a year of the round's period: a date like
+        0001-01-01 is a typing error, not a decision."""
+        earliest, latest = date(self.year - 2, 1, 1), date(self.year + 2, 1, 1)
+        for moment in moments:
+            if not earliest <= require_aware(moment).date() < latest:
+                raise ValueError(f"{moment.isoformat()} is outside {earliest.isoformat()} … {latest.isoformat()}, "
+                                 f"the years a round of {self.year} can use")
 
     def _move_to(self, requested: RoundStatus) -> None:
         if requested not in ALLOWED_TRANSITIONS[self.status]:

@@ -319,3 +319,12 @@ def test_scope_of_the_2025_round_over_the_seed(hatinh_registry, hatinh_review_mo
     by_type = {t: sum(u.unit_type is t for u in scope) for t in catalogs}
     assert by_type == {UnitType.PROVINCE_DEPARTMENT: 15, UnitType.CENTRAL_AGENCY: 8, UnitType.COMMUNE: 69}
     assert not {"BCHQS", "BCHBDBP", "STTTT"} & {u.code for u in scope}
+
+
+def test_windows_and_extensions_far_from_the_round_are_refused_as_typing_errors():
+    round_ = Round("2026-annual", RoundKind.ANNUAL_EVALUATION, 2026, {UnitType.PROVINCE_DEPARTMENT: "v1"})
+    far = datetime(1, 1, 2, tzinfo=VIETNAM_TZ)
+    with pytest.raises(ValueError, match="outside"):
+        round_.override_window(UnitType.PROVINCE_DEPARTMENT, Window(far, datetime(2026, 11, 15, tzinfo=VIETNAM_TZ)),
+                               by="admin", reason="nhập nhầm", now=datetime(2026, 1, 1, tzinfo=VIETNAM_TZ))
+    assert round_.window_overrides == []
