@@ -44,6 +44,7 @@ results = sa.Table(
     sa.Column("published_total", sa.Numeric(8, 2), nullable=True),
     sa.Column("published_rank", sa.Integer, nullable=True),
     sa.Column("published_classification", sa.JSON, nullable=True),
+    sa.Column("published_catalog_version", sa.String(64), nullable=True),
     sa.Column("ranking_scope", sa.String(80), nullable=False),
     sa.Column("published_at", UtcDateTime(), nullable=True),
 )

@@ -48,6 +48,7 @@ class Result:
         self.published_total: Decimal | None = None
         self.published_rank: int | None = None
         self.published_classification: dict[str, str] | None = None
+        self.published_catalog_version: str | None = None
         self.ranking_scope = ""
         self.published_at: dt.datetime | None = None
 
@@ -118,6 +119,7 @@ class RoundPublication:
             result.published_score_id = result.score_id
             result.published_total = result.total
             result.published_classification = dict(result.classification)
+            result.published_catalog_version = result.catalog_version
             result.published_rank = ranks.get(result.report_id)
             result.ranking_scope = result.scope if self.ranked else ""
             result.published_at = now

@@ -22,7 +22,7 @@ class PublishedResultSchema(Schema):
     classification = fields.Dict(attribute="published_classification")
     rank = fields.Int(allow_none=True, attribute="published_rank")
     ranking_scope = fields.Str()
-    catalog_version = fields.Str()
+    catalog_version = fields.Str(attribute="published_catalog_version")
     published_at = fields.DateTime()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from services.submission.adapters import orm
 from services.submission.entrypoints.schemas import (
     DraftUpdateSchema,
     EvidenceReplySchema,
@@ -26,18 +25,7 @@ reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description=
 @reports_blp.arguments(ReportListQuery, location="query")
 @reports_blp.response(200, ReportSchema(many=True))
 def list_reports(query):
-    principal = g.principal
-    with unit_of_work() as uow:
-        where = []
-        if query.get("round_id"):
-            where.append(orm.reports.c.round_id == query["round_id"])
-        if query.get("status"):
-            where.append(orm.reports.c.status == query["status"])
-        if principal.role is Role.UNIT_REPORTER:
-            where.append(orm.reports.c.unit_code == principal.unit)
-        elif principal.is_reviewer:
-            where.append(orm.reports.c.reviewer_unit_code == principal.unit)
-        return uow.reports.list(*where, order_by=orm.reports.c.unit_code)
+    return handlers.list_reports(unit_of_work(), g.principal, query.get("round_id"), query.get("status"))
 
 
 @reports_blp.route("/<report_id>")

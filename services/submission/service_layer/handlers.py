@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.submission.adapters.orm import reports
 from services.submission.domain.reports import Report
 from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
@@ -30,6 +31,22 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
         return report
     raise Problem(403, "Forbidden",
                   f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
+
+
+def list_reports(uow: SubmissionUnitOfWork, principal: Principal, round_id: str | None,
+                 status: str | None) -> list[Report]:
+    """The reports the caller may see: its own unit's, those it reviews, or (admin) all."""
+    where = []
+    if round_id:
+        where.append(reports.c.round_id == round_id)
+    if status:
+        where.append(reports.c.status == status)
+    if principal.role is Role.UNIT_REPORTER:
+        where.append(reports.c.unit_code == principal.unit)
+    elif principal.is_reviewer:
+        where.append(reports.c.reviewer_unit_code == principal.unit)
+    with uow:
+        return uow.reports.list(*where, order_by=reports.c.unit_code)
 
 
 def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None) -> Report:
