@@ -23,6 +23,7 @@ import yaml
 CATALOGS_DIR = Path(__file__).parent / "catalogs"
 SCHEMA_PATH = Path(__file__).parent / "catalog_schema.json"
 MANIFEST_FILE = "catalog.yaml"
+RELEASED_FILE = "released.yaml"
 
 INPUT_TYPES = ("bool", "int", "decimal", "percent", "text", "date")
 NUMERIC_TYPES = frozenset({"int", "decimal", "percent"})
@@ -240,7 +241,20 @@ def load_catalog(version: str) -> Catalog:
     """The shipped catalog `version`, validated; loaded once per process."""
     if version not in available_versions():
         raise CatalogError(f"unknown catalog version {version!r}; available: {', '.join(available_versions())}")
-    return read_catalog(CATALOGS_DIR / version)
+    catalog = read_catalog(CATALOGS_DIR / version)
+    check_released(catalog, _read_yaml(CATALOGS_DIR / RELEASED_FILE) or {})
+    return catalog
+
+
+def check_released(catalog: Catalog, released: Mapping[str, str]) -> None:
+    """A released version's content is the content it was released with, or it is refused."""
+    expected = released.get(catalog.version)
+    if expected is None:
+        raise CatalogError(f"catalog {catalog.version} is not in {RELEASED_FILE}: record its fingerprint "
+                           f"{catalog.fingerprint} there to release it", file=RELEASED_FILE)
+    if expected != catalog.fingerprint:
+        raise CatalogError(f"catalog {catalog.version} changed after its release (fingerprint {catalog.fingerprint}, "
+                           f"released as {expected}); a correction is a new version", file=RELEASED_FILE)
 
 
 def read_catalog(directory: Path) -> Catalog:

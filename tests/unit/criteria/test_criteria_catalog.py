@@ -197,3 +197,14 @@ def test_shipped_files_are_only_yaml(catalog):
     folder = Path(CATALOGS_DIR / VERSION)
     assert sorted(p.name for p in folder.iterdir()) == [
         "catalog.yaml", "central_agency.yaml", "commune.yaml", "district.yaml", "province_department.yaml"]
+
+
+def test_a_released_version_whose_content_changed_is_refused():
+    from shared.criteria.catalog import check_released
+
+    catalog = load_catalog(VERSION)
+    check_released(catalog, {VERSION: catalog.fingerprint})
+    with pytest.raises(CatalogError, match="changed after its release"):
+        check_released(catalog, {VERSION: "0" * 64})
+    with pytest.raises(CatalogError, match="not in released.yaml"):
+        check_released(catalog, {})
