@@ -26,7 +26,7 @@ class ServiceSettings:
     data_dir: Path
     namespace: str = "cqs"
     relay_interval_s: float = 0.2
-    relay_batch_size: int = 200
+    relay_batch_size: int = 500
     consumer_max_attempts: int = 4
     consumer_backoff_s: float = 0.25
 

@@ -26,7 +26,7 @@ class OutboxRelay:
         outbox: sa.Table,
         publisher: ConfirmingPublisher,
         *,
-        batch_size: int = 200,
+        batch_size: int = 500,
         interval_s: float = 0.2,
         max_backoff_s: float = 5.0,
     ):

@@ -362,8 +362,10 @@ class Round:
             if not due:
                 continue
             self.reminders_sent.update((unit_type, days) for days in due)
+            # A unit with an extension past this deadline is not due yet: it is not reminded of it.
             pending = tuple(
-                code for code, t in self.units_in_scope.items() if t is unit_type and code not in submitted
+                code for code, t in self.units_in_scope.items()
+                if t is unit_type and code not in submitted and self.deadline_of(code) <= window.end
             )
             if pending:
                 reminders.append(

@@ -328,3 +328,8 @@ def test_windows_and_extensions_far_from_the_round_are_refused_as_typing_errors(
         round_.override_window(UnitType.PROVINCE_DEPARTMENT, Window(far, datetime(2026, 11, 15, tzinfo=VIETNAM_TZ)),
                                by="admin", reason="nhập nhầm", now=datetime(2026, 1, 1, tzinfo=VIETNAM_TZ))
     assert round_.window_overrides == []
+
+
+def test_a_unit_with_an_extension_is_not_reminded_of_the_deadline_it_no_longer_has(annual):
+    annual.grant_extension("18073-2025", COMMUNE_DEADLINE + timedelta(days=10), ADMIN, "mất điện kéo dài", OPENED)
+    assert _reminders(annual, COMMUNE_DEADLINE - timedelta(days=7)) == []
