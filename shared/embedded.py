@@ -31,21 +31,21 @@ def _index(mounts: list[str]) -> Flask:
 
 
 def build(seed: bool) -> tuple[DispatcherMiddleware, list, threading.Event]:
-    runtimes, apps = [], {}
+    runtimes, apps = {}, {}
     for service in config.SERVICES:
         bootstrap = importlib.import_module(f"services.{service}.bootstrap")
         runtime = bootstrap.runtime()
         runtime.migrate()
-        runtimes.append(runtime)
+        runtimes[service] = runtime
         apps[f"/{service}"] = bootstrap.create_app(runtime)
     stop = threading.Event()
-    for runtime in runtimes:
+    for runtime in runtimes.values():
         runtime.start_background(stop)
     tokens = []
     if seed:
         from services.submission import demo
 
-        tokens = demo.seed(runtimes[0])
+        tokens = demo.seed(runtimes["submission"])
     return DispatcherMiddleware(_index(list(config.SERVICES)), apps), tokens, stop
 
 
