@@ -20,6 +20,7 @@ round_publications = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("published_at", UtcDateTime(), nullable=True),
     sa.Column("commune_results_due", UtcDateTime(), nullable=True),
+    sa.Column("reporting_districts", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("district_reports", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
 )

@@ -80,6 +80,7 @@ class RoundPublication:
         self.year: int | None = None
         self.status = "open"
         self.commune_results_due: dt.datetime | None = None
+        self.reporting_districts: list[str] = []
         self.district_reports: list[dict[str, Any]] = []
         self.results: list[Result] = []
         self.published_at: dt.datetime | None = None
@@ -137,6 +138,21 @@ class RoundPublication:
             self.events.append(RoundPublished(round_id=self.round_id, reports_published=len(chosen),
                                               published_by=by, published_at=now.isoformat()))
         return chosen
+
+    def district_report_status(self, now: dt.datetime) -> list[dict[str, Any]]:
+        """For the Department: one item per district that owes the province its communes' results,
+        reported (when, late or not) or still pending (late once the due date has passed)."""
+        reported = {report["district"]: report for report in self.district_reports}
+        due = self.commune_results_due
+        items = []
+        for district in sorted(set(self.reporting_districts) | set(reported)):
+            if district in reported:
+                items.append({**reported[district], "status": "reported"})
+            else:
+                items.append({"district": district, "communes_published": 0, "reported_at": None,
+                              "due": due.isoformat() if due else None, "late": due is not None and now >= due,
+                              "status": "pending"})
+        return items
 
     def _record_district_report(self, district: str, communes: int, now: dt.datetime) -> None:
         """A district's publication of its communes is its report to the province: one item per

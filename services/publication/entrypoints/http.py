@@ -28,8 +28,9 @@ class PublishedResultSchema(Schema):
 
 class DistrictReportSchema(Schema):
     district = fields.Str()
+    status = fields.Str(metadata={"description": "reported | pending"})
     communes_published = fields.Int()
-    reported_at = fields.Str()
+    reported_at = fields.Str(allow_none=True)
     due = fields.Str(allow_none=True)
     late = fields.Bool()
 

@@ -25,6 +25,7 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     publication.year = event.data["year"]
     due = event.data.get("commune_results_due")
     publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
+    publication.reporting_districts = list(event.data.get("reporting_districts", []))
 
 
 def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
@@ -47,15 +48,15 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
                                         now=now or dt.datetime.now(dt.timezone.utc),
                                         tie_breakers_for=lambda version: load_catalog(version).tie_breakers)
         uow.commit()
-        return published
+        return _in_rank_order(published)
 
 
-def district_reports(uow: PublicationUnitOfWork, round_id: str) -> list[dict]:
+def district_reports(uow: PublicationUnitOfWork, round_id: str, now: dt.datetime | None = None) -> list[dict]:
     with uow:
         publication = uow.rounds.get(round_id)
         if publication is None:
             raise not_found("round", round_id)
-        return publication.district_reports
+        return publication.district_report_status(now or dt.datetime.now(dt.timezone.utc))
 
 
 def published_results(uow: PublicationUnitOfWork, round_id: str, unit_type: str | None) -> list[Result]:
@@ -65,5 +66,9 @@ def published_results(uow: PublicationUnitOfWork, round_id: str, unit_type: str 
             raise not_found("round", round_id)
         chosen = [result for result in publication.results if result.published_score_id
                   and (unit_type is None or result.unit_type == unit_type)]
-        return sorted(chosen, key=lambda r: (r.ranking_scope, r.published_rank or 0, r.unit_code))
+        return _in_rank_order(chosen)
+
+
+def _in_rank_order(results: list[Result]) -> list[Result]:
+    return sorted(results, key=lambda r: (r.ranking_scope, r.published_rank or 0, r.unit_code))
 

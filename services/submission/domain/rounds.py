@@ -106,6 +106,7 @@ class RoundOpened(Event):
     opened_at: str
     # When districts consolidate their communes' results, the date they report them by.
     commune_results_due: str | None
+    reporting_districts: tuple[str, ...]
 
     @property
     def subject(self) -> str:
@@ -216,8 +217,10 @@ class Round:
         return units
 
     def open(self, units_in_scope: Iterable[Unit], now: datetime, *,
-             commune_results_flow: ResultsFlow = ResultsFlow.DIRECT) -> None:
-        """`commune_results_flow` comes from the review model in force when the round opens."""
+             commune_results_flow: ResultsFlow = ResultsFlow.DIRECT, reporting_districts: Iterable[str] = ()) -> None:
+        """`commune_results_flow` comes from the review model in force when the round opens;
+        `reporting_districts` are the districts that review communes in it and owe the province
+        their communes' results."""
         require_aware(now)
         units = list(units_in_scope)
         missing = {u.unit_type for u in units} - self.catalog_versions.keys()
@@ -238,6 +241,7 @@ class Round:
                 unit_codes=tuple(self.units_in_scope),
                 opened_at=now.isoformat(),
                 commune_results_due=self.commune_results_due.isoformat() if self.commune_results_due else None,
+                reporting_districts=tuple(sorted(reporting_districts)),
             )
         )
 

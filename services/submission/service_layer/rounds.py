@@ -21,6 +21,7 @@ from services.submission.adapters.seed_files import load_review_models, load_uni
 from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.submission.domain.prefill import carried_over_answers
 from services.submission.domain.reports import Report
+from services.submission.domain.review_models import ReviewerKind
 from services.submission.domain.rounds import DeadlineApproaching, ReasonRequired, Round, RoundStatus
 from services.submission.domain.units import Unit, UnitType
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
@@ -127,10 +128,13 @@ def open_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> Ro
                            "hãy nạp danh mục đơn vị trước",
                            detail_en=f"no unit is in the scope of round '{round_id}' on {on.isoformat()}; "
                                      "load the unit registry first")
-        round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE))
+        reviewers = {unit.code: models.reviewer_for(unit, registry, on) for unit in units}
+        round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE),
+                    reporting_districts={r.reviewer_unit_code for r in reviewers.values()
+                                         if r.reviewer_kind is ReviewerKind.DISTRICT})
         previous = _latest_reports(uow, round_, [u.code for u in units])
         for unit in units:
-            reviewer = models.reviewer_for(unit, registry, on)
+            reviewer = reviewers[unit.code]
             version = round_.catalog_versions[unit.unit_type]
             uow.reports.add(Report(
                 id=str(uuid.uuid4()), round_id=round_id, unit_code=unit.code, unit_name_vi=unit.name_vi,

@@ -105,3 +105,15 @@ def test_a_district_publication_is_its_report_to_the_province_late_after_the_due
     publication.commune_results_due = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
     publish(publication, unit="H-B")
     assert publication.district_reports[-1]["late"] is False
+
+
+def test_the_department_sees_every_district_that_owes_a_report_reported_or_pending():
+    publication = publication_2021()
+    publication.reporting_districts = ["H-A", "H-B", "H-C"]
+    publication.commune_results_due = dt.datetime(2026, 11, 15, tzinfo=dt.timezone.utc)
+    publish(publication, unit="H-A")
+    before_due = publication.district_report_status(dt.datetime(2026, 11, 14, tzinfo=dt.timezone.utc))
+    assert [(item["district"], item["status"], item["late"]) for item in before_due] == [
+        ("H-A", "reported", True), ("H-B", "pending", False), ("H-C", "pending", False)]
+    after_due = publication.district_report_status(dt.datetime(2026, 11, 16, tzinfo=dt.timezone.utc))
+    assert [(item["district"], item["late"]) for item in after_due] == [("H-A", True), ("H-B", True), ("H-C", True)]

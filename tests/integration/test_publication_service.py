@@ -1,0 +1,115 @@
+"""The publication service on the real RabbitMQ and PostgreSQL, in the 2021 three-tier model:
+a district publishes its communes (its report to the province), the Department sees one item
+per district, and the province publishes the round only once it is closed."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from kombu import Connection, Producer
+
+from services.publication import bootstrap as publication
+from services.publication.adapters import orm
+from shared import cloudevents
+from shared.auth import Role, issue_token
+from shared.domain.report_events import ReportScored
+from shared.messaging.topology import events_exchange
+from tests.conftest import TEST_SECRET
+
+pytestmark = pytest.mark.integration
+ROUND = "2022-annual"
+
+
+@pytest.fixture
+def service(settings_for):
+    runtime = publication.runtime(settings_for("publication"))
+    runtime.migrate()
+    stop = threading.Event()
+    threads = runtime.start_background(stop)
+    yield runtime, publication.create_app(runtime).test_client()
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+    runtime.engine.dispose()
+
+
+def publish(amqp_url: str, namespace: str, routing_key: str, data: dict, source: str) -> None:
+    event = cloudevents.CloudEvent(id=f"{routing_key}-{data.get('report_id', data['round_id'])}", source=source,
+                                   type=f"vn.gov.cqs.{routing_key}", subject=f"rounds/{data['round_id']}",
+                                   time="2022-11-01T00:00:00Z", data=data)
+    with Connection(amqp_url) as conn:
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        producer.publish(event.to_json(), routing_key=routing_key, delivery_mode=2,
+                         content_type="application/cloudevents+json", declare=[producer.exchange])
+
+
+def scored(report_id: str, unit_code: str, district: str, group_6: str) -> dict:
+    groups = {"1": "100.00", "2": "80.00", "3": "100.00", "4": "60.00", "5": "70.00", "6": group_6}
+    event = ReportScored(
+        report_id=report_id, round_id=ROUND, unit_code=unit_code, score_id=f"s-{report_id}",
+        unit_name_vi=f"Xã {unit_code}", unit_type="commune", reviewer_unit_code=district, reviewer_kind="district",
+        catalog_version="hatinh-2021-ref-1", catalog_fingerprint="f" * 64, inputs_hash="h" * 64,
+        total=str(sum(float(points) for points in groups.values())), groups=groups, criteria={},
+        classification={"code": "trung_binh", "name_vi": "Trung bình", "name_en": "Average"}, complete=True,
+        scored_at="2022-11-05T08:00:00+07:00")
+    return event.payload()
+
+
+def processed(runtime) -> int:
+    with runtime.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one()
+
+
+def bearer(role: Role, unit: str) -> dict:
+    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'user', role, unit)}"}
+
+
+def eventually(check, timeout_s: float = 20.0):
+    deadline = time.monotonic() + timeout_s
+    while not (result := check()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+    return result
+
+
+def test_districts_report_their_communes_and_the_province_publishes_a_closed_round(service, amqp_url, namespace):
+    runtime, client = service
+    publish(amqp_url, namespace, "round.opened", {
+        "round_id": ROUND, "kind": "annual_evaluation", "year": 2022, "period_month": None,
+        "catalog_versions": {"commune": "hatinh-2021-ref-1"}, "windows": {}, "unit_codes": ["18070", "18073", "18100"],
+        "opened_at": "2021-11-10T08:00:00+07:00", "commune_results_due": "2022-11-15T00:00:00+07:00",
+        "reporting_districts": ["436", "437"]}, "/cqs/submission")
+    for data in (scored("r1", "18070", "436", "250.00"), scored("r2", "18073", "436", "260.00"),
+                 scored("r3", "18100", "437", "240.00")):
+        publish(amqp_url, namespace, "report.scored", data, "/cqs/scoring")
+
+    eventually(lambda: processed(runtime) == 4)  # the round and the three scores have arrived
+
+    district = bearer(Role.DISTRICT_REVIEWER, "436")
+    response = client.post(f"/rounds/{ROUND}/publish", headers=district)
+    assert response.status_code == 200, response.json
+    published = response.json
+    assert [(item["unit_code"], item["rank"], item["ranking_scope"]) for item in published] == [
+        ("18073", 1, "commune:436"), ("18070", 2, "commune:436")]
+
+    department = bearer(Role.DEPARTMENT_REVIEWER, "STTTT")
+    items = client.get(f"/rounds/{ROUND}/district-reports", headers=department).json
+    assert [(item["district"], item["status"], item["communes_published"]) for item in items] == [
+        ("436", "reported", 2), ("437", "pending", 0)]
+    assert client.get(f"/rounds/{ROUND}/district-reports", headers=district).status_code == 403
+
+    still_open = client.post(f"/rounds/{ROUND}/publish", headers=department)
+    assert still_open.status_code == 409 and "chưa kết thúc" in still_open.json["detail"]
+    publish(amqp_url, namespace, "round.closed", {"round_id": ROUND, "kind": "annual_evaluation", "year": 2022,
+                                                  "period_month": None, "closed_at": "2022-11-15T00:00:00+07:00"},
+            "/cqs/submission")
+    eventually(lambda: processed(runtime) == 5)
+    rest = client.post(f"/rounds/{ROUND}/publish", headers=department)
+    assert rest.status_code == 200, rest.json
+    assert [(item["unit_code"], item["rank"]) for item in rest.json] == [("18100", 1)]
+    public = client.get(f"/results/{ROUND}").json
+    assert {item["unit_code"] for item in public} == {"18070", "18073", "18100"}
+    assert dt.datetime.fromisoformat(public[0]["published_at"]).tzinfo is not None
