@@ -71,19 +71,24 @@ class EvidenceRequestSchema(Schema):
     reply = fields.Dict(allow_none=True)
 
 
-class CaseSchema(Schema):
+class CaseSummarySchema(Schema):
+    """What identifies a case and where it stands: the queue's line and the case's heading."""
+
     report_id = fields.Str()
     round_id = fields.Str()
     unit_code = fields.Str()
     unit_name_vi = fields.Str()
     unit_type = fields.Str()
     reviewer_unit_code = fields.Str()
-    reviewer_kind = fields.Str()
-    catalog_version = fields.Str()
     status = fields.Str()
     revision = fields.Int()
     submitted_at = fields.DateTime(allow_none=True)
     version = fields.Int()
+
+
+class CaseSchema(CaseSummarySchema):
+    reviewer_kind = fields.Str()
+    catalog_version = fields.Str()
     answers = fields.Dict()
     reviewed_answers = fields.Dict()
     evidence = fields.Dict()
@@ -95,20 +100,10 @@ class CaseSchema(Schema):
     evidence_requests = fields.List(fields.Nested(EvidenceRequestSchema))
 
 
-class QueueItemSchema(Schema):
-    report_id = fields.Str()
-    round_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
-    reviewer_unit_code = fields.Str()
-    status = fields.Str()
-    revision = fields.Int()
-    submitted_at = fields.DateTime(allow_none=True)
+class QueueItemSchema(CaseSummarySchema):
     age_days = fields.Int(allow_none=True)
     decided = fields.Int()
     to_decide = fields.Int()
-    version = fields.Int()
 
 
 class QueueSchema(Schema):
