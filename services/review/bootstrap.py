@@ -1,9 +1,7 @@
 """Wires the review service: its runtime (database, outbox relay, consumers) and its app."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Callable
 
 from flask import Flask
 
@@ -26,15 +24,8 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
                          ReviewUnitOfWork, consumers.subscriptions)
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def create_app(service_runtime: ServiceRuntime | None = None,
-               clock: Callable[[], dt.datetime] = _utc_now) -> Flask:
-    """`clock` gives "now" to the deadlines and queue ages (tests move it)."""
+def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     app = create_service_app(service_runtime or runtime(), title="CQS — Thẩm định báo cáo (review)",
                              blueprints=[review_blp])
-    app.extensions["cqs_clock"] = clock
     register_refusals(app)
     return app

@@ -121,9 +121,10 @@ def start(settings_for, secret: str, stop: threading.Event) -> ReviewSystem:
         service_runtime.migrate()
         threads += service_runtime.start_background(stop)
     clock = Clock()
+    review_runtime.clock = lambda: clock.now  # deadlines and queue ages follow the test's clock
     return ReviewSystem(submission_runtime, review_runtime,
                         submission.create_app(submission_runtime).test_client(),
-                        review.create_app(review_runtime, clock=lambda: clock.now).test_client(), clock, secret,
+                        review.create_app(review_runtime).test_client(), clock, secret,
                         threads)
 
 

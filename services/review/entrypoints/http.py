@@ -3,11 +3,10 @@ the decisions (per criterion, evidence request, return, verify, four-eyes approv
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
-from flask import Response, current_app, g
+from flask import Response, g
 from flask_smorest import Blueprint
 
 from services.review.domain.cases import local_date
@@ -29,7 +28,7 @@ from services.review.entrypoints.schemas import (
 from services.review.service_layer import handlers, views
 from services.review.service_layer.scope import may_read
 from shared.auth import Role, requires
-from shared.http import unit_of_work
+from shared.http import clock, unit_of_work
 from shared.http_problems import Problem
 
 review_blp = Blueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
@@ -39,17 +38,13 @@ AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action
                  "criterion", "before", "after", "reason")
 
 
-def _now() -> dt.datetime:
-    return current_app.extensions["cqs_clock"]()
-
-
 @review_blp.route("/queue")
 @requires(*READERS)
 @review_blp.arguments(QueueQuery, location="query")
 @review_blp.response(200, QueueSchema)
 def reviewer_queue(query):
     with unit_of_work() as uow:
-        return views.queue(uow.session, g.principal, now=_now(), **query)
+        return views.queue(uow.session, g.principal, now=clock(), **query)
 
 
 @review_blp.route("/cases/<report_id>")
@@ -103,7 +98,7 @@ def record_decision(body, report_id):
     return views.case_detail(handlers.decide(
         unit_of_work(), report_id, g.principal, criterion=body["criterion"], decision=body["decision"],
         values=body["values"], points=body["points"], reason=body["reason"],
-        expected_version=body["expected_version"], now=_now()))
+        expected_version=body["expected_version"], now=clock()))
 
 
 @review_blp.route("/cases/<report_id>/evidence-requests", methods=["POST"])
@@ -113,7 +108,7 @@ def record_decision(body, report_id):
 def request_evidence(body, report_id):
     return views.case_detail(handlers.request_evidence(
         unit_of_work(), report_id, g.principal, requests=body["requests"], due_date=body["due_date"],
-        expected_version=body["expected_version"], now=_now()))
+        expected_version=body["expected_version"], now=clock()))
 
 
 @review_blp.route("/cases/<report_id>/return", methods=["POST"])
@@ -123,7 +118,7 @@ def request_evidence(body, report_id):
 def return_report(body, report_id):
     return views.case_detail(handlers.return_report(
         unit_of_work(), report_id, g.principal, comment=body["comment"], criterion_comments=body["criterion_comments"],
-        expected_version=body["expected_version"], now=_now()))
+        expected_version=body["expected_version"], now=clock()))
 
 
 @review_blp.route("/cases/<report_id>/verify", methods=["POST"])
@@ -132,7 +127,7 @@ def return_report(body, report_id):
 @review_blp.response(200, CaseSchema)
 def verify(body, report_id):
     return views.case_detail(handlers.verify(unit_of_work(), report_id, g.principal,
-                                             expected_version=body["expected_version"], now=_now()))
+                                             expected_version=body["expected_version"], now=clock()))
 
 
 @review_blp.route("/cases/<report_id>/approve", methods=["POST"])
@@ -141,7 +136,7 @@ def verify(body, report_id):
 @review_blp.response(200, CaseSchema)
 def approve(body, report_id):
     return views.case_detail(handlers.approve(unit_of_work(), report_id, g.principal,
-                                              expected_version=body["expected_version"], now=_now()))
+                                              expected_version=body["expected_version"], now=clock()))
 
 
 @review_blp.route("/evidence-requests/overdue")
@@ -149,7 +144,7 @@ def approve(body, report_id):
 @review_blp.response(200, OverdueSchema(many=True))
 def overdue_evidence_requests():
     with unit_of_work() as uow:
-        return views.overdue_requests(uow.session, g.principal, today=local_date(_now()))
+        return views.overdue_requests(uow.session, g.principal, today=local_date(clock()))
 
 
 @review_blp.route("/settings/<reviewer_unit_code>")
@@ -170,4 +165,4 @@ def get_settings(reviewer_unit_code):
 @review_blp.response(200, SettingsSchema)
 def put_settings(body, reviewer_unit_code):
     return handlers.set_four_eyes(unit_of_work(), reviewer_unit_code, g.principal, four_eyes=body["four_eyes"],
-                                  now=_now())
+                                  now=clock())
