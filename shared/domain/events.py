@@ -29,3 +29,14 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundEvent(Event):
+    """An event about a reporting round (kỳ báo cáo)."""
+
+    round_id: str
+
+    @property
+    def subject(self) -> str:
+        return f"rounds/{self.round_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from shared.domain.events import Event
+from shared.domain.events import Event, RoundEvent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,13 +115,8 @@ class ReportPublished(ReportEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class RoundPublished(Event):
+class RoundPublished(RoundEvent):
     routing_key: ClassVar[str] = "round.published"
-    round_id: str
     reports_published: int
     published_by: str
     published_at: str
-
-    @property
-    def subject(self) -> str:
-        return f"rounds/{self.round_id}"

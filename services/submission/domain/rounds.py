@@ -25,7 +25,7 @@ from services.submission.domain.calendar import (
 )
 from services.submission.domain.review_models import ResultsFlow, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
-from shared.domain.events import Event
+from shared.domain.events import Event, RoundEvent
 
 REMINDER_DAYS_BEFORE = (7, 1)
 
@@ -93,10 +93,9 @@ class Extension:
 
 
 @dataclasses.dataclass(frozen=True)
-class RoundOpened(Event):
+class RoundOpened(RoundEvent):
     routing_key: ClassVar[str] = "round.opened"
 
-    round_id: str
     kind: str
     year: int
     period_month: int | None
@@ -108,39 +107,25 @@ class RoundOpened(Event):
     commune_results_due: str | None
     reporting_districts: tuple[str, ...]
 
-    @property
-    def subject(self) -> str:
-        return f"rounds/{self.round_id}"
-
 
 @dataclasses.dataclass(frozen=True)
-class RoundClosed(Event):
+class RoundClosed(RoundEvent):
     routing_key: ClassVar[str] = "round.closed"
 
-    round_id: str
     kind: str
     year: int
     period_month: int | None
     closed_at: str
 
-    @property
-    def subject(self) -> str:
-        return f"rounds/{self.round_id}"
-
 
 @dataclasses.dataclass(frozen=True)
-class DeadlineApproaching(Event):
+class DeadlineApproaching(RoundEvent):
     routing_key: ClassVar[str] = "round.deadline_approaching"
 
-    round_id: str
     unit_type: str
     deadline: str
     days_left: int
     unit_codes: tuple[str, ...]
-
-    @property
-    def subject(self) -> str:
-        return f"rounds/{self.round_id}"
 
 
 class Round:
