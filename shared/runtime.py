@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from shared import db
+from shared.clock import utc_now
 from shared.config import ServiceSettings
 from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.publisher import ConfirmingPublisher
@@ -26,10 +27,6 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclasses.dataclass(frozen=True)

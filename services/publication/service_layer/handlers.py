@@ -6,6 +6,7 @@ import datetime as dt
 from services.publication.domain.publication import Result, RoundPublication
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
+from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
 from shared.http_problems import not_found
@@ -45,7 +46,7 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
             raise not_found("round", round_id)
         publisher_unit = None if principal.role in (Role.ADMIN, Role.DEPARTMENT_REVIEWER) else principal.unit
         published = publication.publish(publisher_unit=publisher_unit, by=principal.user,
-                                        now=now or dt.datetime.now(dt.timezone.utc),
+                                        now=now or utc_now(),
                                         tie_breakers_for=lambda version: load_catalog(version).tie_breakers)
         uow.commit()
         return _in_rank_order(published)
@@ -56,7 +57,7 @@ def district_reports(uow: PublicationUnitOfWork, round_id: str, now: dt.datetime
         publication = uow.rounds.get(round_id)
         if publication is None:
             raise not_found("round", round_id)
-        return publication.district_report_status(now or dt.datetime.now(dt.timezone.utc))
+        return publication.district_report_status(now or utc_now())
 
 
 def published_results(uow: PublicationUnitOfWork, round_id: str, unit_type: str | None) -> list[Result]:

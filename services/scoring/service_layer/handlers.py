@@ -8,13 +8,10 @@ from services.scoring.adapters import orm
 from services.scoring.domain.scores import ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal, Role
+from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, InputError, load_catalog
 from shared.http_problems import Problem, not_found
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
@@ -27,7 +24,7 @@ def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
         uow.sheets.add(sheet)
     sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"])
     unit_catalog = load_catalog(data["catalog_version"]).unit_type(data["unit_type"])
-    sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=_now())
+    sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=utc_now())
 
 
 def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, reason: str,
@@ -42,7 +39,7 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
         for sheet in sheets:
             try:
                 scored = sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}",
-                                     now=now or _now())
+                                     now=now or utc_now())
             except (CatalogError, InputError, KeyError, ValueError) as error:
                 # One report the corrected catalog cannot score stops the whole re-score (nothing is kept).
                 raise Problem(422, "Cannot re-score", f"report '{sheet.report_id}' ({sheet.unit_type}) cannot be "

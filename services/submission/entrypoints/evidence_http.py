@@ -1,7 +1,6 @@
 """HTTP routes for evidence files (minh chứng): upload to a criterion, list, download."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask import current_app, g, jsonify, send_file
@@ -12,7 +11,7 @@ from services.submission.adapters import file_storage
 from services.submission.domain.evidence import EvidenceRefused, FileTooLarge
 from services.submission.service_layer import evidence
 from shared.auth import Role, requires
-from shared.http import unit_of_work
+from shared.http import clock, unit_of_work
 from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
 
 evidence_blp = Blueprint("evidence", __name__, url_prefix="/reports",
@@ -84,7 +83,7 @@ def upload_evidence(form, files, report_id):
     max_bytes = current_app.extensions["cqs_evidence_max_bytes"]
     return evidence.attach(unit_of_work(), _store(), report_id, g.principal, criterion=form["criterion"],
                            filename=upload.filename, data=upload.stream.read(max_bytes + 1), max_bytes=max_bytes,
-                           supersedes=form.get("supersedes"), now=dt.datetime.now(dt.timezone.utc))
+                           supersedes=form.get("supersedes"), now=clock())
 
 
 @evidence_blp.route("/<report_id>/evidence")

@@ -58,7 +58,7 @@ def submit_report(body, report_id):
 @reports_blp.response(200, ReportSchema)
 def evidence_reply(body, report_id):
     return handlers.provide_evidence(unit_of_work(), report_id, g.principal, body["answers"], body["note"],
-                                     body.get("expected_version"))
+                                     body.get("expected_version"), now=clock())
 
 
 @reports_blp.route("/<report_id>/preview")

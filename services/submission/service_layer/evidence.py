@@ -18,6 +18,7 @@ from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, c
 from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
+from shared.clock import utc_now
 from shared.criteria import load_catalog
 from shared.http_problems import Problem, not_found
 
@@ -63,7 +64,7 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
         file_id = uuid.uuid4().hex
         item = EvidenceFile(file_id, report_id, criterion, max((f.version for f in earlier), default=0) + 1, upload,
                             storage_key=file_id, uploaded_by=principal.user,
-                            uploaded_at=now or dt.datetime.now(dt.timezone.utc), supersedes=supersedes)
+                            uploaded_at=now or utc_now(), supersedes=supersedes)
         if supersedes is not None:
             _superseded(earlier, supersedes, criterion).superseded(file_id)
         uow.session.add(item)

@@ -12,13 +12,10 @@ from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.rounds import check_deadline
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
+from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.domain.lifecycle import ReportStatus
 from shared.http_problems import Problem, not_found
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) -> Report:
@@ -78,7 +75,7 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
         report.check_submittable()
-        now = now or _now()
+        now = now or utc_now()
         check_deadline(uow, report, now)
         evidence = evidence_manifest(uow, report_id)
         answers_check.refuse_if_invalid(answers_check.check(
@@ -95,7 +92,7 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
         report = load_own(uow, report_id, principal, expected_version)
         answers_check.refuse_inputs_not_the_units(report, changes)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **changes}, final=False))
-        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or _now(),
+        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or utc_now(),
                                 evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
