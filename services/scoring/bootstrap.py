@@ -7,6 +7,7 @@ from flask import Flask
 
 from services.scoring.adapters import orm
 from services.scoring.entrypoints import consumers
+from services.scoring.entrypoints.catalog_http import catalog_blp
 from services.scoring.entrypoints.http import scores_blp
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared import config
@@ -25,4 +26,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tính điểm (scoring)",
-                              blueprints=[scores_blp], problems=())
+                              blueprints=[scores_blp, catalog_blp], problems=())
