@@ -111,12 +111,17 @@ class ReportPublished(ReportEvent):
     classification: dict[str, str]
     rank: int | None
     ranking_scope: str
+    stage: str
+    snapshot_version: int
     published_at: str
 
 
 @dataclasses.dataclass(frozen=True)
 class RoundPublished(RoundEvent):
     routing_key: ClassVar[str] = "round.published"
+    stage: str
+    snapshot_version: int
     reports_published: int
+    feedback_closes_at: str | None
     published_by: str
     published_at: str

@@ -76,6 +76,6 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
                lambda body: body["status"] == "scored")
     call("POST", f"{url}/submission/rounds/2027-annual/close", admin)
     eventually(lambda: requests.post(f"{url}/publication/rounds/2027-annual/publish", headers=admin, timeout=10),
-               lambda response: response.status_code == 200)
+               lambda response: response.status_code == 201)
     results = call("GET", f"{url}/publication/results/2027-annual", {})
     assert [(item["unit_code"], item["rank"]) for item in results] == [("STC", 1)]

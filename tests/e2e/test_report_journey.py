@@ -120,14 +120,15 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     call("POST", f"{submission}/rounds/{round_['id']}/close", ADMIN)
     published = eventually(  # once the publication service has seen round.closed
         lambda: requests.post(f"{publication}/rounds/{round_['id']}/publish", headers=ADMIN, timeout=10),
-        lambda response: response.status_code == 200).json()
-    assert [(item["unit_code"], item["rank"]) for item in published] == [(UNIT, 1)]
+        lambda response: response.status_code == 201).json()
+    assert (published["stage"], published["version"]) == ("provisional", 1)
     eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
                lambda body: body["status"] == "published")
     eventually(lambda: call("GET", f"{submission}/rounds/{round_['id']}", ADMIN),
                lambda body: body["status"] == "published")
     public = call("GET", f"{publication}/results/{round_['id']}", {})
     assert public[0]["unit_code"] == UNIT and public[0]["total"] == score["score"]["total"]
+    assert public[0]["rank"] == 1 and public[0]["stage"] == "provisional"
 
     events = partner.collect(lambda got: any(e["type"] == "vn.gov.cqs.round.published" for e in got))
     for routing_key, event in zip(partner.routing_keys, events, strict=True):

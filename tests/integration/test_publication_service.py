@@ -90,9 +90,10 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
 
     district = bearer(Role.DISTRICT_REVIEWER, "436")
     response = client.post(f"/rounds/{ROUND}/publish", headers=district)
-    assert response.status_code == 200, response.json
-    published = response.json
-    assert [(item["unit_code"], item["rank"], item["ranking_scope"]) for item in published] == [
+    assert response.status_code == 201, response.json
+    assert (response.json["version"], response.json["stage"], response.json["publisher_unit"]) == (1, "district", "436")
+    public = client.get(f"/results/{ROUND}", query_string={"scope": "commune:436"}).json
+    assert [(item["unit_code"], item["rank"], item["ranking_scope"]) for item in public] == [
         ("18073", 1, "commune:436"), ("18070", 2, "commune:436")]
 
     department = bearer(Role.DEPARTMENT_REVIEWER, "STTTT")
@@ -107,9 +108,12 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
                                                   "period_month": None, "closed_at": "2022-11-15T00:00:00+07:00"},
             "/cqs/submission")
     eventually(lambda: processed(runtime) == 5)
-    rest = client.post(f"/rounds/{ROUND}/publish", headers=department)
-    assert rest.status_code == 200, rest.json
-    assert [(item["unit_code"], item["rank"]) for item in rest.json] == [("18100", 1)]
-    public = client.get(f"/results/{ROUND}").json
-    assert {item["unit_code"] for item in public} == {"18070", "18073", "18100"}
+    provisional = client.post(f"/rounds/{ROUND}/publish", headers=department, json={"feedback_days": 7})
+    assert provisional.status_code == 201, provisional.json
+    assert (provisional.json["version"], provisional.json["stage"]) == (2, "provisional")
+    rankings = {item["scope"]: item for item in client.get(f"/rounds/{ROUND}/rankings").json}
+    assert rankings["commune"]["missing_districts"] == ["437"] and not rankings["commune"]["complete"]
+    assert rankings["commune:436"]["snapshot_version"] == 2
+    public = client.get(f"/results/{ROUND}", query_string={"scope": "commune"}).json
+    assert [(item["unit_code"], item["rank"]) for item in public] == [("18073", 1), ("18070", 2)]  # 437 not counted
     assert dt.datetime.fromisoformat(public[0]["published_at"]).tzinfo is not None

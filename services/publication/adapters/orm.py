@@ -1,10 +1,14 @@
-"""The publication service's tables (its own schema)."""
+"""The publication service's tables (its own schema).
+
+`scores` holds the newest score of each report, one row written per `report.scored`;
+`snapshots` and `standings` hold what was published, written once and never changed.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import registry
 
-from services.publication.domain.publication import Result, RoundPublication
+from services.publication.domain.publication import RoundPublication
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -22,14 +26,27 @@ round_publications = sa.Table(
     sa.Column("commune_results_due", UtcDateTime(), nullable=True),
     sa.Column("reporting_districts", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("district_reports", sa.JSON, nullable=False),
+    sa.Column("latest_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("feedback_closes_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
 )
 
-results = sa.Table(
-    "results",
+round_units = sa.Table(
+    "round_units",
+    metadata,
+    sa.Column("round_id", sa.String(64), primary_key=True),
+    sa.Column("unit_code", sa.String(64), primary_key=True),
+    sa.Column("unit_name_vi", sa.String(255), nullable=False),
+    sa.Column("unit_type", sa.String(32), nullable=False),
+    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
+    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+)
+
+scores = sa.Table(
+    "scores",
     metadata,
     sa.Column("report_id", sa.String(36), primary_key=True),
-    sa.Column("round_id", sa.String(64), sa.ForeignKey("round_publications.round_id"), nullable=False, index=True),
+    sa.Column("round_id", sa.String(64), nullable=False, index=True),
     sa.Column("unit_code", sa.String(64), nullable=False),
     sa.Column("unit_name_vi", sa.String(255), nullable=False),
     sa.Column("unit_type", sa.String(32), nullable=False),
@@ -39,23 +56,52 @@ results = sa.Table(
     sa.Column("catalog_version", sa.String(64), nullable=False),
     sa.Column("total", sa.Numeric(8, 2), nullable=False),
     sa.Column("groups", sa.JSON, nullable=False),
-    sa.Column("classification", sa.JSON, nullable=False),
-    sa.Column("scored_at", sa.String(40), nullable=False),
-    sa.Column("published_score_id", sa.String(36), nullable=True),
-    sa.Column("published_total", sa.Numeric(8, 2), nullable=True),
-    sa.Column("published_rank", sa.Integer, nullable=True),
-    sa.Column("published_classification", sa.JSON, nullable=True),
-    sa.Column("published_catalog_version", sa.String(64), nullable=True),
-    sa.Column("ranking_scope", sa.String(80), nullable=False),
-    sa.Column("published_at", UtcDateTime(), nullable=True),
+    sa.Column("criteria", sa.JSON, nullable=False),
+    sa.Column("scored_at", UtcDateTime(), nullable=False),
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("publisher_unit", sa.String(64), nullable=True),
+    sa.Column("published_by", sa.String(128), nullable=False),
+    sa.Column("published_at", UtcDateTime(), nullable=False),
+    sa.Column("feedback_closes_at", UtcDateTime(), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.UniqueConstraint("round_id", "version", name="uq_snapshots_round_version"),
+)
+
+standings = sa.Table(
+    "standings",
+    metadata,
+    sa.Column("snapshot_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.ForeignKey("snapshots.id"),
+              primary_key=True),
+    sa.Column("scope", sa.String(80), primary_key=True),
+    sa.Column("report_id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(64), nullable=False),
+    sa.Column("unit_code", sa.String(64), nullable=False, index=True),
+    sa.Column("unit_name_vi", sa.String(255), nullable=False),
+    sa.Column("unit_type", sa.String(32), nullable=False),
+    sa.Column("score_id", sa.String(36), nullable=False),
+    sa.Column("catalog_version", sa.String(64), nullable=False),
+    sa.Column("total", sa.Numeric(8, 2), nullable=False),
+    sa.Column("groups", sa.JSON, nullable=False),
+    sa.Column("criteria", sa.JSON, nullable=False),
+    sa.Column("band", sa.JSON, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=True),
+    sa.Column("previous_rank", sa.Integer, nullable=True),
+    sa.Column("previous_total", sa.Numeric(8, 2), nullable=True),
 )
 
 outbox, processed_events = add_messaging_tables(metadata)
 
 
 def start_mappers() -> None:
-    if getattr(Result, "__mapper__", None) is None:
-        mapper_registry.map_imperatively(Result, results)
     map_aggregate(mapper_registry, RoundPublication, round_publications,
-                  version_id_col=round_publications.c.version,
-                  properties={"results": relationship(Result, order_by=results.c.unit_code, lazy="selectin")})
+                  version_id_col=round_publications.c.version)

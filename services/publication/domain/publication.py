@@ -1,143 +1,261 @@
-"""The publication service's model: the scored results of a round, and their publication.
+"""The publication of a round: numbered, immutable snapshots of its rankings.
 
-Results are ranked within their scope (departments, central agencies and districts each in
-one province-wide list; communes within the body that reviewed them: their district in
-the 2021 model, the province once districts are gone). Progress-update rounds are
-published without ranks. A publication is a snapshot: later re-scores do not change what
-was published; they wait for the next publication.
+A district publishes its communes (its report to the province). The province publishes an
+annual round in two steps, as the national DTI publication does: **provisional** results
+that open a feedback window (kiến nghị) for reconsideration requests, then **final** results
+once the window has closed and every request is answered. Each publication is a new
+snapshot version; a later correction is another version with a note of what changed, and
+the older ones stay readable. Progress-update rounds are published once, without ranks.
+Scores arriving after a publication wait for the next one.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from shared.criteria import rank
+from services.publication.domain.rankings import (
+    COMMUNE,
+    CatalogRules,
+    PreviousStanding,
+    Ranking,
+    Score,
+    Standing,
+    UnitInScope,
+    build_ranking,
+    district_scope,
+    scope_sort_key,
+)
 from shared.domain.report_events import ReportPublished, RoundPublished
 
 ROUND_KIND_PROGRESS = "progress_update"
+DEFAULT_FEEDBACK_DAYS = 10
 
 
-class NothingToPublish(Exception):
+class Stage(str, enum.Enum):
+    DISTRICT = "district"  # a district's communes, its report to the province
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+    CORRECTION = "correction"  # a new version after the final results
+
+
+class PublicationRefused(Exception):
+    """A publication the round's state does not allow; the message is Vietnamese, then English."""
+
+    def __init__(self, message_vi: str, message_en: str):
+        self.message_vi = message_vi
+        self.message_en = message_en
+        super().__init__(f"{message_vi} ({message_en})")
+
+
+class NothingToPublish(PublicationRefused):
     pass
 
 
-class RoundStillOpen(Exception):
+class RoundStillOpen(PublicationRefused):
     """The province publishes a round once its reporting has closed."""
 
 
-class Result:
-    """The newest score of one report, and whether (and how) it was published."""
+class FeedbackWindowOpen(PublicationRefused):
+    """Final results wait for the end of the feedback window and for every request's answer."""
 
-    def __init__(self, report_id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
-                 reviewer_unit_code: str, reviewer_kind: str):
-        self.report_id = report_id
-        self.round_id = round_id
-        self.unit_code = unit_code
-        self.unit_name_vi = unit_name_vi
-        self.unit_type = unit_type
-        self.reviewer_unit_code = reviewer_unit_code
-        self.reviewer_kind = reviewer_kind
-        self.score_id = ""
-        self.catalog_version = ""
-        self.total = Decimal("0")
-        self.groups: dict[str, str] = {}
-        self.classification: dict[str, str] = {}
-        self.scored_at = ""
-        self.published_score_id: str | None = None
-        self.published_total: Decimal | None = None
-        self.published_rank: int | None = None
-        self.published_classification: dict[str, str] | None = None
-        self.published_catalog_version: str | None = None
-        self.ranking_scope = ""
-        self.published_at: dt.datetime | None = None
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """What a new version changed for one unit in one ranking (None: absent before or after)."""
+
+    scope: str
+    unit_code: str
+    unit_name_vi: str
+    rank_before: int | None
+    rank_after: int | None
+    total_before: Decimal | None
+    total_after: Decimal | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scope": self.scope, "unit_code": self.unit_code, "unit_name_vi": self.unit_name_vi,
+                "rank_before": self.rank_before, "rank_after": self.rank_after,
+                "total_before": _text(self.total_before), "total_after": _text(self.total_after)}
+
+
+@dataclasses.dataclass
+class Snapshot:
+    """One published result set of a round: immutable once written."""
+
+    round_id: str
+    version: int
+    stage: Stage
+    publisher_unit: str | None  # None: the province
+    published_by: str
+    published_at: dt.datetime
+    rankings: list[Ranking]
+    changes: list[Change]
+    note: str = ""
+    feedback_closes_at: dt.datetime | None = None
 
     @property
-    def awaiting_publication(self) -> bool:
-        return self.score_id != "" and self.published_score_id != self.score_id
+    def standings(self) -> list[Standing]:
+        return [standing for ranking in self.rankings for standing in ranking.standings]
 
-    def take_score(self, data: dict[str, Any]) -> None:
-        self.score_id = data["score_id"]
-        self.catalog_version = data["catalog_version"]
-        self.total = Decimal(data["total"])
-        self.groups = dict(data["groups"])
-        self.classification = dict(data["classification"])
-        self.scored_at = data["scored_at"]
+    def scope_summaries(self) -> list[dict[str, Any]]:
+        return [ranking.summary() for ranking in self.rankings]
 
-    @property
-    def scope(self) -> str:
-        if self.unit_type == "commune" and self.reviewer_kind == "district":
-            return f"commune:{self.reviewer_unit_code}"
-        return self.unit_type
+
+@dataclasses.dataclass(frozen=True)
+class PublishedStanding:
+    """What the latest snapshot covering a scope says about one unit (for the next version's diff)."""
+
+    report_id: str
+    score_id: str
+    unit_name_vi: str
+    rank: int | None
+    total: Decimal
 
 
 class RoundPublication:
-    """Aggregate root: one per round."""
+    """Aggregate root: one per round; its snapshots are stored apart, numbered by `latest_version`."""
 
     def __init__(self, round_id: str):
         self.round_id = round_id
         self.kind = "annual_evaluation"
         self.year: int | None = None
-        self.status = "open"
+        self.status = "open"  # open → closed → provisional → final
         self.commune_results_due: dt.datetime | None = None
         self.reporting_districts: list[str] = []
         self.district_reports: list[dict[str, Any]] = []
-        self.results: list[Result] = []
         self.published_at: dt.datetime | None = None
+        self.latest_version = 0
+        self.feedback_closes_at: dt.datetime | None = None
         self.events: list = []
 
     @property
     def ranked(self) -> bool:
         return self.kind != ROUND_KIND_PROGRESS
 
-    def result_for(self, report_id: str) -> Result | None:
-        return next((result for result in self.results if result.report_id == report_id), None)
+    def next_province_stage(self) -> Stage:
+        if not self.ranked:
+            return Stage.FINAL if self.status != "final" else Stage.CORRECTION
+        return {"provisional": Stage.FINAL, "final": Stage.CORRECTION}.get(self.status, Stage.PROVISIONAL)
 
-    def record_score(self, data: dict[str, Any]) -> None:
-        result = self.result_for(data["report_id"])
-        if result is None:
-            result = Result(report_id=data["report_id"], round_id=self.round_id, unit_code=data["unit_code"],
-                            unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
-                            reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"])
-            self.results = [*self.results, result]
-        result.take_score(data)
+    def feedback_open(self, now: dt.datetime) -> bool:
+        return self.status == "provisional" and self.feedback_closes_at is not None and now < self.feedback_closes_at
 
-    def publish(self, *, publisher_unit: str | None, by: str, now: dt.datetime,
-                tie_breakers_for: Callable[[str], Sequence[str]]) -> list[Result]:
-        """Publish what awaits publication: everything (publisher_unit None: the province) or the
-        communes one district reviewed. Ranks are computed over each whole scope, breaking ties
-        by the groups the catalog version names (`tie_breakers_for(catalog_version)`)."""
-        if publisher_unit is None and self.status == "open":
-            raise RoundStillOpen(f"Kỳ báo cáo '{self.round_id}' chưa kết thúc: chỉ công bố kết quả sau khi đóng kỳ "
-                                 f"(round '{self.round_id}' is still open: close it before publishing)")
-        chosen = [result for result in self.results if result.awaiting_publication
-                  and (publisher_unit is None or result.reviewer_unit_code == publisher_unit)]
-        if not chosen:
-            raise NothingToPublish(f"round '{self.round_id}' has no scored result awaiting publication"
-                                   + (f" for '{publisher_unit}'" if publisher_unit else ""))
-        ranks = self._ranks(tie_breakers_for) if self.ranked else {}
-        for result in chosen:
-            result.published_score_id = result.score_id
-            result.published_total = result.total
-            result.published_classification = dict(result.classification)
-            result.published_catalog_version = result.catalog_version
-            result.published_rank = ranks.get(result.report_id)
-            result.ranking_scope = result.scope if self.ranked else ""
-            result.published_at = now
+    def publish_district(self, district: str, scores: Iterable[Score], expected: Iterable[UnitInScope],
+                         rules: CatalogRules, *, last_published: Mapping[tuple[str, str], PublishedStanding],
+                         previous_year: Mapping[str, Mapping[str, PreviousStanding]], by: str,
+                         now: dt.datetime) -> Snapshot:
+        """A district publishes its communes' ranking: its report to the province."""
+        scope = district_scope(district)
+        members = [score for score in scores if scope in score.scopes]
+        if not members:
+            raise NothingToPublish(f"Huyện '{district}' chưa có kết quả xã nào đã chấm điểm để công bố",
+                                   f"district '{district}' has no scored commune result to publish")
+        ranking = build_ranking(scope, members, [unit for unit in expected if scope in unit.scopes], rules,
+                                ranked=self.ranked, previous=previous_year.get(scope))
+        snapshot = self._snapshot(Stage.DISTRICT, [ranking], last_published, by=by, now=now, publisher_unit=district)
+        if not snapshot.changes:
+            raise NothingToPublish(f"Kết quả các xã của huyện '{district}' không thay đổi kể từ lần công bố trước",
+                                   f"the results of district '{district}' have not changed since its last publication")
+        self._record_district_report(district, len(members), now)
+        self.latest_version = snapshot.version
+        self._announce(snapshot, last_published)
+        return snapshot
+
+    def publish_province(self, scores: Iterable[Score], expected: Iterable[UnitInScope], rules: CatalogRules, *,
+                         last_published: Mapping[tuple[str, str], PublishedStanding],
+                         previous_year: Mapping[str, Mapping[str, PreviousStanding]], by: str, now: dt.datetime,
+                         stage: Stage | None = None, feedback_days: int = DEFAULT_FEEDBACK_DAYS,
+                         pending_requests: int = 0, note: str = "") -> Snapshot:
+        """The province publishes every ranking of the round, in the next stage."""
+        expected_stage = self.next_province_stage()
+        if stage is not None and stage is not expected_stage:
+            raise PublicationRefused(
+                f"Kỳ '{self.round_id}' đang ở bước '{self.status}': bước công bố tiếp theo là '{expected_stage.value}'",
+                f"round '{self.round_id}' is '{self.status}': the next publication is '{expected_stage.value}'")
+        if self.status == "open":
+            raise RoundStillOpen(f"Kỳ báo cáo '{self.round_id}' chưa kết thúc: chỉ công bố kết quả sau khi đóng kỳ",
+                                 f"round '{self.round_id}' is still open: close it before publishing")
+        if expected_stage is Stage.FINAL and self.ranked:
+            if self.feedback_open(now):
+                raise FeedbackWindowOpen(
+                    f"Thời hạn kiến nghị của kỳ '{self.round_id}' kéo dài đến {self.feedback_closes_at.isoformat()}",
+                    f"the feedback window of round '{self.round_id}' runs until {self.feedback_closes_at.isoformat()}")
+            if pending_requests:
+                raise FeedbackWindowOpen(f"Còn {pending_requests} kiến nghị chưa được trả lời",
+                                         f"{pending_requests} reconsideration request(s) still await an answer")
+        if expected_stage is Stage.CORRECTION and not note.strip():
+            raise PublicationRefused("Bản đính chính cần ghi chú nội dung thay đổi",
+                                     "a correction needs a note saying what changed")
+        rankings = self._province_rankings(list(scores), list(expected), rules, previous_year)
+        if not any(ranking.standings for ranking in rankings):
+            raise NothingToPublish(f"Kỳ '{self.round_id}' chưa có kết quả nào đã chấm điểm để công bố",
+                                   f"round '{self.round_id}' has no scored result to publish")
+        snapshot = self._snapshot(expected_stage, rankings, last_published, by=by, now=now, note=note)
+        if expected_stage is Stage.CORRECTION and not snapshot.changes:
+            raise NothingToPublish("Không có thay đổi nào so với kết quả đã công bố",
+                                   "nothing changed since the published results")
+        if expected_stage is Stage.PROVISIONAL:
+            if feedback_days < 1:
+                raise PublicationRefused("Thời hạn kiến nghị phải ít nhất 1 ngày",
+                                         "the feedback window must last at least one day")
+            self.feedback_closes_at = now + dt.timedelta(days=feedback_days)
+            snapshot.feedback_closes_at = self.feedback_closes_at
+        self.status = "provisional" if expected_stage is Stage.PROVISIONAL else "final"
+        self.latest_version = snapshot.version
+        self.published_at = self.published_at or now
+        self._announce(snapshot, last_published)
+        self.events.append(RoundPublished(
+            round_id=self.round_id, stage=snapshot.stage.value, snapshot_version=snapshot.version,
+            reports_published=len({standing.report_id for standing in snapshot.standings}),
+            feedback_closes_at=self.feedback_closes_at.isoformat() if expected_stage is Stage.PROVISIONAL else None,
+            published_by=by, published_at=now.isoformat()))
+        return snapshot
+
+    def _province_rankings(self, scores: list[Score], expected: list[UnitInScope], rules: CatalogRules,
+                           previous_year: Mapping[str, Mapping[str, PreviousStanding]]) -> list[Ranking]:
+        """Every scope of the round. Communes a district reviews count once the district has reported;
+        the province-wide commune ranking names the districts that have not."""
+        reported = {report["district"] for report in self.district_reports}
+        awaited = sorted({score.reviewer_unit_code for score in scores if score.reviewer_kind == "district"}
+                         | set(self.reporting_districts)) if self.ranked else []
+        not_reported = [district for district in awaited if district not in reported]
+
+        def counted(unit: UnitInScope | Score) -> bool:
+            return unit.reviewer_kind != "district" or unit.reviewer_unit_code in reported or not self.ranked
+
+        scopes = sorted({scope for item in [*scores, *expected] if counted(item) for scope in item.scopes},
+                        key=scope_sort_key)
+        return [build_ranking(scope, [score for score in scores if scope in score.scopes and counted(score)],
+                              [unit for unit in expected if scope in unit.scopes and counted(unit)], rules,
+                              ranked=self.ranked, previous=previous_year.get(scope),
+                              missing_districts=not_reported if scope == COMMUNE else ())
+                for scope in scopes]
+
+    def _snapshot(self, stage: Stage, rankings: list[Ranking],
+                  last_published: Mapping[tuple[str, str], PublishedStanding], *, by: str, now: dt.datetime,
+                  publisher_unit: str | None = None, note: str = "") -> Snapshot:
+        return Snapshot(round_id=self.round_id, version=self.latest_version + 1, stage=stage,
+                        publisher_unit=publisher_unit, published_by=by, published_at=now, rankings=rankings,
+                        changes=_changes(rankings, last_published), note=note)
+
+    def _announce(self, snapshot: Snapshot, last_published: Mapping[tuple[str, str], PublishedStanding]) -> None:
+        """report.published once per report whose score was not published before: a report is
+        published once per score, whatever the number of rankings it appears in."""
+        already = {standing.score_id for standing in last_published.values()}
+        announced: set[str] = set()
+        for standing in sorted(snapshot.standings, key=lambda s: (len(s.scope.split(":")), s.scope), reverse=True):
+            if standing.score_id in already or standing.report_id in announced:
+                continue
+            announced.add(standing.report_id)  # the narrowest ranking first: a district's communes by district
             self.events.append(ReportPublished(
-                report_id=result.report_id, round_id=self.round_id, unit_code=result.unit_code,
-                unit_name_vi=result.unit_name_vi, unit_type=result.unit_type, total=str(result.total),
-                classification=result.classification, rank=result.published_rank,
-                ranking_scope=result.ranking_scope, published_at=now.isoformat(),
-            ))
-        if publisher_unit is not None:
-            self._record_district_report(publisher_unit, len(chosen), now)
-        else:
-            self.status = "published"
-            self.published_at = now
-            self.events.append(RoundPublished(round_id=self.round_id, reports_published=len(chosen),
-                                              published_by=by, published_at=now.isoformat()))
-        return chosen
+                report_id=standing.report_id, round_id=self.round_id, unit_code=standing.unit_code,
+                unit_name_vi=standing.unit_name_vi, unit_type=standing.unit_type, total=str(standing.total),
+                classification=dict(standing.band), rank=standing.rank, ranking_scope=standing.scope,
+                stage=snapshot.stage.value, snapshot_version=snapshot.version,
+                published_at=snapshot.published_at.isoformat()))
 
     def district_report_status(self, now: dt.datetime) -> list[dict[str, Any]]:
         """For the Department: one item per district that owes the province its communes' results,
@@ -156,21 +274,29 @@ class RoundPublication:
 
     def _record_district_report(self, district: str, communes: int, now: dt.datetime) -> None:
         """A district's publication of its communes is its report to the province: one item per
-        district for the Department, late when made on or after the due date."""
+        district for the Department (its latest), late when made on or after the due date."""
         late = self.commune_results_due is not None and now >= self.commune_results_due
-        self.district_reports = [*self.district_reports, {
+        self.district_reports = [*(report for report in self.district_reports if report["district"] != district), {
             "district": district, "communes_published": communes, "reported_at": now.isoformat(),
             "due": self.commune_results_due.isoformat() if self.commune_results_due else None, "late": late,
         }]
 
-    def _ranks(self, tie_breakers_for: Callable[[str], Sequence[str]]) -> dict[str, int]:
-        scopes: dict[str, list[Result]] = {}
-        for result in self.results:
-            if result.score_id:
-                scopes.setdefault(result.scope, []).append(result)
-        ranks: dict[str, int] = {}
-        for members in scopes.values():
-            tie_breakers = tie_breakers_for(members[0].catalog_version)
-            ranked = rank([(result.report_id, result.groups) for result in members], tie_breakers)
-            ranks.update({entry.unit_id: entry.rank for entry in ranked})
-        return ranks
+
+def _changes(rankings: list[Ranking], last_published: Mapping[tuple[str, str], PublishedStanding]) -> list[Change]:
+    changes = []
+    for ranking in rankings:
+        now_in = {standing.unit_code: standing for standing in ranking.standings}
+        before_in = {code: standing for (scope, code), standing in last_published.items() if scope == ranking.scope}
+        for code in sorted(now_in.keys() | before_in.keys()):
+            after, before = now_in.get(code), before_in.get(code)
+            if after and before and (after.rank, after.total, after.score_id) == (before.rank, before.total,
+                                                                                 before.score_id):
+                continue
+            changes.append(Change(ranking.scope, code, (after or before).unit_name_vi,
+                                  before.rank if before else None, after.rank if after else None,
+                                  before.total if before else None, after.total if after else None))
+    return changes
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

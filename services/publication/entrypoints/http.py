@@ -1,29 +1,133 @@
-"""HTTP routes of the publication service: publish a round; anyone may look the results up."""
+"""HTTP routes of the publication service: publish a round; anyone may look the published results up.
+
+Every public route reads published snapshots only; paged lists carry `Link` headers (RFC 8288)
+and every public GET an ETag (`If-None-Match` answers 304).
+"""
 from __future__ import annotations
 
-from flask import g
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from decimal import Decimal
 
+from flask import g, request
+from flask_smorest import Blueprint, Page
+from marshmallow import Schema, fields, validate
+
+from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
 from services.publication.service_layer import handlers
 from shared.auth import Role, requires
 from shared.http import unit_of_work
 
-results_blp = Blueprint("results", __name__, description="Công bố và tra cứu kết quả (publication and look-up)")
+
+class PagedBlueprint(Blueprint):
+    """flask-smorest's pagination, with RFC 8288 `Link` headers (first, prev, next, last) as well."""
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        result, headers = super()._set_pagination_metadata(page_params, result, headers)
+        metadata = self._make_pagination_metadata(page_params.page, page_params.page_size, page_params.item_count)
+        links = []
+        for rel, key in (("first", "first_page"), ("prev", "previous_page"), ("next", "next_page"),
+                         ("last", "last_page")):
+            if key in metadata:
+                args = {**request.args.to_dict(), "page": metadata[key], "page_size": page_params.page_size}
+                query = "&".join(f"{name}={value}" for name, value in args.items())
+                links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
+        if links:
+            headers["Link"] = ", ".join(links)
+        return result, headers
 
 
-class PublishedResultSchema(Schema):
-    report_id = fields.Str()
+results_blp = PagedBlueprint("results", __name__,
+                             description="Công bố và tra cứu kết quả (publication and look-up)")
+
+
+class BandSchema(Schema):
+    code = fields.Str()
+    name_vi = fields.Str()
+    name_en = fields.Str()
+
+
+class StandingSchema(Schema):
     round_id = fields.Str()
+    ranking_scope = fields.Str(attribute="scope")
+    report_id = fields.Str()
     unit_code = fields.Str()
     unit_name_vi = fields.Str()
     unit_type = fields.Str()
-    total = fields.Decimal(as_string=True, attribute="published_total")
-    classification = fields.Dict(attribute="published_classification")
-    rank = fields.Int(allow_none=True, attribute="published_rank")
-    ranking_scope = fields.Str()
-    catalog_version = fields.Str(attribute="published_catalog_version")
+    total = fields.Decimal(as_string=True)
+    groups = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "points per group"})
+    criteria = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "points per criterion"})
+    band = fields.Nested(BandSchema, metadata={"description": "xếp loại: Tốt / Khá / Trung bình / Yếu"})
+    rank = fields.Int(allow_none=True)
+    previous_rank = fields.Int(allow_none=True, metadata={"description": "rank in the previous year's round"})
+    previous_total = fields.Decimal(as_string=True, allow_none=True)
+    rank_change = fields.Method("_rank_change", metadata={"description": "places gained since last year"})
+    total_change = fields.Method("_total_change")
+    catalog_version = fields.Str()
+    stage = fields.Str(metadata={"description": "district | provisional | final | correction"})
+    snapshot_version = fields.Int()
     published_at = fields.DateTime()
+
+    @staticmethod
+    def _rank_change(row) -> int | None:
+        if row["rank"] is None or row["previous_rank"] is None:
+            return None
+        return row["previous_rank"] - row["rank"]
+
+    @staticmethod
+    def _total_change(row) -> str | None:
+        if row["previous_total"] is None:
+            return None
+        return str(Decimal(row["total"]) - Decimal(row["previous_total"]))
+
+
+class MissingUnitSchema(Schema):
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+
+
+class RankingSummarySchema(Schema):
+    scope = fields.Str()
+    complete = fields.Bool(metadata={"description": "false: a partial ranking, see what is missing"})
+    units = fields.Int()
+    missing_units = fields.List(fields.Nested(MissingUnitSchema))
+    missing_districts = fields.List(fields.Str(), metadata={"description": "districts that have not reported"})
+
+
+class ChangeSchema(Schema):
+    scope = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    rank_before = fields.Int(allow_none=True)
+    rank_after = fields.Int(allow_none=True)
+    total_before = fields.Str(allow_none=True)
+    total_after = fields.Str(allow_none=True)
+
+
+class SnapshotSchema(Schema):
+    round_id = fields.Str()
+    version = fields.Int()
+    stage = fields.Str()
+    publisher_unit = fields.Str(allow_none=True, metadata={"description": "the district, or null: the province"})
+    published_by = fields.Str()
+    published_at = fields.DateTime()
+    feedback_closes_at = fields.DateTime(allow_none=True)
+    note = fields.Str()
+    scopes = fields.List(fields.Nested(RankingSummarySchema))
+    changes = fields.List(fields.Nested(ChangeSchema), metadata={"description": "what changed since the versions "
+                                                                              "before"})
+
+
+class PublishedRankingSchema(RankingSummarySchema):
+    stage = fields.Str()
+    snapshot_version = fields.Int()
+    published_at = fields.DateTime()
+
+
+class PublishRequest(Schema):
+    stage = fields.Enum(Stage, by_value=True, metadata={"description": "the stage expected next (optional check)"})
+    feedback_days = fields.Int(load_default=DEFAULT_FEEDBACK_DAYS, validate=validate.Range(min=1, max=90),
+                               metadata={"description": "length of the feedback window (kiến nghị) in days"})
+    note = fields.Str(load_default="", validate=validate.Length(max=4000),
+                      metadata={"description": "what a correction changes (required for a correction)"})
 
 
 class DistrictReportSchema(Schema):
@@ -35,24 +139,58 @@ class DistrictReportSchema(Schema):
     late = fields.Bool()
 
 
-class ResultsQuery(Schema):
+class StandingsQuery(Schema):
     unit_type = fields.Str()
+    scope = fields.Str(metadata={"description": "e.g. province_department, commune, commune:436"})
+    version = fields.Int(validate=validate.Range(min=1), metadata={"description": "as of this snapshot version"})
+
+
+class VersionQuery(Schema):
+    version = fields.Int(validate=validate.Range(min=1))
 
 
 @results_blp.route("/rounds/<round_id>/publish", methods=["POST"])
 @requires(Role.ADMIN, Role.DEPARTMENT_REVIEWER, Role.DISTRICT_REVIEWER)
-@results_blp.response(200, PublishedResultSchema(many=True))
-def publish_round(round_id):
-    return handlers.publish(unit_of_work(), round_id, g.principal)
+@results_blp.arguments(PublishRequest, required=False)
+@results_blp.response(201, SnapshotSchema)
+def publish_round(body, round_id):
+    """The province publishes the round's next stage (provisional, final, correction); a district, its communes."""
+    snapshot = handlers.publish(unit_of_work(), round_id, g.principal, stage=body.get("stage"),
+                                feedback_days=body.get("feedback_days", DEFAULT_FEEDBACK_DAYS),
+                                note=body.get("note", ""))
+    return {**vars(snapshot), "stage": snapshot.stage.value, "scopes": snapshot.scope_summaries(),
+            "changes": [change.to_dict() for change in snapshot.changes]}
 
 
 @results_blp.route("/results/<round_id>")
-@results_blp.arguments(ResultsQuery, location="query")
-@results_blp.response(200, PublishedResultSchema(many=True))
+@results_blp.etag
+@results_blp.arguments(StandingsQuery, location="query")
+@results_blp.response(200, StandingSchema(many=True))
+@results_blp.paginate(Page)
 @results_blp.doc(security=[])
 def look_up_results(query, round_id):
-    """Public look-up (tra cứu kết quả): no sign-in needed."""
-    return handlers.published_results(unit_of_work(), round_id, query.get("unit_type"))
+    """Public look-up (tra cứu kết quả), no sign-in: the published standings, by scope and rank."""
+    return handlers.standings(unit_of_work(), round_id, scope=query.get("scope"), unit_type=query.get("unit_type"),
+                              version=query.get("version"))
+
+
+@results_blp.route("/rounds/<round_id>/rankings")
+@results_blp.etag
+@results_blp.arguments(VersionQuery, location="query")
+@results_blp.response(200, PublishedRankingSchema(many=True))
+@results_blp.doc(security=[])
+def list_rankings(query, round_id):
+    """The round's published rankings: complete or partial (with what is missing), and from which version."""
+    return handlers.rankings(unit_of_work(), round_id, query.get("version"))
+
+
+@results_blp.route("/rounds/<round_id>/snapshots")
+@results_blp.etag
+@results_blp.response(200, SnapshotSchema(many=True))
+@results_blp.doc(security=[])
+def list_snapshots(round_id):
+    """Every published version of the round, oldest first, with what each changed."""
+    return handlers.snapshots(unit_of_work(), round_id)
 
 
 @results_blp.route("/rounds/<round_id>/district-reports")

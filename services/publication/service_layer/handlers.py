@@ -2,14 +2,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
-from services.publication.domain.publication import Result, RoundPublication
+from services.publication.domain.publication import (
+    DEFAULT_FEEDBACK_DAYS,
+    RoundPublication,
+    Snapshot,
+    Stage,
+)
+from services.publication.domain.rankings import CatalogRules, scope_sort_key
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
 from shared.http_problems import not_found
+
+PROVINCE_ROLES = (Role.ADMIN, Role.DEPARTMENT_REVIEWER)
+
+
+@functools.cache
+def catalog_rules() -> CatalogRules:
+    return CatalogRules(tie_breakers=lambda version: load_catalog(version).tie_breakers,
+                        bands=lambda version: load_catalog(version).classification)
 
 
 def _round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublication:
@@ -20,6 +36,13 @@ def _round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublication:
     return publication
 
 
+def _existing_round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublication:
+    publication = uow.rounds.get(round_id)
+    if publication is None:
+        raise not_found("round", round_id)
+    return publication
+
+
 def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     publication = _round(uow, event.data["round_id"])
     publication.kind = event.data["kind"]
@@ -27,49 +50,73 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     due = event.data.get("commune_results_due")
     publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
     publication.reporting_districts = list(event.data.get("reporting_districts", []))
+    uow.units.replace(publication.round_id, event.data.get("units", []))
 
 
 def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
-    _round(uow, event.data["round_id"]).status = "closed"
+    publication = _round(uow, event.data["round_id"])
+    if publication.status == "open":
+        publication.status = "closed"
 
 
 def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
-    _round(uow, event.data["round_id"]).record_score(event.data)
+    """One upsert: the cost does not grow with the round; ranking waits for publication."""
+    uow.scores.record(event.data)
 
 
-def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
-            now: dt.datetime | None = None) -> list[Result]:
-    """The province (admin, department reviewer) publishes the round; a district publishes its communes."""
+def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, stage: Stage | None = None,
+            feedback_days: int = DEFAULT_FEEDBACK_DAYS, note: str = "",
+            now: dt.datetime | None = None) -> Snapshot:
+    """The province (admin, department reviewer) publishes the round in its next stage; a district
+    publishes its communes. The rankings are computed here, once, over the round's scores."""
+    now = now or utc_now()
     with uow:
-        publication = uow.rounds.get(round_id)
-        if publication is None:
-            raise not_found("round", round_id)
-        publisher_unit = None if principal.role in (Role.ADMIN, Role.DEPARTMENT_REVIEWER) else principal.unit
-        published = publication.publish(publisher_unit=publisher_unit, by=principal.user,
-                                        now=now or utc_now(),
-                                        tie_breakers_for=lambda version: load_catalog(version).tie_breakers)
+        publication = _existing_round(uow, round_id)
+        inputs: dict[str, Any] = dict(
+            scores=uow.scores.of_round(round_id), expected=uow.units.of_round(round_id), rules=catalog_rules(),
+            last_published=uow.snapshots.last_published(round_id),
+            previous_year=uow.snapshots.previous_year(publication.kind, publication.year), by=principal.user, now=now)
+        if principal.role in PROVINCE_ROLES:
+            snapshot = publication.publish_province(**inputs, stage=stage, feedback_days=feedback_days, note=note,
+                                                    pending_requests=0)
+        else:
+            snapshot = publication.publish_district(principal.unit, **inputs)
+        uow.snapshots.add(snapshot)
         uow.commit()
-        return _in_rank_order(published)
+        return snapshot
 
 
 def district_reports(uow: PublicationUnitOfWork, round_id: str, now: dt.datetime | None = None) -> list[dict]:
     with uow:
-        publication = uow.rounds.get(round_id)
-        if publication is None:
-            raise not_found("round", round_id)
-        return publication.district_report_status(now or utc_now())
+        return _existing_round(uow, round_id).district_report_status(now or utc_now())
 
 
-def published_results(uow: PublicationUnitOfWork, round_id: str, unit_type: str | None) -> list[Result]:
+def snapshots(uow: PublicationUnitOfWork, round_id: str) -> list[dict[str, Any]]:
+    """Every published version of the round (public)."""
     with uow:
-        publication = uow.rounds.get(round_id)
-        if publication is None:
-            raise not_found("round", round_id)
-        chosen = [result for result in publication.results if result.published_score_id
-                  and (unit_type is None or result.unit_type == unit_type)]
-        return _in_rank_order(chosen)
+        found = uow.snapshots.of_round(round_id)
+        if not found:
+            raise not_found("published round", round_id)
+        return found
 
 
-def _in_rank_order(results: list[Result]) -> list[Result]:
-    return sorted(results, key=lambda r: (r.ranking_scope, r.published_rank or 0, r.unit_code))
+def rankings(uow: PublicationUnitOfWork, round_id: str, version: int | None = None) -> list[dict[str, Any]]:
+    """The round's rankings as of a version (default: the newest): scope, completeness, snapshot."""
+    with uow:
+        current = uow.snapshots.current_scopes(round_id, version)
+        if not current:
+            raise not_found("published round", round_id)
+        return [{**summary, "stage": summary["snapshot"]["stage"], "snapshot_version": summary["snapshot"]["version"],
+                 "published_at": summary["snapshot"]["published_at"]}
+                for summary in (current[scope] for scope in sorted(current, key=scope_sort_key))]
 
+
+def standings(uow: PublicationUnitOfWork, round_id: str, *, scope: str | None = None, unit_type: str | None = None,
+              version: int | None = None, unit_code: str | None = None) -> list[dict[str, Any]]:
+    """Published standings only: nothing that was not published is ever read here."""
+    with uow:
+        found = uow.snapshots.standings(round_id, version=version, scope=scope, unit_code=unit_code)
+        if not found and not uow.snapshots.of_round(round_id):
+            raise not_found("published round", round_id)
+        chosen = [row for row in found if unit_type is None or row["unit_type"] == unit_type]
+        return sorted(chosen, key=lambda row: (*scope_sort_key(row["scope"]), row["rank"] or 0, row["unit_code"]))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from services.publication.adapters import orm
+from services.publication.adapters.repositories import ScoreRepository, SnapshotRepository, UnitRepository
 from services.publication.domain.publication import RoundPublication
 from shared.repository import SqlAlchemyRepository
 from shared.unit_of_work import SqlAlchemyUnitOfWork
@@ -8,10 +9,16 @@ from shared.unit_of_work import SqlAlchemyUnitOfWork
 
 class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
     rounds: SqlAlchemyRepository[RoundPublication]
+    scores: ScoreRepository
+    units: UnitRepository
+    snapshots: SnapshotRepository
 
     def _open_repositories(self, session) -> None:
         orm.start_mappers()
         self.rounds = SqlAlchemyRepository(session, RoundPublication)
+        self.scores = ScoreRepository(session)
+        self.units = UnitRepository(session)
+        self.snapshots = SnapshotRepository(session)
 
     def _seen_aggregates(self) -> list:
         return list(self.rounds.seen)

@@ -102,6 +102,8 @@ class RoundOpened(RoundEvent):
     catalog_versions: dict[str, str]
     windows: dict[str, dict[str, str]]
     unit_codes: tuple[str, ...]
+    # Each unit in scope with its type and reviewer: publication knows which results to expect.
+    units: tuple[dict[str, str], ...]
     opened_at: str
     # When districts consolidate their communes' results, the date they report them by.
     commune_results_due: str | None
@@ -202,10 +204,11 @@ class Round:
         return units
 
     def open(self, units_in_scope: Iterable[Unit], now: datetime, *,
-             commune_results_flow: ResultsFlow = ResultsFlow.DIRECT, reporting_districts: Iterable[str] = ()) -> None:
+             commune_results_flow: ResultsFlow = ResultsFlow.DIRECT, reporting_districts: Iterable[str] = (),
+             reviewers: Mapping[str, tuple[str, str]] | None = None) -> None:
         """`commune_results_flow` comes from the review model in force when the round opens;
         `reporting_districts` are the districts that review communes in it and owe the province
-        their communes' results."""
+        their communes' results; `reviewers` maps unit codes to (reviewer unit code, reviewer kind)."""
         require_aware(now)
         units = list(units_in_scope)
         missing = {u.unit_type for u in units} - self.catalog_versions.keys()
@@ -224,6 +227,7 @@ class Round:
                 catalog_versions={t.value: v for t, v in self.catalog_versions.items()},
                 windows={t.value: w.as_iso() for t, w in self.windows.items()},
                 unit_codes=tuple(self.units_in_scope),
+                units=tuple(_unit_in_scope(unit, (reviewers or {}).get(unit.code, ("", ""))) for unit in units),
                 opened_at=now.isoformat(),
                 commune_results_due=self.commune_results_due.isoformat() if self.commune_results_due else None,
                 reporting_districts=tuple(sorted(reporting_districts)),
@@ -406,3 +410,8 @@ def _require_reason(reason: str, by: str) -> None:
         raise ReasonRequired("a reason is required for this administrative change")
     if not by or not by.strip():
         raise ReasonRequired("the administrator making the change must be named")
+
+
+def _unit_in_scope(unit: Unit, reviewer: tuple[str, str]) -> dict[str, str]:
+    return {"code": unit.code, "unit_name_vi": unit.name_vi, "unit_type": unit.unit_type.value,
+            "reviewer_unit_code": reviewer[0], "reviewer_kind": reviewer[1]}

@@ -131,7 +131,8 @@ def open_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> Ro
         reviewers = {unit.code: models.reviewer_for(unit, registry, on) for unit in units}
         round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE),
                     reporting_districts={r.reviewer_unit_code for r in reviewers.values()
-                                         if r.reviewer_kind is ReviewerKind.DISTRICT})
+                                         if r.reviewer_kind is ReviewerKind.DISTRICT},
+                    reviewers={code: (r.reviewer_unit_code, r.reviewer_kind.value) for code, r in reviewers.items()})
         previous = _latest_reports(uow, round_, [u.code for u in units])
         for unit in units:
             reviewer = reviewers[unit.code]

@@ -1,0 +1,166 @@
+"""Set-based reads and writes of scores, expected units and snapshots.
+
+Recording a score is one upsert whatever the round's size; reading a round's scores or a
+ranking is one query each, done at publication or look-up time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from services.publication.adapters.orm import round_publications, round_units, scores, snapshots, standings
+from services.publication.domain.publication import PublishedStanding, Snapshot
+from services.publication.domain.rankings import PreviousStanding, Score, Standing, UnitInScope
+
+
+class ScoreRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def record(self, data: Mapping[str, Any]) -> None:
+        """Insert or replace the report's score, unless a newer one is already there (events of one
+        report may arrive out of order)."""
+        row = {"report_id": data["report_id"], "round_id": data["round_id"], "unit_code": data["unit_code"],
+               "unit_name_vi": data["unit_name_vi"], "unit_type": data["unit_type"],
+               "reviewer_unit_code": data["reviewer_unit_code"], "reviewer_kind": data["reviewer_kind"],
+               "score_id": data["score_id"], "catalog_version": data["catalog_version"],
+               "total": Decimal(data["total"]), "groups": dict(data["groups"]),
+               "criteria": dict(data.get("criteria") or {}),
+               "scored_at": dt.datetime.fromisoformat(data["scored_at"])}
+        insert = _insert_for(self.session)(scores).values(**row)
+        replaced = {name: insert.excluded[name] for name in row if name != "report_id"}
+        self.session.execute(insert.on_conflict_do_update(
+            index_elements=[scores.c.report_id], set_=replaced,
+            where=insert.excluded.scored_at >= scores.c.scored_at))
+
+    def of_round(self, round_id: str) -> list[Score]:
+        rows = self.session.execute(sa.select(scores).where(scores.c.round_id == round_id)).mappings()
+        return [Score(report_id=row["report_id"], unit_code=row["unit_code"], unit_name_vi=row["unit_name_vi"],
+                      unit_type=row["unit_type"], reviewer_unit_code=row["reviewer_unit_code"],
+                      reviewer_kind=row["reviewer_kind"], score_id=row["score_id"],
+                      catalog_version=row["catalog_version"], total=Decimal(row["total"]), groups=row["groups"],
+                      criteria=row["criteria"]) for row in rows]
+
+    def of_report(self, report_id: str) -> Score | None:
+        row = self.session.execute(sa.select(scores).where(scores.c.report_id == report_id)).mappings().first()
+        return None if row is None else Score(
+            report_id=row["report_id"], unit_code=row["unit_code"], unit_name_vi=row["unit_name_vi"],
+            unit_type=row["unit_type"], reviewer_unit_code=row["reviewer_unit_code"],
+            reviewer_kind=row["reviewer_kind"], score_id=row["score_id"], catalog_version=row["catalog_version"],
+            total=Decimal(row["total"]), groups=row["groups"], criteria=row["criteria"])
+
+
+class UnitRepository:
+    """The units a round expects a report from, as round.opened named them."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def replace(self, round_id: str, units: Iterable[Mapping[str, str]]) -> None:
+        self.session.execute(round_units.delete().where(round_units.c.round_id == round_id))
+        rows = [{"round_id": round_id, "unit_code": unit["code"], "unit_name_vi": unit["unit_name_vi"],
+                 "unit_type": unit["unit_type"], "reviewer_unit_code": unit["reviewer_unit_code"],
+                 "reviewer_kind": unit["reviewer_kind"]} for unit in units]
+        if rows:
+            self.session.execute(round_units.insert(), rows)
+
+    def of_round(self, round_id: str) -> list[UnitInScope]:
+        rows = self.session.execute(sa.select(round_units).where(round_units.c.round_id == round_id)).mappings()
+        return [UnitInScope(row["unit_code"], row["unit_name_vi"], row["unit_type"], row["reviewer_unit_code"],
+                            row["reviewer_kind"]) for row in rows]
+
+
+class SnapshotRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, snapshot: Snapshot) -> None:
+        snapshot_id = self.session.execute(snapshots.insert().values(
+            round_id=snapshot.round_id, version=snapshot.version, stage=snapshot.stage.value,
+            publisher_unit=snapshot.publisher_unit, published_by=snapshot.published_by,
+            published_at=snapshot.published_at, feedback_closes_at=snapshot.feedback_closes_at,
+            note=snapshot.note, scopes=snapshot.scope_summaries(),
+            changes=[change.to_dict() for change in snapshot.changes],
+        ).returning(snapshots.c.id)).scalar_one()
+        rows = [_standing_row(snapshot_id, snapshot.round_id, standing) for standing in snapshot.standings]
+        if rows:
+            self.session.execute(standings.insert(), rows)
+
+    def of_round(self, round_id: str) -> list[dict[str, Any]]:
+        """Every snapshot of the round, oldest first (without their standings)."""
+        query = sa.select(snapshots).where(snapshots.c.round_id == round_id).order_by(snapshots.c.version)
+        return [dict(row) for row in self.session.execute(query).mappings()]
+
+    def current_scopes(self, round_id: str, version: int | None = None) -> dict[str, dict[str, Any]]:
+        """scope → the newest snapshot (up to `version`) that covers it, with that scope's summary."""
+        current: dict[str, dict[str, Any]] = {}
+        for snapshot in self.of_round(round_id):
+            if version is not None and snapshot["version"] > version:
+                break
+            for summary in snapshot["scopes"]:
+                current[summary["scope"]] = {**summary, "snapshot": snapshot}
+        return current
+
+    def standings(self, round_id: str, *, version: int | None = None, scope: str | None = None,
+                  unit_code: str | None = None) -> list[dict[str, Any]]:
+        """The published standings of the round as of `version` (default: the newest), each with
+        the stage and version of the snapshot it comes from."""
+        current = self.current_scopes(round_id, version)
+        pairs = [(item["snapshot"]["id"], name) for name, item in current.items() if scope in (None, name)]
+        if not pairs:
+            return []
+        query = sa.select(standings).where(sa.tuple_(standings.c.snapshot_id, standings.c.scope).in_(pairs))
+        if unit_code is not None:
+            query = query.where(standings.c.unit_code == unit_code)
+        by_id = {item["snapshot"]["id"]: item["snapshot"] for item in current.values()}
+        rows = []
+        for row in self.session.execute(query).mappings():
+            snapshot = by_id[row["snapshot_id"]]
+            rows.append({**row, "stage": snapshot["stage"], "snapshot_version": snapshot["version"],
+                         "published_at": snapshot["published_at"]})
+        return rows
+
+    def last_published(self, round_id: str) -> dict[tuple[str, str], PublishedStanding]:
+        return {(row["scope"], row["unit_code"]): PublishedStanding(
+                    report_id=row["report_id"], score_id=row["score_id"], unit_name_vi=row["unit_name_vi"],
+                    rank=row["rank"], total=Decimal(row["total"]))
+                for row in self.standings(round_id)}
+
+    def previous_year(self, kind: str, year: int | None) -> dict[str, dict[str, PreviousStanding]]:
+        """scope → unit code → the unit's published standing in the previous year's round of this kind."""
+        if year is None:
+            return {}
+        earlier = self.session.execute(sa.select(round_publications.c.round_id).where(
+            round_publications.c.kind == kind, round_publications.c.year == year - 1,
+            round_publications.c.latest_version > 0)).scalars().all()
+        found: dict[str, dict[str, PreviousStanding]] = {}
+        for round_id in earlier:
+            for row in self.standings(round_id):
+                found.setdefault(row["scope"], {})[row["unit_code"]] = PreviousStanding(row["rank"],
+                                                                                        Decimal(row["total"]))
+        return found
+
+    def unit_history(self, unit_code: str) -> list[dict[str, Any]]:
+        """The unit's published standings in every round (each round as of its newest snapshot)."""
+        rounds = self.session.execute(sa.select(standings.c.round_id).where(standings.c.unit_code == unit_code)
+                                      .distinct()).scalars().all()
+        return [row for round_id in rounds for row in self.standings(round_id, unit_code=unit_code)]
+
+
+def _standing_row(snapshot_id: int, round_id: str, standing: Standing) -> dict[str, Any]:
+    return {"snapshot_id": snapshot_id, "scope": standing.scope, "report_id": standing.report_id,
+            "round_id": round_id, "unit_code": standing.unit_code, "unit_name_vi": standing.unit_name_vi,
+            "unit_type": standing.unit_type, "score_id": standing.score_id,
+            "catalog_version": standing.catalog_version, "total": standing.total, "groups": dict(standing.groups),
+            "criteria": dict(standing.criteria), "band": dict(standing.band), "rank": standing.rank,
+            "previous_rank": standing.previous_rank, "previous_total": standing.previous_total}
+
+
+def _insert_for(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
