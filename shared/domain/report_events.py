@@ -81,6 +81,10 @@ class ReportVerified(ReportEvent):
     points_overrides: dict[str, str]
     verified_by: str
     verified_at: str
+    # Inputs the reviewer recorded as having no data (field -> reason), scored as the catalog says for
+    # a missing value; and where every value came from (unit, reviewer, which system and when).
+    no_data: dict[str, str] = dataclasses.field(default_factory=dict)
+    input_sources: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,7 @@ import requests
 from shared.auth import Role
 from shared.config import EMBEDDED_SECRET
 from shared.criteria import load_catalog
-from tests.support.answers import evidence_criteria, unit_answers
+from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.http_flow import auth, call, eventually
 from tests.support.processes import free_port
 
@@ -70,7 +70,8 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
                       lambda response: response.status_code == 200).json()
     for criterion in case["undecided"]:
         case = call("POST", f"{url}/review/cases/{report['id']}/decisions", reviewer,
-                    json={"criterion": criterion, "decision": "accept", "expected_version": case["version"]})
+                    json={"criterion": criterion, "decision": "accept", "expected_version": case["version"],
+                          **reviewer_fill(unit_catalog, case, criterion)})
     call("POST", f"{url}/review/cases/{report['id']}/verify", reviewer, json={"expected_version": case["version"]})
     eventually(lambda: call("GET", f"{url}/submission/reports/{report['id']}", reporter),
                lambda body: body["status"] == "scored")

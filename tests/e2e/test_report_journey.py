@@ -15,7 +15,7 @@ from shared.auth import Role
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
-from tests.support.answers import evidence_criteria, unit_answers
+from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.http_flow import auth, call, eventually
 from tests.support.partner import PartnerSubscriber
 from tests.support.processes import RunningSystem
@@ -107,7 +107,8 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
                       lambda body: body["revision"] == 2 and body["status"] == "submitted")
     for criterion in case["undecided"]:
         case = call("POST", f"{review}/cases/{report_id}/decisions", REVIEWER, json={
-            "criterion": criterion, "decision": "accept", "expected_version": case["version"]})
+            "criterion": criterion, "decision": "accept", "expected_version": case["version"],
+            **reviewer_fill(unit_catalog, case, criterion)})
     call("POST", f"{review}/cases/{report_id}/verify", REVIEWER, json={"expected_version": case["version"]})
 
     eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),

@@ -39,3 +39,16 @@ def unit_answers(unit: UnitTypeCatalog) -> dict[str, object]:
 
 def evidence_criteria(unit: UnitTypeCatalog) -> list[str]:
     return [criterion.code for criterion in unit.criteria if criterion.evidence.required]
+
+
+def reviewer_fill(unit: UnitTypeCatalog, case: dict, criterion: str) -> dict[str, dict]:
+    """The `values` and `no_data` members of a reviewer's decision on `criterion` of the review case
+    `case` (its JSON): the reviewer's own inputs still empty are filled with plausible values, and a
+    measured input no provincial system sent is recorded as no data."""
+    inputs = {field.field for field in unit.criteria_by_code[criterion].inputs}
+    full = complete_answers(unit)
+    values = {item["key"]: full[item["key"]] for item in case["reviewer_inputs"]
+              if item["key"] in inputs and item["value"] is None and item["no_data"] is None}
+    no_data = {item["key"]: "Hệ thống chưa gửi số liệu" for item in case["measured_inputs"]
+               if item["key"] in inputs and item["value"] is None and item["no_data"] is None}
+    return {"values": values, "no_data": no_data}

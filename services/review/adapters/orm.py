@@ -34,6 +34,7 @@ review_cases = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("submitted_at", TIMESTAMP, nullable=True),
     sa.Column("decisions", JSON, nullable=False),
+    sa.Column("measured", JSON, nullable=False, server_default="{}"),
     sa.Column("pending_verification_by", sa.String(128), nullable=True),
     sa.Column("pending_verification_at", TIMESTAMP, nullable=True),
     sa.Column("review_comment", sa.Text, nullable=False),

@@ -20,12 +20,14 @@ from services.review.domain.decisions import Decision, criterion_of, decide
 from services.review.domain.errors import (
     ApprovalRefused,
     InvalidDecision,
+    MissingInputs,
     NotUnderReview,
     SelfApproval,
     UndecidedCriteria,
 )
 from services.review.domain.history import Snapshot
 from shared.criteria import UnitTypeCatalog
+from shared.criteria.suppliers import REVIEWER, SYSTEM, UNIT, suppliers
 from shared.domain.lifecycle import IllegalTransition, ReportStatus, can_transition, transition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
 
@@ -82,6 +84,8 @@ class ReviewCase:
         self.revision = 0
         self.submitted_at: dt.datetime | None = None
         self.decisions: dict[str, dict[str, Any]] = {}
+        # Inputs from provincial systems: field -> {value, agency, source_system, as_of, import_id, imported_by}.
+        self.measured: dict[str, dict[str, Any]] = {}
         self.pending_verification_by: str | None = None
         self.pending_verification_at: dt.datetime | None = None
         self.review_comment = ""
@@ -114,12 +118,68 @@ class ReviewCase:
         return [criterion.code for criterion in catalog.criteria
                 if criterion.inputs and criterion.code not in self.decisions]
 
+    def declared_answers(self) -> dict[str, Any]:
+        """What the unit declared and the provincial systems measured, before the review."""
+        return {**self.current.answers, **{name: item["value"] for name, item in self.measured.items()}}
+
     def reviewed_answers(self) -> dict[str, Any]:
-        """The declared answers with every adjusted value applied: what verification confirms."""
-        answers = dict(self.current.answers)
+        """The declared answers with the reviewer's inputs filled and every adjusted value applied:
+        what verification confirms."""
+        answers = self.declared_answers()
+        for raw in self.decisions.values():
+            answers.update(raw.get("filled", {}))
         for raw in self.decisions.values():
             answers.update({name: change["after"] for name, change in raw["values"].items()})
         return answers
+
+    def no_data(self) -> dict[str, str]:
+        """Inputs recorded as having no data, with the reviewer's reason."""
+        return {name: why for raw in self.decisions.values() for name, why in raw.get("no_data", {}).items()}
+
+    def missing_inputs(self, catalog: UnitTypeCatalog) -> list[dict[str, Any]]:
+        """Required inputs the reviewer or a provincial system owes that have neither a value nor a
+        "no data" record, in catalog order: what blocks verification."""
+        answers, no_data, owners = self.reviewed_answers(), self.no_data(), suppliers(catalog)
+        missing: dict[str, dict[str, Any]] = {}
+        for criterion in catalog.criteria:
+            for field in criterion.inputs:
+                supplier = owners[field.field]
+                if (not field.required or supplier.kind not in (REVIEWER, SYSTEM) or field.field in no_data
+                        or answers.get(field.field) is not None):
+                    continue
+                item = missing.setdefault(field.field, {"field": field.field, "supplied_by": supplier.kind,
+                                                        "agency": supplier.agency, "criteria": []})
+                item["criteria"].append(criterion.code)
+        return list(missing.values())
+
+    def input_sources(self, catalog: UnitTypeCatalog) -> dict[str, dict[str, Any]]:
+        """Where each verified value came from: the unit, a provincial system (which, as of when),
+        or the reviewer (filled, adjusted, or recorded as no data)."""
+        answers, owners = self.reviewed_answers(), suppliers(catalog)
+        sources: dict[str, dict[str, Any]] = {}
+        for name in answers:
+            supplier = owners.get(name)
+            if supplier is None:
+                continue
+            if name in self.measured:
+                item = self.measured[name]
+                sources[name] = {"kind": SYSTEM, "agency": item["agency"], "system": item["source_system"],
+                                 "as_of": item["as_of"], "import_id": item["import_id"]}
+            elif supplier.kind == UNIT:
+                sources[name] = {"kind": UNIT}
+            else:
+                sources[name] = {"kind": REVIEWER, "agency": supplier.agency}
+        for raw in self.decisions.values():
+            for name in raw.get("filled", {}):
+                sources[name] = {"kind": REVIEWER, "agency": owners[name].agency, "by": raw["by"], "at": raw["at"]}
+        for raw in self.decisions.values():
+            for name in raw["values"]:
+                sources[name] = {**sources.get(name, {"kind": owners[name].kind}), "adjusted": True,
+                                 "adjusted_by": raw["by"], "reason": raw["reason"]}
+            for name, why in raw.get("no_data", {}).items():
+                sources[name] = {"kind": owners[name].kind, "agency": owners[name].agency, "no_data": why,
+                                 "by": raw["by"]}
+        return sources
 
     # --- following the unit (events from the submission service) ---------------------------------
     def receive_submission(self, submission: Submission, catalog: UnitTypeCatalog) -> bool:
@@ -160,14 +220,18 @@ class ReviewCase:
 
     # --- the reviewers' actions ------------------------------------------------------------------
     def decide(self, catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[str, Any] | None,
-               points: Decimal | None, reason: str, by: str, by_unit: str, now: dt.datetime) -> Decision:
+               points: Decimal | None, reason: str, by: str, by_unit: str, now: dt.datetime,
+               no_data: dict[str, str] | None = None) -> Decision:
         self._require_decidable("thẩm định tiêu chí", "decide a criterion")
         others = {name: (other_code, change["after"]) for other_code, raw in self.decisions.items()
                   if other_code != code for name, change in raw["values"].items()}
-        reviewed = {**self.current.answers, **{name: value for name, (_, value) in others.items()}}
+        filled_elsewhere = {name: value for other_code, raw in self.decisions.items() if other_code != code
+                            for name, value in raw.get("filled", {}).items()}
+        declared = self.declared_answers()
+        reviewed = {**declared, **filled_elsewhere, **{name: value for name, (_, value) in others.items()}}
         made = decide(catalog, code, decision, values=values, points=points, reason=reason,
-                      declared=self.current.answers, reviewed=reviewed, adjusted_elsewhere=others,
-                      by=by, at=now.isoformat(), revision=self.revision)
+                      declared=declared, reviewed=reviewed, adjusted_elsewhere=others,
+                      by=by, at=now.isoformat(), revision=self.revision, no_data=no_data)
         self._withdraw_pending_verification(by, by_unit, now)
         previous = self.decisions.get(code)
         self.decisions = {**self.decisions, code: made.to_dict()}
@@ -226,24 +290,30 @@ class ReviewCase:
         undecided = self.undecided(catalog)
         if undecided:
             raise UndecidedCriteria(undecided)
+        missing = self.missing_inputs(catalog)
+        if missing:
+            raise MissingInputs(missing)
         if four_eyes:
             self.pending_verification_by, self.pending_verification_at = by, now
             self._record("verification_requested", by, by_unit, now, before=self.status, after=AWAITING_APPROVAL)
             return
-        self._finalise(verified_by=by, by_unit=by_unit, now=now, action="verified")
+        self._finalise(catalog, verified_by=by, by_unit=by_unit, now=now, action="verified")
 
-    def approve(self, *, by: str, by_unit: str, now: dt.datetime) -> None:
+    def approve(self, catalog: UnitTypeCatalog, *, by: str, by_unit: str, now: dt.datetime) -> None:
         """Four-eyes: a second reviewer of the same organisation makes the verification final."""
         if not self.pending_verification_by:
             raise ApprovalRefused("Không có kết quả xác nhận nào đang chờ phê duyệt",
                                   "no verification awaits approval")
         if by == self.pending_verification_by:
             raise SelfApproval(by)
-        self._finalise(verified_by=self.pending_verification_by, by_unit=by_unit, now=now, action="approved",
-                       actor=by)
+        missing = self.missing_inputs(catalog)
+        if missing:  # a measured value may have been withdrawn by a correcting import since
+            raise MissingInputs(missing)
+        self._finalise(catalog, verified_by=self.pending_verification_by, by_unit=by_unit, now=now,
+                       action="approved", actor=by)
 
     # --- internals -------------------------------------------------------------------------------
-    def _finalise(self, *, verified_by: str, by_unit: str, now: dt.datetime, action: str,
+    def _finalise(self, catalog: UnitTypeCatalog, *, verified_by: str, by_unit: str, now: dt.datetime, action: str,
                   actor: str | None = None) -> None:
         before = self.queue_status
         self._move(ReportStatus.VERIFIED)
@@ -258,7 +328,7 @@ class ReviewCase:
             reviewer_kind=self.reviewer_kind, catalog_version=self.catalog_version, revision=self.revision,
             answers=answers, self_assessed_answers=dict(self.current.answers),
             adjustments=adjustments, points_overrides=overrides, verified_by=verified_by,
-            verified_at=now.isoformat()))
+            verified_at=now.isoformat(), no_data=self.no_data(), input_sources=self.input_sources(catalog)))
         self._record(action, actor or verified_by, by_unit, now, before=before,
                      after={"status": self.status, "verified_by": verified_by, "adjustments": len(adjustments)})
 

@@ -1,5 +1,7 @@
 """A reviewer's decision on one criterion: accept what the unit declared, or adjust the
-value(s) or the points, always with a reason for an adjustment."""
+value(s) or the points, always with a reason for an adjustment. Either way the decision fills the
+inputs the catalog gives the reviewer to supply, or records one of them (or a measured input a
+provincial system did not send) as "no data" with a reason."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,6 +10,7 @@ from typing import Any
 
 from services.review.domain.errors import InvalidDecision
 from shared.criteria import Criterion, InputError, UnitTypeCatalog, score_report
+from shared.criteria.suppliers import REVIEWER, SYSTEM, suppliers
 from shared.criteria.validation import validate_answers
 
 ACCEPT = "accept"
@@ -25,6 +28,8 @@ class Decision:
     by: str
     at: str
     revision: int
+    filled: dict[str, Any] = dataclasses.field(default_factory=dict)  # reviewer's inputs: field -> value
+    no_data: dict[str, str] = dataclasses.field(default_factory=dict)  # field -> why no value exists
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -56,36 +61,86 @@ def criterion_of(catalog: UnitTypeCatalog, code: str) -> Criterion:
 
 def decide(catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[str, Any] | None,
            points: Decimal | None, reason: str, declared: dict[str, Any], reviewed: dict[str, Any],
-           adjusted_elsewhere: dict[str, tuple[str, Any]], by: str, at: str, revision: int) -> Decision:
+           adjusted_elsewhere: dict[str, tuple[str, Any]], by: str, at: str, revision: int,
+           no_data: dict[str, str] | None = None) -> Decision:
     """Check a decision against the catalog and the values on file; return it.
 
-    `declared` holds the unit's values, `reviewed` the values after the other criteria's
-    adjustments, `adjusted_elsewhere` which other criterion already set a shared field.
+    `declared` holds the unit's and the systems' values, `reviewed` the values after the other
+    criteria's adjustments, `adjusted_elsewhere` which other criterion already set a shared field.
+    `values` for inputs the reviewer supplies fill them; for any other input they adjust it.
     """
     criterion = criterion_of(catalog, code)
     reason = (reason or "").strip()
-    values = values or {}
+    filled, values = _split_filled(catalog, criterion, values or {}, declared)
+    no_data = _checked_no_data(catalog, criterion, no_data or {}, filled)
+    reviewed = {**reviewed, **filled}
+    if filled:
+        _check_reviewed_values(catalog, criterion, {name: v for name, v in reviewed.items() if name not in filled},
+                               reviewed)
     if decision == ACCEPT:
         if values or points is not None:
-            raise InvalidDecision("Chấp nhận (accept) không kèm giá trị hay điểm; dùng điều chỉnh (adjust)",
-                                  "an accept carries no values or points; use adjust", criterion=code)
-        return Decision(code, ACCEPT, {}, None, None, reason, by, at, revision)
+            raise InvalidDecision("Chấp nhận (accept) không kèm giá trị hay điểm của đơn vị; dùng điều chỉnh (adjust)",
+                                  "an accept carries no new values for the unit's or a system's inputs, nor points; "
+                                  "use adjust", criterion=code)
+        return Decision(code, ACCEPT, {}, None, None, reason, by, at, revision, filled, no_data)
     if decision != ADJUST:
         raise InvalidDecision(f"Quyết định '{decision}' không hợp lệ; chỉ có accept hoặc adjust",
                               f"unknown decision '{decision}'; use accept or adjust", criterion=code)
     if not reason:
         raise InvalidDecision(f"Điều chỉnh tiêu chí {code} phải nêu lý do",
                               f"adjusting criterion {code} needs a reason", criterion=code)
-    if not values and points is None:
+    if not values and points is None and not filled:
         raise InvalidDecision(f"Điều chỉnh tiêu chí {code} phải nêu giá trị mới hoặc điểm mới",
                               f"adjusting criterion {code} needs new values or points", criterion=code)
     changes = _value_changes(criterion, values, declared, adjusted_elsewhere)
     adjusted = {**reviewed, **{name: change["after"] for name, change in changes.items()}}
     _check_reviewed_values(catalog, criterion, reviewed, adjusted)
     if points is None:
-        return Decision(code, ADJUST, changes, None, None, reason, by, at, revision)
+        return Decision(code, ADJUST, changes, None, None, reason, by, at, revision, filled, no_data)
     return Decision(code, ADJUST, changes, _checked_points(catalog, criterion, points),
-                    _formula_points(catalog, code, adjusted), reason, by, at, revision)
+                    _formula_points(catalog, code, adjusted), reason, by, at, revision, filled, no_data)
+
+
+def _split_filled(catalog: UnitTypeCatalog, criterion: Criterion, values: dict[str, Any],
+                  declared: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the reviewer's own inputs it fills, the declared values it adjusts)."""
+    owners = suppliers(catalog)
+    own = {field.field for field in criterion.inputs
+           if owners[field.field].kind == REVIEWER and declared.get(field.field) is None}
+    filled = {name: value for name, value in values.items() if name in own}
+    for name, value in filled.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InvalidDecision(f"Giá trị của '{name}' không được để trống; nếu không có số liệu, ghi vào no_data "
+                                  "kèm lý do", f"the value of '{name}' cannot be empty; if there is no data, record it "
+                                  "in no_data with a reason", criterion=criterion.code, field=name)
+    return filled, {name: value for name, value in values.items() if name not in own}
+
+
+def _checked_no_data(catalog: UnitTypeCatalog, criterion: Criterion, no_data: dict[str, str],
+                     filled: dict[str, Any]) -> dict[str, str]:
+    """Only a reviewer's or a system's input of this criterion can be "no data", with a reason."""
+    owners = suppliers(catalog)
+    allowed = {field.field for field in criterion.inputs if owners[field.field].kind in (REVIEWER, SYSTEM)}
+    checked = {}
+    for name, why in no_data.items():
+        if name not in allowed:
+            raise InvalidDecision(
+                f"Chỉ ghi 'không có số liệu' cho trường do cơ quan thẩm định hoặc hệ thống cung cấp của tiêu chí "
+                f"{criterion.code}; '{name}' không thuộc số đó "
+                f"(các trường: {', '.join(sorted(allowed)) or 'không có'})",
+                f"only an input of criterion {criterion.code} that the reviewer or a system supplies can be recorded "
+                f"as no data; '{name}' is not one (those inputs: {', '.join(sorted(allowed)) or 'none'})",
+                criterion=criterion.code, field=name)
+        if name in filled:
+            raise InvalidDecision(f"Trường '{name}' vừa có giá trị vừa ghi 'không có số liệu'",
+                                  f"field '{name}' has both a value and a no-data record",
+                                  criterion=criterion.code, field=name)
+        if not (why or "").strip():
+            raise InvalidDecision(f"Ghi 'không có số liệu' cho '{name}' phải nêu lý do",
+                                  f"recording '{name}' as no data needs a reason", criterion=criterion.code,
+                                  field=name)
+        checked[name] = why.strip()
+    return checked
 
 
 def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[str, Any],

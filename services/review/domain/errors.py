@@ -29,6 +29,16 @@ class UndecidedCriteria(ReviewRefused):
                          undecided=codes)
 
 
+class MissingInputs(ReviewRefused):
+    def __init__(self, missing: list[dict[str, Any]]):
+        listed = ", ".join(item["field"] for item in missing)
+        super().__init__(
+            f"Chưa thể xác nhận: còn {len(missing)} trường do cơ quan thẩm định hoặc hệ thống của tỉnh cung cấp "
+            f"chưa có số liệu ({listed}); nhập giá trị, hoặc ghi 'không có số liệu' kèm lý do",
+            f"cannot verify: {len(missing)} inputs the reviewer or a provincial system supplies have no value "
+            f"({listed}); fill them, or record them as no data with a reason", missing_inputs=missing)
+
+
 class ApprovalRefused(ReviewRefused):
     """Four-eyes: nothing awaits approval, or the reviewer who verified tries to approve."""
 

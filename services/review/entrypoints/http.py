@@ -91,7 +91,7 @@ def _csv(entries: list[dict], filename: str) -> Response:
 def record_decision(body, report_id):
     return views.case_detail(handlers.decide(
         unit_of_work(), report_id, g.principal, criterion=body["criterion"], decision=body["decision"],
-        values=body["values"], points=body["points"], reason=body["reason"],
+        values=body["values"], points=body["points"], reason=body["reason"], no_data=body["no_data"],
         expected_version=body["expected_version"], now=clock()))
 
 

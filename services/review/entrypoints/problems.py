@@ -7,6 +7,7 @@ from flask import Flask, jsonify
 from services.review.domain.errors import (
     ApprovalRefused,
     InvalidDecision,
+    MissingInputs,
     NotUnderReview,
     ReviewRefused,
     SelfApproval,
@@ -18,6 +19,7 @@ REFUSALS = (
     (InvalidDecision, 422, "Invalid decision"),
     (NotUnderReview, 409, "Not under review"),
     (UndecidedCriteria, 409, "Criteria not decided"),
+    (MissingInputs, 409, "Inputs missing"),
     (ApprovalRefused, 409, "Approval refused"),
     (SelfApproval, 403, "Four-eyes: approval by another reviewer required"),
 )

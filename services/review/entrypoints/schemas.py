@@ -16,7 +16,13 @@ class DecisionBody(Schema):
     criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
     decision = fields.Str(required=True, validate=validate.OneOf([ACCEPT, ADJUST]))
     values = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=fields.Raw(),
-                         load_default=dict)
+                         load_default=dict, metadata={"description": (
+                             "field → value: fills an input the reviewer supplies (see `reviewer_inputs`); for any "
+                             "other input (the unit's, a system's) it is an adjustment, only with `adjust`")})
+    no_data = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)),
+                          values=fields.Str(validate=validate.Length(min=1, max=2000)), load_default=dict,
+                          metadata={"description": "field → reason: a reviewer's or a system's input that has no "
+                                                   "data; scored as the catalog says for a missing value"})
     points = fields.Decimal(allow_none=True, load_default=None)
     reason = fields.Str(load_default="", validate=validate.Length(max=4000))
     expected_version = EXPECTED_VERSION
@@ -86,11 +92,36 @@ class CaseSummarySchema(Schema):
     version = fields.Int()
 
 
+class OwedInputSchema(Schema):
+    """An input the reviewer or a provincial system supplies, with its type and where it stands."""
+
+    key = fields.Str()
+    type = fields.Str()
+    label = fields.Dict()
+    unit = fields.Dict(allow_none=True)
+    min = fields.Raw(allow_none=True, metadata={"type": "number"})
+    max = fields.Raw(allow_none=True, metadata={"type": "number"})
+    enum = fields.List(fields.Dict())
+    required = fields.Bool()
+    criteria = fields.List(fields.Str())
+    supplied_by = fields.Dict()
+    value = fields.Raw(allow_none=True)
+    no_data = fields.Str(allow_none=True, metadata={"description": "the reason recorded for no data"})
+    source = fields.Dict(allow_none=True, metadata={"description": "a measured value's system, date and import"})
+
+
 class CaseSchema(CaseSummarySchema):
     reviewer_kind = fields.Str()
     catalog_version = fields.Str()
     answers = fields.Dict()
     reviewed_answers = fields.Dict()
+    reviewer_inputs = fields.List(fields.Nested(OwedInputSchema), metadata={
+        "description": "the inputs the catalog gives the reviewer to fill (with the decisions)"})
+    measured_inputs = fields.List(fields.Nested(OwedInputSchema), metadata={
+        "description": "the inputs provincial systems supply, as imported; the reviewer may question them"})
+    missing_inputs = fields.List(fields.Dict(), metadata={
+        "description": "required reviewer or system inputs with neither a value nor a no-data record: they "
+                       "block verification"})
     evidence = fields.Dict()
     decisions = fields.Dict()
     undecided = fields.List(fields.Str())

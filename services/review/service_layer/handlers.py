@@ -67,10 +67,10 @@ def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal
 # --- the reviewers' actions --------------------------------------------------------------------------
 def decide(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, criterion: str, decision: str,
            values: dict[str, Any] | None, points: Decimal | None, reason: str, expected_version: int,
-           now: dt.datetime) -> ReviewCase:
+           now: dt.datetime, no_data: dict[str, str] | None = None) -> ReviewCase:
     return _act(uow, report_id, principal, expected_version, lambda case: case.decide(
         catalog_of(case), criterion, decision, values=values, points=points, reason=reason or "",
-        by=principal.user, by_unit=principal.unit, now=now))
+        by=principal.user, by_unit=principal.unit, now=now, no_data=no_data))
 
 
 def request_evidence(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, requests: list[dict[str, str]],
@@ -98,7 +98,7 @@ def verify(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expec
 def approve(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, expected_version: int,
             now: dt.datetime) -> ReviewCase:
     return _act(uow, report_id, principal, expected_version,
-                lambda case: case.approve(by=principal.user, by_unit=principal.unit, now=now))
+                lambda case: case.approve(catalog_of(case), by=principal.user, by_unit=principal.unit, now=now))
 
 
 def set_four_eyes(uow: ReviewUnitOfWork, reviewer_unit_code: str, principal: Principal, *, four_eyes: bool,

@@ -12,7 +12,9 @@ from services.review.adapters import orm
 from services.review.domain import history
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
 from shared.auth import Principal, Role
-from shared.criteria import load_catalog
+from shared.criteria import UnitTypeCatalog, load_catalog
+from shared.criteria.forms import form_description
+from shared.criteria.suppliers import REVIEWER, SYSTEM
 
 cases = orm.review_cases
 QUEUE_STATUS = sa.case((cases.c.pending_verification_by.is_not(None), AWAITING_APPROVAL), else_=cases.c.status)
@@ -93,6 +95,7 @@ def case_detail(case: ReviewCase) -> dict[str, Any]:
         "catalog_version": case.catalog_version, "status": case.queue_status, "revision": case.revision,
         "submitted_at": case.submitted_at, "version": case.version,
         "answers": case.current.answers, "reviewed_answers": case.reviewed_answers(),
+        **owed_inputs(case, catalog), "missing_inputs": case.missing_inputs(catalog),
         "evidence": case.current.evidence, "decisions": case.decisions, "undecided": case.undecided(catalog),
         "pending_verification_by": case.pending_verification_by,
         "review_comment": case.review_comment, "criterion_comments": case.criterion_comments,
@@ -102,6 +105,26 @@ def case_detail(case: ReviewCase) -> dict[str, Any]:
             "answered_at": request.answered_at, "reply": request.reply,
         } for request in case.evidence_requests],
     }
+
+
+def owed_inputs(case: ReviewCase, catalog: UnitTypeCatalog) -> dict[str, list[dict[str, Any]]]:
+    """The reviewer's inputs and the measured ones, each once, described as the catalog API does."""
+    form = form_description(load_catalog(case.catalog_version), catalog.code)
+    answers, no_data = case.reviewed_answers(), case.no_data()
+    owed: dict[str, dict[str, Any]] = {}
+    for group in form["groups"]:
+        for criterion in group["criteria"]:
+            for field in criterion["inputs"]:
+                if field["supplied_by"]["kind"] not in (REVIEWER, SYSTEM):
+                    continue
+                item = owed.setdefault(field["key"], {
+                    **{key: field[key] for key in ("key", "type", "label", "unit", "min", "max", "enum",
+                                                   "required", "supplied_by")},
+                    "criteria": [], "value": answers.get(field["key"]), "no_data": no_data.get(field["key"]),
+                    "source": case.measured.get(field["key"])})
+                item["criteria"].append(criterion["code"])
+    return {"reviewer_inputs": [item for item in owed.values() if item["supplied_by"]["kind"] == REVIEWER],
+            "measured_inputs": [item for item in owed.values() if item["supplied_by"]["kind"] == SYSTEM]}
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

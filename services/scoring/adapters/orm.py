@@ -25,6 +25,8 @@ score_sheets = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("answers", sa.JSON, nullable=False),
     sa.Column("points_overrides", sa.JSON, nullable=False),
+    sa.Column("no_data", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("input_sources", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("version", sa.Integer, nullable=False),
 )
 

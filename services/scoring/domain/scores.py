@@ -13,6 +13,15 @@ from shared.criteria import UnitTypeCatalog, score_report
 from shared.domain.report_events import ReportScored
 
 
+class IncompleteInputs(ValueError):
+    """Required inputs with neither a value nor a reviewer's "no data" record: nothing is scored."""
+
+    def __init__(self, report_id: str, fields: list[str]):
+        self.fields = fields
+        super().__init__(f"report {report_id}: required inputs missing without a no-data record: "
+                         f"{', '.join(fields)}")
+
+
 class Score:
     def __init__(self, id: str, report_id: str, catalog_version: str, catalog_fingerprint: str, inputs_hash: str,
                  total: Decimal, breakdown: dict[str, Any], reason: str, scored_at: dt.datetime):
@@ -44,6 +53,8 @@ class ScoreSheet:
         self.revision = 0
         self.answers: dict[str, Any] = {}
         self.points_overrides: dict[str, str] = {}
+        self.no_data: dict[str, str] = {}
+        self.input_sources: dict[str, dict[str, Any]] = {}
         self.scores: list[Score] = []
         self.events: list = []
 
@@ -52,19 +63,26 @@ class ScoreSheet:
         return next((score for score in self.scores if score.current), None)
 
     def take_verified(self, catalog_version: str, revision: int, answers: dict[str, Any],
-                      points_overrides: dict[str, str]) -> None:
+                      points_overrides: dict[str, str], no_data: dict[str, str] | None = None,
+                      input_sources: dict[str, dict[str, Any]] | None = None) -> None:
         self.catalog_version = catalog_version
         self.revision = revision
         self.answers = dict(answers)
         self.points_overrides = dict(points_overrides)
+        self.no_data = dict(no_data or {})
+        self.input_sources = dict(input_sources or {})
 
     def score(self, unit_catalog: UnitTypeCatalog, *, reason: str, now: dt.datetime) -> Score | None:
         """Score the verified inputs under `unit_catalog`. Returns None when the current score
-        already comes from the same inputs and the same catalog content (nothing new to record)."""
+        already comes from the same inputs and the same catalog content (nothing new to record).
+        Only complete inputs are scored: a required input is either there or recorded as no data."""
         result = score_report(
             unit_catalog, self.answers,
             points_override={code: Decimal(points) for code, points in self.points_overrides.items()},
         )
+        unexplained = [name for name in result.missing_required if name not in self.no_data]
+        if unexplained:
+            raise IncompleteInputs(self.report_id, unexplained)
         current = self.current_score
         same_basis = current and (current.inputs_hash, current.catalog_fingerprint) == (
             result.inputs_hash, result.catalog_fingerprint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services.scoring.adapters import orm
-from services.scoring.domain.scores import ScoreSheet
+from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal, Role
 from shared.clock import utc_now
@@ -22,7 +22,8 @@ def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
                            unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
                            reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"])
         uow.sheets.add(sheet)
-    sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"])
+    sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"],
+                        data.get("no_data"), data.get("input_sources"))
     unit_catalog = load_catalog(data["catalog_version"]).unit_type(data["unit_type"])
     sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=utc_now())
 
@@ -40,7 +41,7 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
             try:
                 scored = sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}",
                                      now=now or utc_now())
-            except (CatalogError, InputError, KeyError, ValueError) as error:
+            except (CatalogError, InputError, IncompleteInputs, KeyError, ValueError) as error:
                 # One report the corrected catalog cannot score stops the whole re-score (nothing is kept).
                 raise Problem(422, "Cannot re-score", f"report '{sheet.report_id}' ({sheet.unit_type}) cannot be "
                               f"scored under catalog '{catalog_version}': {error}",

@@ -184,10 +184,10 @@ def test_four_eyes_needs_a_second_reviewer(case, catalog):
     case.verify(catalog, four_eyes=True, by="reviewer-a", by_unit="HT-H-01", now=NOW)
     assert (case.status, case.queue_status, case.events) == ("submitted", AWAITING_APPROVAL, [])
     with pytest.raises(SelfApproval, match="không thể tự phê duyệt"):
-        case.approve(by="reviewer-a", by_unit="HT-H-01", now=LATER)
+        case.approve(catalog, by="reviewer-a", by_unit="HT-H-01", now=LATER)
     with pytest.raises(ApprovalRefused, match="đang chờ phê duyệt"):
         case.verify(catalog, four_eyes=True, by="reviewer-b", by_unit="HT-H-01", now=NOW)
-    case.approve(by="reviewer-b", by_unit="HT-H-01", now=LATER)
+    case.approve(catalog, by="reviewer-b", by_unit="HT-H-01", now=LATER)
     [event] = case.events
     assert case.status == "verified" and event.verified_by == "reviewer-a"
     assert [(e.action, e.actor) for e in case.recorded[-2:]] == [("verification_requested", "reviewer-a"),
@@ -201,7 +201,7 @@ def test_a_change_after_a_four_eyes_verification_withdraws_it(case, catalog):
     assert case.queue_status == "submitted"
     assert "verification_withdrawn" in [entry.action for entry in case.recorded]
     with pytest.raises(ApprovalRefused, match="Không có kết quả xác nhận"):
-        case.approve(by="reviewer-b", by_unit="HT-H-01", now=LATER)
+        case.approve(catalog, by="reviewer-b", by_unit="HT-H-01", now=LATER)
 
 
 def test_verify_is_refused_while_the_unit_is_answering(case, catalog):
