@@ -34,6 +34,9 @@ reports = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.UniqueConstraint("round_id", "unit_code", name="uq_reports_round_unit"),
     sa.Index("ix_reports_round_status", "round_id", "status"),
+    # A unit's reports and a reviewer's reports are listed without reading the others'.
+    sa.Index("ix_reports_unit_code", "unit_code"),
+    sa.Index("ix_reports_reviewer_round", "reviewer_unit_code", "round_id"),
 )
 
 outbox, processed_events = add_messaging_tables(metadata)

@@ -3,7 +3,9 @@ service's metadata (same schema, same migrations).
 
 They are read and written by explicit repositories (registry_repository, rounds_repository)
 rather than mapped: units and review models are frozen values, and a round keeps its
-windows, overrides and extensions as JSON documents.
+windows, overrides and extensions as JSON documents. A round's scope (up to the whole
+national tree, about 12,000 units) has a table of its own, so that a submission looks up
+its one unit instead of reading the round's whole scope.
 """
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ rounds = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("catalog_versions", JSON, nullable=False),
     sa.Column("windows", JSON, nullable=False),
-    sa.Column("units_in_scope", JSON, nullable=False),
+    # How many units the round evaluates: the size of its scope in `round_units`, kept with the round.
+    sa.Column("unit_count", sa.Integer, nullable=False, server_default="0"),
     # The audit of administrative changes: who changed which window or deadline, when and why.
     sa.Column("window_overrides", JSON, nullable=False),
     sa.Column("extensions", JSON, nullable=False),
@@ -58,4 +61,12 @@ rounds = sa.Table(
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_rounds_status", "status"),
+)
+
+round_units = sa.Table(
+    "round_units",
+    metadata,
+    sa.Column("round_id", sa.String(64), sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("unit_code", sa.String(64), primary_key=True),
+    sa.Column("unit_type", sa.String(32), nullable=False),
 )

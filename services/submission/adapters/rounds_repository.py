@@ -3,17 +3,22 @@
 The repository remembers each round it hands out and the row it was read from; the unit of
 work calls `write_changes` before committing, which inserts new rounds and updates changed
 ones only if nobody else has changed them since they were read.
+
+A round's scope lives in `round_units`, one row per unit. A round read back gets a
+`StoredScope`: looking one unit up (what a submission does) reads one row by its key, and
+only going through the whole scope (reminders, completeness) reads all of it, once.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.submission.adapters.registry_orm import rounds
+from services.submission.adapters.registry_orm import round_units, rounds
 from services.submission.domain.calendar import Window
 from services.submission.domain.rounds import Extension, Round, RoundStatus, WindowOverride
 from services.submission.domain.units import UnitType
@@ -24,6 +29,7 @@ class RoundRepository:
         self.session = session
         self._rounds: dict[str, Round] = {}
         self._stored: dict[str, tuple[int, dict[str, Any]]] = {}  # id → (version, row) as read or written
+        self._stored_scopes: dict[str, Mapping[str, UnitType]] = {}  # id → the scope object as read or written
 
     @property
     def seen(self) -> list[Round]:
@@ -45,8 +51,11 @@ class RoundRepository:
         found = []
         for row in self.session.execute(query).mappings():
             if row["id"] not in self._rounds:
-                self._rounds[row["id"]] = _round(row)
-                self._stored[row["id"]] = (row["version"], _row(self._rounds[row["id"]]))
+                round_ = _round(row)
+                round_.units_in_scope = StoredScope(self.session, row["id"], row["unit_count"])
+                self._rounds[row["id"]] = round_
+                self._stored[row["id"]] = (row["version"], _row(round_))
+                self._stored_scopes[row["id"]] = round_.units_in_scope
             found.append(self._rounds[row["id"]])
         return found
 
@@ -56,6 +65,7 @@ class RoundRepository:
             if round_id not in self._stored:
                 self.session.execute(rounds.insert().values({**row, "version": 1}))
                 self._stored[round_id] = (1, row)
+                self._write_scope(round_)
                 continue
             version, stored = self._stored[round_id]
             if row == stored:
@@ -66,6 +76,60 @@ class RoundRepository:
             if result.rowcount != 1:
                 raise StaleDataError(f"round {round_id!r} was changed by someone else since version {version}")
             self._stored[round_id] = (version + 1, row)
+            self._write_scope(round_)
+
+    def _write_scope(self, round_: Round) -> None:
+        """The scope is set as a whole (when the round opens): its rows are replaced only then."""
+        if round_.units_in_scope is self._stored_scopes.get(round_.id):
+            return
+        self.session.execute(round_units.delete().where(round_units.c.round_id == round_.id))
+        rows = [{"round_id": round_.id, "unit_code": code, "unit_type": unit_type.value}
+                for code, unit_type in round_.units_in_scope.items()]
+        if rows:
+            self.session.execute(round_units.insert(), rows)
+        self._stored_scopes[round_.id] = round_.units_in_scope
+
+
+class StoredScope(Mapping[str, UnitType]):
+    """A stored round's units in scope, read from `round_units` as far as they are needed:
+    one row per unit looked up, or all rows once when the whole scope is gone through."""
+
+    def __init__(self, session: Session, round_id: str, count: int):
+        self._session = session
+        self._round_id = round_id
+        self._count = count
+        self._looked_up: dict[str, UnitType | None] = {}
+        self._all: dict[str, UnitType] | None = None
+
+    def __getitem__(self, unit_code: str) -> UnitType:
+        if self._all is not None:
+            return self._all[unit_code]
+        if unit_code not in self._looked_up:
+            found = self._session.execute(
+                sa.select(round_units.c.unit_type)
+                .where(round_units.c.round_id == self._round_id, round_units.c.unit_code == unit_code)
+            ).scalar_one_or_none()
+            self._looked_up[unit_code] = UnitType(found) if found else None
+        unit_type = self._looked_up[unit_code]
+        if unit_type is None:
+            raise KeyError(unit_code)
+        return unit_type
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def items(self):
+        return self._everything().items()
+
+    def _everything(self) -> dict[str, UnitType]:
+        if self._all is None:
+            query = (sa.select(round_units.c.unit_code, round_units.c.unit_type)
+                     .where(round_units.c.round_id == self._round_id).order_by(round_units.c.unit_code))
+            self._all = {code: UnitType(unit_type) for code, unit_type in self._session.execute(query)}
+        return self._all
 
 
 def _row(round_: Round) -> dict[str, Any]:
@@ -77,7 +141,7 @@ def _row(round_: Round) -> dict[str, Any]:
         "status": round_.status.value,
         "catalog_versions": {t.value: v for t, v in round_.catalog_versions.items()},
         "windows": {t.value: w.as_iso() for t, w in round_.windows.items()},
-        "units_in_scope": {code: t.value for code, t in round_.units_in_scope.items()},
+        "unit_count": len(round_.units_in_scope),
         "window_overrides": [
             {"unit_type": o.unit_type.value, "before": o.before.as_iso(), "after": o.after.as_iso(), "by": o.by,
              "at": o.at.isoformat(), "reason": o.reason}
@@ -100,7 +164,6 @@ def _round(row) -> Round:
     round_ = Round(row["id"], row["kind"], row["year"], row["catalog_versions"], row["period_month"])
     round_.status = RoundStatus(row["status"])
     round_.windows = {UnitType(t): _window(w) for t, w in row["windows"].items()}
-    round_.units_in_scope = {code: UnitType(t) for code, t in row["units_in_scope"].items()}
     round_.window_overrides = [
         WindowOverride(UnitType(o["unit_type"]), _window(o["before"]), _window(o["after"]), o["by"],
                        dt.datetime.fromisoformat(o["at"]), o["reason"])

@@ -152,7 +152,8 @@ class Round:
             raise ValueError("a round needs a catalog version for at least one unit type")
         self.windows = default_windows(self.kind, year, period_month, self.catalog_versions)
         self.status = RoundStatus.PLANNED
-        self.units_in_scope: dict[str, UnitType] = {}
+        # Code → unit type; a stored round reads it lazily (see rounds_repository.StoredScope).
+        self.units_in_scope: Mapping[str, UnitType] = {}
         self.window_overrides: list[WindowOverride] = []
         self.extensions: list[Extension] = []
         self.reminders_sent: set[tuple[UnitType, int]] = set()

@@ -268,12 +268,13 @@ def completeness(uow: SubmissionUnitOfWork, round_id: str, principal: Principal,
         if principal.role is Role.DISTRICT_REVIEWER:
             query = query.where(reports.c.reviewer_unit_code == principal.unit)
         rows = uow.session.execute(query).all()
+        in_scope = set(round_.units_in_scope)  # the whole scope, read once
     counts: dict[str, dict[str, int]] = {}
     late = []
     for row in rows:
         by_status = counts.setdefault(row.unit_type, dict.fromkeys((s.value for s in ReportStatus), 0))
         by_status[row.status] += 1
-        if row.submitted_at is None and row.unit_code in round_.units_in_scope:
+        if row.submitted_at is None and row.unit_code in in_scope:
             deadline = round_.deadline_of(row.unit_code)
             if now >= deadline:
                 late.append(LateUnit(row.unit_code, row.unit_name_vi, row.unit_type, deadline))
