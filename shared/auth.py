@@ -21,9 +21,12 @@ ALGORITHM = "HS256"
 
 class Role(str, enum.Enum):
     UNIT_REPORTER = "unit_reporter"
+    UNIT_APPROVER = "unit_approver"
     DISTRICT_REVIEWER = "district_reviewer"
     DEPARTMENT_REVIEWER = "department_reviewer"
+    DATA_PROVIDER = "data_provider"
     ADMIN = "admin"
+    AUDITOR = "auditor"
 
 
 REVIEWER_ROLES = frozenset({Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER})

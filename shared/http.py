@@ -12,6 +12,7 @@ from kombu import Connection
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from shared import authorization
 from shared.config import ServiceSettings
 from shared.domain.lifecycle import IllegalTransition
 from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
@@ -77,6 +78,7 @@ def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple
         "security": [{"bearer": []}],
     })
     app.register_error_handler(Problem, _problem_response)
+    authorization.install(app, settings.service)
     register_problem(app, IllegalTransition, 409, "Illegal state transition")
     app.register_error_handler(StaleDataError, lambda _error: _problem_response(Problem(
         409, "Conflict", "someone else changed this record at the same time; reload it and try again")))

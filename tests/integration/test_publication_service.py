@@ -81,12 +81,21 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
         "round_id": ROUND, "kind": "annual_evaluation", "year": 2022, "period_month": None,
         "catalog_versions": {"commune": "hatinh-2021-ref-1"}, "windows": {}, "unit_codes": ["18070", "18073", "18100"],
         "opened_at": "2021-11-10T08:00:00+07:00", "commune_results_due": "2022-11-15T00:00:00+07:00",
-        "reporting_districts": ["436", "437"]}, "/cqs/submission")
+        "reporting_districts": ["436", "437"], "reviewing_body": "STTTT"}, "/cqs/submission")
     for data in (scored("r1", "18070", "436", "250.00"), scored("r2", "18073", "436", "260.00"),
                  scored("r3", "18100", "437", "240.00")):
         publish(amqp_url, namespace, "report.scored", data, "/cqs/scoring")
 
     eventually(lambda: processed(runtime) == 4)  # the round and the three scores have arrived
+
+    # A role on a unit that may not hold it publishes nothing: the reviewing department with a
+    # district reviewer's token, a finance department with a department reviewer's token.
+    for misfit in (bearer(Role.DISTRICT_REVIEWER, "STTTT"), bearer(Role.DEPARTMENT_REVIEWER, "STC"),
+                   bearer(Role.DEPARTMENT_REVIEWER, "436")):
+        refused = client.post(f"/rounds/{ROUND}/publish", headers=misfit)
+        assert refused.status_code == 403, refused.json
+        assert client.get(f"/rounds/{ROUND}/district-reports", headers=misfit).status_code == 403
+    assert client.get(f"/results/{ROUND}").json == []
 
     district = bearer(Role.DISTRICT_REVIEWER, "436")
     response = client.post(f"/rounds/{ROUND}/publish", headers=district)

@@ -205,6 +205,7 @@ def test_four_eyes_needs_a_second_reviewer_of_the_same_organisation(system, part
     queue = system.review_client.get("/queue?status=awaiting_approval", headers=system.district_reviewer()).json
     assert [item["report_id"] for item in queue["items"]] == [report.id]
 
+    # Four-eyes compares accounts (the token's `sub`): another token of the same account is not a second pair.
     own = post(system, report.id, "approve", {"expected_version": pending.json["version"]})
     assert own.status_code == 403 and "không thể tự phê duyệt" in own.json["detail"]
     other_district = post(system, report.id, "approve", {"expected_version": pending.json["version"]},
@@ -234,8 +235,15 @@ def test_reviewers_see_and_decide_only_their_own_scope(system):
     assert system.review_client.get("/queue", headers=other).json == {"counts": {}, "total": 0, "items": []}
     department_reviewer = system.token("reviewer-d", Role.DEPARTMENT_REVIEWER, DEPARTMENT_REVIEWER)
     accept = {"criterion": "1.1", "decision": "accept", "expected_version": case["version"]}
+    # The right unit in the wrong role: the Department holding a district reviewer's token, a
+    # district holding a department reviewer's token.
+    misfit_district = system.token("reviewer-m", Role.DISTRICT_REVIEWER, DEPARTMENT_REVIEWER)
+    misfit_department = system.token("reviewer-n", Role.DEPARTMENT_REVIEWER, DISTRICT)
+    for misfit in (misfit_district, misfit_department):
+        assert system.review_client.get("/queue", headers=misfit).json["total"] == 0
     for headers, report_id in ((other, commune.id), (department_reviewer, commune.id),
-                               (system.district_reviewer(), department.id)):
+                               (system.district_reviewer(), department.id), (misfit_district, department.id),
+                               (misfit_department, commune.id)):
         read = system.case(report_id, headers)
         decided = post(system, report_id, "decisions", accept, headers)
         assert (read.status_code, decided.status_code) == (403, 403)

@@ -25,6 +25,7 @@ round_publications = sa.Table(
     sa.Column("published_at", UtcDateTime(), nullable=True),
     sa.Column("commune_results_due", UtcDateTime(), nullable=True),
     sa.Column("reporting_districts", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("reviewing_body", sa.String(64), nullable=True),
     sa.Column("district_reports", sa.JSON, nullable=False),
     sa.Column("latest_version", sa.Integer, nullable=False, server_default="0"),
     sa.Column("feedback_closes_at", UtcDateTime(), nullable=True),

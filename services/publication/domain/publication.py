@@ -125,6 +125,7 @@ class RoundPublication:
         self.status = "open"  # open → closed → provisional → final
         self.commune_results_due: dt.datetime | None = None
         self.reporting_districts: list[str] = []
+        self.reviewing_body: str | None = None  # the reviewing department round.opened names
         self.district_reports: list[dict[str, Any]] = []
         self.published_at: dt.datetime | None = None
         self.latest_version = 0
@@ -142,6 +143,16 @@ class RoundPublication:
 
     def feedback_open(self, now: dt.datetime) -> bool:
         return self.status == "provisional" and self.feedback_closes_at is not None and now < self.feedback_closes_at
+
+    def reviewed_by(self, unit_code: str, reviewer_kind: str, expected: Iterable[UnitInScope]) -> bool:
+        """Whether `unit_code` reviews in this round as `reviewer_kind` (district or department): the
+        reviewing department round.opened names, a district owing its communes' results, or the
+        reviewer round.opened assigns to some unit in scope."""
+        if reviewer_kind == "department" and unit_code == self.reviewing_body:
+            return True
+        if reviewer_kind == "district" and unit_code in self.reporting_districts:
+            return True
+        return any(unit.reviewer_unit_code == unit_code and unit.reviewer_kind == reviewer_kind for unit in expected)
 
     def publish_district(self, district: str, scores: Iterable[Score], expected: Iterable[UnitInScope],
                          rules: CatalogRules, *, last_published: Mapping[tuple[str, str], PublishedStanding],

@@ -14,10 +14,11 @@ from services.publication.domain.publication import (
 from services.publication.domain.rankings import CatalogRules, scope_sort_key
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
+from shared.authorization import reads_everything, reviewer_kind_of
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
-from shared.http_problems import not_found
+from shared.http_problems import Problem, not_found
 
 PROVINCE_ROLES = (Role.ADMIN, Role.DEPARTMENT_REVIEWER)
 
@@ -50,6 +51,7 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     due = event.data.get("commune_results_due")
     publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
     publication.reporting_districts = list(event.data.get("reporting_districts", []))
+    publication.reviewing_body = event.data.get("reviewing_body")
     uow.units.replace(publication.round_id, event.data.get("units", []))
 
 
@@ -76,6 +78,8 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
             scores=uow.scores.of_round(round_id), expected=uow.units.of_round(round_id), rules=catalog_rules(),
             last_published=uow.snapshots.last_published(round_id),
             previous_year=uow.snapshots.previous_year(publication.kind, publication.year), by=principal.user, now=now)
+        if principal.role is not Role.ADMIN:
+            _require_reviewer_of(publication, principal, inputs["expected"])
         if principal.role in PROVINCE_ROLES:
             snapshot = publication.publish_province(**inputs, stage=stage, feedback_days=feedback_days, note=note,
                                                     pending_requests=0)
@@ -86,9 +90,25 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
         return snapshot
 
 
-def district_reports(uow: PublicationUnitOfWork, round_id: str, now: dt.datetime | None = None) -> list[dict]:
+def district_reports(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
+                     now: dt.datetime | None = None) -> list[dict]:
     with uow:
-        return _existing_round(uow, round_id).district_report_status(now or utc_now())
+        publication = _existing_round(uow, round_id)
+        if not reads_everything(principal):
+            _require_reviewer_of(publication, principal, uow.units.of_round(round_id))
+        return publication.district_report_status(now or utc_now())
+
+
+def _require_reviewer_of(publication: RoundPublication, principal: Principal, expected) -> None:
+    """A reviewer acts for the round only in the role its unit holds in it: the reviewing
+    department for the province, a district for its own communes."""
+    kind = reviewer_kind_of(principal)
+    if kind is None or not publication.reviewed_by(principal.unit, kind, expected):
+        raise Problem(403, "Forbidden",
+                      f"Đơn vị '{principal.unit}' không thẩm định trong kỳ '{publication.round_id}' với vai trò "
+                      f"'{principal.role.value}'",
+                      extra={"detail_en": f"unit '{principal.unit}' does not review in round "
+                                          f"'{publication.round_id}' as '{principal.role.value}'"})
 
 
 def snapshots(uow: PublicationUnitOfWork, round_id: str) -> list[dict[str, Any]]:

@@ -24,21 +24,18 @@ from services.review.entrypoints.schemas import (
     VersionsSchema,
 )
 from services.review.service_layer import handlers, views
-from services.review.service_layer.scope import may_read
-from shared.auth import Role, requires
+from services.review.service_layer.scope import require_reader
+from shared.auth import requires
 from shared.csv_safety import safe_csv
 from shared.http import clock, unit_of_work
-from shared.http_problems import Problem
 
 review_blp = Blueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
-READERS = (Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER, Role.ADMIN)
-REVIEWERS = (Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER)
 AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action", "actor", "actor_unit",
                  "criterion", "before", "after", "reason")
 
 
 @review_blp.route("/queue")
-@requires(*READERS)
+@requires()
 @review_blp.arguments(QueueQuery, location="query")
 @review_blp.response(200, QueueSchema)
 def reviewer_queue(query):
@@ -47,7 +44,7 @@ def reviewer_queue(query):
 
 
 @review_blp.route("/cases/<report_id>")
-@requires(*READERS)
+@requires()
 @review_blp.response(200, CaseSchema)
 def get_case(report_id):
     with unit_of_work() as uow:
@@ -55,7 +52,7 @@ def get_case(report_id):
 
 
 @review_blp.route("/cases/<report_id>/versions")
-@requires(*READERS)
+@requires()
 @review_blp.response(200, VersionsSchema)
 def case_versions(report_id):
     with unit_of_work() as uow:
@@ -64,7 +61,7 @@ def case_versions(report_id):
 
 
 @review_blp.route("/cases/<report_id>/audit")
-@requires(*READERS)
+@requires()
 @review_blp.arguments(AuditQuery, location="query")
 @review_blp.response(200, AuditEntrySchema(many=True))
 @review_blp.alt_response(200, description="the same entries as CSV (`?format=csv`)", content_type="text/csv")
@@ -85,7 +82,7 @@ def _csv(entries: list[dict], filename: str) -> Response:
 
 
 @review_blp.route("/cases/<report_id>/decisions", methods=["POST"])
-@requires(*REVIEWERS)
+@requires()
 @review_blp.arguments(DecisionBody)
 @review_blp.response(200, CaseSchema)
 def record_decision(body, report_id):
@@ -96,7 +93,7 @@ def record_decision(body, report_id):
 
 
 @review_blp.route("/cases/<report_id>/evidence-requests", methods=["POST"])
-@requires(*REVIEWERS)
+@requires()
 @review_blp.arguments(EvidenceRequestBody)
 @review_blp.response(201, CaseSchema)
 def request_evidence(body, report_id):
@@ -106,7 +103,7 @@ def request_evidence(body, report_id):
 
 
 @review_blp.route("/cases/<report_id>/return", methods=["POST"])
-@requires(*REVIEWERS)
+@requires()
 @review_blp.arguments(ReturnBody)
 @review_blp.response(200, CaseSchema)
 def return_report(body, report_id):
@@ -116,7 +113,7 @@ def return_report(body, report_id):
 
 
 @review_blp.route("/cases/<report_id>/verify", methods=["POST"])
-@requires(*REVIEWERS)
+@requires()
 @review_blp.arguments(VersionBody)
 @review_blp.response(200, CaseSchema)
 def verify(body, report_id):
@@ -125,7 +122,7 @@ def verify(body, report_id):
 
 
 @review_blp.route("/cases/<report_id>/approve", methods=["POST"])
-@requires(*REVIEWERS)
+@requires()
 @review_blp.arguments(VersionBody)
 @review_blp.response(200, CaseSchema)
 def approve(body, report_id):
@@ -134,7 +131,7 @@ def approve(body, report_id):
 
 
 @review_blp.route("/evidence-requests/overdue")
-@requires(*READERS)
+@requires()
 @review_blp.response(200, OverdueSchema(many=True))
 def overdue_evidence_requests():
     with unit_of_work() as uow:
@@ -142,19 +139,17 @@ def overdue_evidence_requests():
 
 
 @review_blp.route("/settings/<reviewer_unit_code>")
-@requires(*READERS)
+@requires()
 @review_blp.response(200, SettingsSchema)
 def get_settings(reviewer_unit_code):
-    if not may_read(g.principal, reviewer_unit_code):
-        raise Problem(403, "Forbidden", f"Chỉ người thẩm định của '{reviewer_unit_code}' hoặc quản trị viên xem được "
-                      "cấu hình này", extra={"detail_en": f"only reviewers of '{reviewer_unit_code}' or an admin may "
-                                                          "read these settings"})
     with unit_of_work() as uow:
+        require_reader(g.principal, reviewer_unit_code, views.reviewer_kind(uow.session, reviewer_unit_code),
+                       f"settings/{reviewer_unit_code}")
         return uow.settings.get(reviewer_unit_code) or {"reviewer_unit_code": reviewer_unit_code, "four_eyes": False}
 
 
 @review_blp.route("/settings/<reviewer_unit_code>", methods=["PUT"])
-@requires(Role.ADMIN)
+@requires()
 @review_blp.arguments(SettingsBody)
 @review_blp.response(200, SettingsSchema)
 def put_settings(body, reviewer_unit_code):

@@ -60,7 +60,7 @@ def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal
     case = uow.cases.get(report_id)
     if case is None:
         raise not_found("review case", report_id)
-    require_reader(principal, case.reviewer_unit_code, report_id)
+    require_reader(principal, case.reviewer_unit_code, case.reviewer_kind, report_id)
     return case
 
 
@@ -120,7 +120,7 @@ def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_v
         case = uow.cases.get(report_id)
         if case is None:
             raise not_found("review case", report_id)
-        require_reviewer(principal, case.reviewer_unit_code, report_id)
+        require_reviewer(principal, case.reviewer_unit_code, case.reviewer_kind, report_id)
         if case.version != expected_version:
             raise _version_conflict(uow, report_id, expected_version)
         action(case)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from services.review.adapters import orm
 from services.review.domain import history
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
-from shared.auth import Principal, Role
+from shared.auth import Principal
+from shared.authorization import reads_everything, reviewer_kind_of
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.forms import form_description
 from shared.criteria.suppliers import REVIEWER, SYSTEM
@@ -21,7 +22,16 @@ QUEUE_STATUS = sa.case((cases.c.pending_verification_by.is_not(None), AWAITING_A
 
 
 def _scope(principal: Principal) -> list:
-    return [] if principal.role is Role.ADMIN else [cases.c.reviewer_unit_code == principal.unit]
+    """Admins and auditors see every case; a reviewer the cases its unit reviews in its role."""
+    if reads_everything(principal):
+        return []
+    return [cases.c.reviewer_unit_code == principal.unit, cases.c.reviewer_kind == reviewer_kind_of(principal)]
+
+
+def reviewer_kind(session: Session, reviewer_unit_code: str) -> str | None:
+    """The kind of review (district or department) a body does, from the cases assigned to it."""
+    return session.execute(sa.select(cases.c.reviewer_kind).where(cases.c.reviewer_unit_code == reviewer_unit_code)
+                           .limit(1)).scalar()
 
 
 def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id: str | None = None,

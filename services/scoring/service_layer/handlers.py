@@ -7,7 +7,8 @@ import datetime as dt
 from services.scoring.adapters import orm
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
-from shared.auth import Principal, Role
+from shared.auth import Principal
+from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, InputError, load_catalog
@@ -55,11 +56,8 @@ def sheet_for_reading(uow: ScoringUnitOfWork, report_id: str, principal: Princip
     sheet = uow.sheets.get(report_id)
     if sheet is None or sheet.current_score is None:
         raise not_found("score of report", report_id)
-    allowed = (
-        principal.role is Role.ADMIN
-        or (principal.role is Role.UNIT_REPORTER and principal.unit == sheet.unit_code)
-        or (principal.is_reviewer and principal.unit == sheet.reviewer_unit_code)
-    )
+    allowed = (reads_everything(principal) or belongs_to(principal, sheet.unit_code)
+               or reviews(principal, sheet.reviewer_unit_code, sheet.reviewer_kind))
     if not allowed:
         raise Problem(403, "Forbidden", f"the score of report '{report_id}' is not visible to unit '{principal.unit}' "
                       "before publication")

@@ -108,6 +108,8 @@ class RoundOpened(RoundEvent):
     # When districts consolidate their communes' results, the date they report them by.
     commune_results_due: str | None
     reporting_districts: tuple[str, ...]
+    # The reviewing department of the round's review model: the only department reviewer of the round.
+    reviewing_body: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,10 +208,11 @@ class Round:
 
     def open(self, units_in_scope: Iterable[Unit], now: datetime, *,
              commune_results_flow: ResultsFlow = ResultsFlow.DIRECT, reporting_districts: Iterable[str] = (),
-             reviewers: Mapping[str, tuple[str, str]] | None = None) -> None:
+             reviewers: Mapping[str, tuple[str, str]] | None = None, reviewing_body: str = "") -> None:
         """`commune_results_flow` comes from the review model in force when the round opens;
         `reporting_districts` are the districts that review communes in it and owe the province
-        their communes' results; `reviewers` maps unit codes to (reviewer unit code, reviewer kind)."""
+        their communes' results; `reviewers` maps unit codes to (reviewer unit code, reviewer kind);
+        `reviewing_body` is the department the model names."""
         require_aware(now)
         units = list(units_in_scope)
         missing = {u.unit_type for u in units} - self.catalog_versions.keys()
@@ -232,6 +235,7 @@ class Round:
                 opened_at=now.isoformat(),
                 commune_results_due=self.commune_results_due.isoformat() if self.commune_results_due else None,
                 reporting_districts=tuple(sorted(reporting_districts)),
+                reviewing_body=reviewing_body,
             )
         )
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from services.submission.adapters import file_storage
 from services.submission.domain.evidence import EvidenceRefused, FileTooLarge
 from services.submission.service_layer import evidence
-from shared.auth import Role, requires
+from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
 
@@ -70,7 +70,7 @@ def _refused(error: EvidenceRefused):
 
 
 @evidence_blp.route("/<report_id>/evidence", methods=["POST"])
-@requires(Role.UNIT_REPORTER)
+@requires()
 @evidence_blp.arguments(UploadForm, location="form")
 @evidence_blp.arguments(UploadFile, location="files")
 @evidence_blp.response(201, EvidenceFileSchema)

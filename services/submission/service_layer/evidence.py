@@ -17,7 +17,8 @@ from services.submission.adapters.file_storage import EvidenceStore
 from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, check_upload
 from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
-from shared.auth import Principal, Role
+from shared.auth import Principal
+from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
 from shared.criteria import load_catalog
 from shared.http_problems import Problem, not_found
@@ -50,7 +51,7 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
     upload = check_upload(filename, data, max_bytes=max_bytes)
     with uow:
         report = _report(uow, report_id)
-        if principal.role is not Role.UNIT_REPORTER or report.unit_code != principal.unit:
+        if not belongs_to(principal, report.unit_code):
             raise Problem(403, "Forbidden", f"Chỉ người báo cáo của đơn vị '{report.unit_code}' được nộp minh chứng "
                           f"cho báo cáo '{report_id}'", extra={"detail_en": f"only a reporter of unit "
                           f"'{report.unit_code}' may attach evidence to report '{report_id}'"})
@@ -112,9 +113,9 @@ def _report(uow: SubmissionUnitOfWork, report_id: str) -> Report:
 
 
 def _require_reader(report: Report, principal: Principal) -> None:
-    """The unit's reporters, the reviewers it is assigned to, and admins."""
-    if principal.role is Role.ADMIN or (principal.is_reviewer and principal.unit == report.reviewer_unit_code) \
-            or (principal.role is Role.UNIT_REPORTER and principal.unit == report.unit_code):
+    """The unit's own accounts, the reviewers it is assigned to (in the role that fits), admins and auditors."""
+    if reads_everything(principal) or reviews(principal, report.reviewer_unit_code, report.reviewer_kind) \
+            or belongs_to(principal, report.unit_code):
         return
     raise Problem(403, "Forbidden", f"Tài khoản của đơn vị '{principal.unit}' không xem được minh chứng của báo cáo "
                   f"'{report.id}'", extra={"detail_en": f"unit '{principal.unit}' may not read the evidence of "

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
+
 from services.submission.adapters.orm import reports
 from services.submission.domain.reports import Report
 from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.rounds import check_deadline
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
-from shared.auth import Principal, Role
+from shared.auth import Principal
+from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.domain.lifecycle import ReportStatus
@@ -22,9 +25,8 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
     report = uow.reports.get(report_id)
     if report is None:
         raise not_found("report", report_id)
-    if principal.role is Role.ADMIN or report.reviewer_unit_code == principal.unit and principal.is_reviewer:
-        return report
-    if principal.role is Role.UNIT_REPORTER and report.unit_code == principal.unit:
+    if reads_everything(principal) or reviews(principal, report.reviewer_unit_code, report.reviewer_kind) \
+            or belongs_to(principal, report.unit_code):
         return report
     raise Problem(403, "Forbidden",
                   f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
@@ -32,27 +34,31 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
 
 def list_reports(uow: SubmissionUnitOfWork, principal: Principal, round_id: str | None,
                  status: str | None) -> list[Report]:
-    """The reports the caller may see: its own unit's, those it reviews, or (admin) all."""
+    """The reports the caller may see: its own unit's, those it reviews in its role, or (admin, auditor) all."""
     where = []
     if round_id:
         where.append(reports.c.round_id == round_id)
     if status:
         where.append(reports.c.status == status)
-    if principal.role is Role.UNIT_REPORTER:
+    kind = reviewer_kind_of(principal)
+    if belongs_to(principal, principal.unit):
         where.append(reports.c.unit_code == principal.unit)
-    elif principal.is_reviewer:
-        where.append(reports.c.reviewer_unit_code == principal.unit)
+    elif kind:
+        where += [reports.c.reviewer_unit_code == principal.unit, reports.c.reviewer_kind == kind]
+    elif not reads_everything(principal):
+        where.append(sa.false())
     with uow:
         return uow.reports.list(*where, order_by=reports.c.unit_code)
 
 
 def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None) -> Report:
-    """A report the caller's unit may change; `expected_version` guards against lost updates."""
+    """A report the caller's unit may change (its reporter or, to submit, its approver: the role
+    table decides which); `expected_version` guards against lost updates."""
     report = uow.reports.get(report_id)
     if report is None:
         raise not_found("report", report_id)
-    if principal.role is not Role.UNIT_REPORTER or report.unit_code != principal.unit:
-        raise Problem(403, "Forbidden", f"only a reporter of unit '{report.unit_code}' may change report '{report_id}'")
+    if not belongs_to(principal, report.unit_code):
+        raise Problem(403, "Forbidden", f"only unit '{report.unit_code}' may change report '{report_id}'")
     if expected_version is not None and expected_version != report.version:
         raise Problem(409, "Conflict", f"report '{report_id}' is at version {report.version}, not {expected_version}; "
                       "reload it and apply your change again", extra={"current_version": report.version})

@@ -26,6 +26,7 @@ from services.submission.domain.rounds import DeadlineApproaching, ReasonRequire
 from services.submission.domain.units import Unit, UnitType
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
+from shared.authorization import reads_everything, reviewer_kind_of
 from shared.cloudevents import CloudEvent
 from shared.criteria import available_versions, load_catalog
 from shared.domain.lifecycle import ReportStatus
@@ -132,7 +133,8 @@ def open_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> Ro
         round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE),
                     reporting_districts={r.reviewer_unit_code for r in reviewers.values()
                                          if r.reviewer_kind is ReviewerKind.DISTRICT},
-                    reviewers={code: (r.reviewer_unit_code, r.reviewer_kind.value) for code, r in reviewers.items()})
+                    reviewers={code: (r.reviewer_unit_code, r.reviewer_kind.value) for code, r in reviewers.items()},
+                    reviewing_body=models.for_date(on).reviewing_body.code)
         previous = _latest_reports(uow, round_, [u.code for u in units])
         for unit in units:
             reviewer = reviewers[unit.code]
@@ -259,12 +261,15 @@ class Completeness:
 
 
 def completeness(uow: SubmissionUnitOfWork, round_id: str, principal: Principal, now: dt.datetime) -> Completeness:
-    """Where the round stands. Admins and department reviewers see every unit; a district
-    reviewer sees the communes it reviews."""
+    """Where the round stands. Admins, auditors and the round's reviewing department see every
+    unit; a district reviewer sees the communes it reviews. A reviewer whose unit reviews
+    nothing in this round in its role (a `district_reviewer` token of a department) sees nothing."""
     with uow:
         round_ = _round(uow, round_id)
         query = sa.select(reports.c.unit_code, reports.c.unit_name_vi, reports.c.unit_type, reports.c.status,
                           reports.c.submitted_at).where(reports.c.round_id == round_id).order_by(reports.c.unit_code)
+        if not reads_everything(principal):
+            _require_reviewing_body(uow, round_id, principal)
         if principal.role is Role.DISTRICT_REVIEWER:
             query = query.where(reports.c.reviewer_unit_code == principal.unit)
         rows = uow.session.execute(query).all()
@@ -282,6 +287,20 @@ def completeness(uow: SubmissionUnitOfWork, round_id: str, principal: Principal,
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
+
+def _require_reviewing_body(uow: SubmissionUnitOfWork, round_id: str, principal: Principal) -> None:
+    """The caller's unit reviews some report of the round, in the kind its role fits."""
+    kind = reviewer_kind_of(principal)
+    assigned = kind is not None and uow.session.execute(
+        sa.select(reports.c.id).where(reports.c.round_id == round_id, reports.c.reviewer_unit_code == principal.unit,
+                                      reports.c.reviewer_kind == kind).limit(1)).first()
+    if not assigned:
+        raise Problem(403, "Forbidden",
+                      f"Đơn vị '{principal.unit}' không thẩm định báo cáo nào của kỳ '{round_id}' với vai trò "
+                      f"'{principal.role.value}'",
+                      extra={"detail_en": f"unit '{principal.unit}' reviews no report of round '{round_id}' as "
+                                          f"'{principal.role.value}'"})
+
 
 def _round(uow: SubmissionUnitOfWork, round_id: str) -> Round:
     round_ = uow.rounds.get(round_id)
