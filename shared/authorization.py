@@ -33,6 +33,7 @@ class Policy:
     operations_of_role: dict[Role, frozenset[str]]
     routes: dict[str, dict[str, str]]  # service → "METHOD /openapi/path" → operation
     public: dict[str, frozenset[str]]  # service (or "all") → "METHOD /path"
+    event_publishers: dict[str, str]  # routing key → the one service that publishes it
 
     def is_public(self, service: str, route: str) -> bool:
         return route in self.public.get("all", frozenset()) or route in self.public.get(service, frozenset())
@@ -60,7 +61,8 @@ def policy() -> Policy:
         if unknown:
             raise ValueError(f"{TABLE.name}: {service} routes name operations no role has: {sorted(unknown)}")
     return Policy(roles, {service: dict(routes) for service, routes in table["routes"].items()},
-                  {service: frozenset(routes) for service, routes in table["public"].items()})
+                  {service: frozenset(routes) for service, routes in table["public"].items()},
+                  dict(table["events"]))
 
 
 def openapi_path(flask_rule: str) -> str:
@@ -98,6 +100,18 @@ def authorize_request(service: str) -> None:
                                                             f"'{operation}'", "reason": ROLE_NOT_PERMITTED,
                                                "operation": operation})
     g.principal = principal
+
+
+class EventRefused(Exception):
+    """An event from a source that may not publish it: never handled, dead-lettered."""
+
+
+def require_event_source(routing_key: str, source: str) -> None:
+    """Act on an event only if it comes from the service that owns it (`/cqs/<service>`)."""
+    publisher = policy().event_publishers.get(routing_key)
+    if publisher is None or source != f"/cqs/{publisher}":
+        raise EventRefused(f"'{routing_key}' from '{source}' is refused: only "
+                           f"{'/cqs/' + publisher if publisher else 'no service'} publishes it")
 
 
 # --- the unit checks the use cases share ------------------------------------------------------------

@@ -22,7 +22,7 @@ from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from shared import cloudevents
+from shared import authorization, cloudevents
 from shared.cloudevents import CloudEvent
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 from shared.messaging.topology import dead_letter_exchange, handler_queues, queue_name
@@ -53,7 +53,9 @@ class Subscription:
 def process_once(
     uow_factory: Callable[[], ConsumingUnitOfWork], consumer: str, subscription: Subscription, event: CloudEvent
 ) -> bool:
-    """Run the handler for a new event in one transaction; False if it was already processed."""
+    """Run the handler for a new event in one transaction; False if it was already processed.
+    An event from a source that does not own its type is refused before anything runs."""
+    authorization.require_event_source(event.routing_key, event.source)
     try:
         with uow_factory() as uow:
             if uow.already_processed(consumer, event.source, event.id):

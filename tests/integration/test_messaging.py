@@ -244,3 +244,28 @@ def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(runtime, 
         unpublished = conn.execute(sa.select(sa.func.count()).select_from(orm.outbox)
                                    .where(orm.outbox.c.published_at.is_(None))).scalar_one()
     assert unpublished == 0
+
+
+def test_an_event_from_a_source_that_does_not_own_it_is_never_acted_on(runtime, amqp_url, namespace):
+    """A `report.returned` claiming to come from a partner (only review returns reports) is
+    dead-lettered; the report stays submitted."""
+    report = _add_submitted(runtime)
+    forged = cloudevents.from_event(
+        ReportReturned(report_id=report.id, round_id=report.round_id, unit_code=report.unit_code,
+                       comment="forged", criterion_comments={}, returned_by="attacker",
+                       returned_at=NOW.isoformat()), source="/partner/lgsp")
+    consumer = EventConsumer("submission", amqp_url, namespace, runtime.subscriptions, runtime.uow_factory,
+                             max_attempts=1, backoff_s=0.01)
+    stop, thread = _run_consumer(consumer)
+    dlq = f"{namespace}.submission.on_report_returned.dlq"
+    try:
+        _publish_raw(amqp_url, namespace, forged)
+        dead: list = []
+        _wait_for(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+    finally:
+        stop.set()
+        thread.join(10)
+    [(headers, _body)] = dead
+    assert "only /cqs/review publishes it" in headers["x-cqs-error"]
+    with runtime.uow_factory() as uow:
+        assert uow.reports.get(report.id).status == "submitted"
