@@ -12,6 +12,7 @@ from services.publication.domain.publication import (
     PublicationRefused,
     RoundStillOpen,
 )
+from services.publication.domain.reconsideration import ReconsiderationRefused
 from services.publication.entrypoints import consumers
 from services.publication.entrypoints.http import results_blp
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
@@ -35,6 +36,7 @@ def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
                                   (NothingToPublish, 409, "Nothing to publish", _bilingual),
                                   (RoundStillOpen, 409, "Round still open", _bilingual),
                                   (FeedbackWindowOpen, 409, "Feedback window open", _bilingual),
+                                  (ReconsiderationRefused, 422, "Reconsideration refused", _bilingual),
                                   (PublicationRefused, 409, "Publication refused", _bilingual)))
 
 

@@ -3,7 +3,8 @@
 draft → submitted → verified → scored → published, with two detours from `submitted`:
 returned for revision (→ returned → draft) and evidence requested (→ evidence_requested
 → submitted). A re-score (a corrected catalog) moves a published report back to scored
-until the next publication. Each service drives only the transitions it owns and follows the rest
+until the next publication. A reconsideration request (kiến nghị) accepted after the
+provisional results sends a verified, scored or published report back to review (→ submitted). Each service drives only the transitions it owns and follows the rest
 through events.
 """
 from __future__ import annotations
@@ -28,11 +29,11 @@ ALLOWED_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     ),
     ReportStatus.RETURNED: frozenset({ReportStatus.DRAFT}),
     ReportStatus.EVIDENCE_REQUESTED: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.VERIFIED: frozenset({ReportStatus.SCORED}),
+    ReportStatus.VERIFIED: frozenset({ReportStatus.SCORED, ReportStatus.SUBMITTED}),
     # A re-score under a corrected catalog keeps the report scored; after publication it makes
     # the report wait for the next publication.
-    ReportStatus.SCORED: frozenset({ReportStatus.PUBLISHED, ReportStatus.SCORED}),
-    ReportStatus.PUBLISHED: frozenset({ReportStatus.SCORED}),
+    ReportStatus.SCORED: frozenset({ReportStatus.PUBLISHED, ReportStatus.SCORED, ReportStatus.SUBMITTED}),
+    ReportStatus.PUBLISHED: frozenset({ReportStatus.SCORED, ReportStatus.SUBMITTED}),
 }
 
 

@@ -129,3 +129,17 @@ class RoundPublished(RoundEvent):
     feedback_closes_at: str | None
     published_by: str
     published_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportReconsiderationAccepted(ReportEvent):
+    """A reconsideration request (kiến nghị) on provisional results was accepted: the named
+    criteria go back to review, and the report is scored again."""
+
+    routing_key: ClassVar[str] = "report.reconsideration_accepted"
+    request_id: str
+    criteria: list[str]
+    reason: str
+    answers: dict[str, str]
+    accepted_by: str
+    accepted_at: str

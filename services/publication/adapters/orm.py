@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from services.publication.domain.publication import RoundPublication
+from services.publication.domain.reconsideration import Reconsideration
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -100,9 +101,30 @@ standings = sa.Table(
     sa.Column("previous_total", sa.Numeric(8, 2), nullable=True),
 )
 
+reconsiderations = sa.Table(
+    "reconsiderations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(64), nullable=False, index=True),
+    sa.Column("report_id", sa.String(36), nullable=False),
+    sa.Column("unit_code", sa.String(64), nullable=False),
+    sa.Column("unit_name_vi", sa.String(255), nullable=False),
+    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
+    sa.Column("criteria", sa.JSON, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("published_score_id", sa.String(36), nullable=False),
+    sa.Column("filed_by", sa.String(128), nullable=False),
+    sa.Column("filed_at", UtcDateTime(), nullable=False),
+    sa.Column("answers", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("settled_at", UtcDateTime(), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 outbox, processed_events = add_messaging_tables(metadata)
 
 
 def start_mappers() -> None:
     map_aggregate(mapper_registry, RoundPublication, round_publications,
                   version_id_col=round_publications.c.version)
+    map_aggregate(mapper_registry, Reconsideration, reconsiderations, version_id_col=reconsiderations.c.version)

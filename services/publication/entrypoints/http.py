@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
 from services.publication.service_layer import handlers
 from shared.auth import requires
-from shared.http import unit_of_work
+from shared.http import clock, unit_of_work
 
 
 class PagedBlueprint(Blueprint):
@@ -157,7 +157,7 @@ def publish_round(body, round_id):
     """The province publishes the round's next stage (provisional, final, correction); a district, its communes."""
     snapshot = handlers.publish(unit_of_work(), round_id, g.principal, stage=body.get("stage"),
                                 feedback_days=body.get("feedback_days", DEFAULT_FEEDBACK_DAYS),
-                                note=body.get("note", ""))
+                                note=body.get("note", ""), now=clock())
     return {**vars(snapshot), "stage": snapshot.stage.value, "scopes": snapshot.scope_summaries(),
             "changes": [change.to_dict() for change in snapshot.changes]}
 
@@ -172,6 +172,15 @@ def look_up_results(query, round_id):
     """Public look-up (tra cứu kết quả), no sign-in: the published standings, by scope and rank."""
     return handlers.standings(unit_of_work(), round_id, scope=query.get("scope"), unit_type=query.get("unit_type"),
                               version=query.get("version"))
+
+
+@results_blp.route("/units/<unit_code>/results")
+@results_blp.etag
+@results_blp.response(200, StandingSchema(many=True))
+@results_blp.doc(security=[])
+def unit_history(unit_code):
+    """One unit's published results in every round (the newest version of each), oldest round first."""
+    return handlers.unit_history(unit_of_work(), unit_code)
 
 
 @results_blp.route("/rounds/<round_id>/rankings")
@@ -193,9 +202,73 @@ def list_snapshots(round_id):
     return handlers.snapshots(unit_of_work(), round_id)
 
 
+class ReconsiderationAnswerSchema(Schema):
+    decision = fields.Str()
+    reason = fields.Str()
+    by = fields.Str()
+    at = fields.Str()
+
+
+class ReconsiderationSchema(Schema):
+    id = fields.Str()
+    round_id = fields.Str()
+    report_id = fields.Str()
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    criteria = fields.List(fields.Str())
+    reason = fields.Str()
+    status = fields.Str(metadata={"description": "pending | accepted | rejected"})
+    answers = fields.Dict(keys=fields.Str(), values=fields.Nested(ReconsiderationAnswerSchema),
+                          metadata={"description": "per criterion: the reviewer's decision and reason"})
+    filed_by = fields.Str()
+    filed_at = fields.DateTime()
+    settled_at = fields.DateTime(allow_none=True)
+
+
+class FileReconsiderationRequest(Schema):
+    criteria = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+                           metadata={"description": "the criteria (tiêu chí) to reconsider, e.g. ['1.4']"})
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class AnswerReconsiderationRequest(Schema):
+    criterion = fields.Str(required=True)
+    decision = fields.Str(required=True, validate=validate.OneOf(["accepted", "rejected"]))
+    reason = fields.Str(load_default="", validate=validate.Length(max=4000),
+                        metadata={"description": "required when rejected: shown to the unit"})
+
+
+@results_blp.route("/rounds/<round_id>/reconsiderations", methods=["POST"])
+@requires()
+@results_blp.arguments(FileReconsiderationRequest)
+@results_blp.response(201, ReconsiderationSchema)
+def file_reconsideration(body, round_id):
+    """A unit asks, during the feedback window, for criteria of its provisional result to be reconsidered."""
+    return handlers.file_reconsideration(unit_of_work(), round_id, g.principal, criteria=body["criteria"],
+                                         reason=body["reason"], now=clock())
+
+
+@results_blp.route("/rounds/<round_id>/reconsiderations")
+@requires()
+@results_blp.response(200, ReconsiderationSchema(many=True))
+def list_reconsiderations(round_id):
+    """A unit's own requests with their answers; a reviewer's, those it answers."""
+    return handlers.reconsiderations(unit_of_work(), round_id, g.principal)
+
+
+@results_blp.route("/reconsiderations/<request_id>/answers", methods=["POST"])
+@requires()
+@results_blp.arguments(AnswerReconsiderationRequest)
+@results_blp.response(200, ReconsiderationSchema)
+def answer_reconsideration(body, request_id):
+    """The reviewer answers one criterion: accepted (reviewed and scored again) or rejected with a reason."""
+    return handlers.answer_reconsideration(unit_of_work(), request_id, g.principal, criterion=body["criterion"],
+                                           decision=body["decision"], reason=body["reason"], now=clock())
+
+
 @results_blp.route("/rounds/<round_id>/district-reports")
 @requires()
 @results_blp.response(200, DistrictReportSchema(many=True))
 def list_district_reports(round_id):
     """The districts' reports of their communes' results, one item per district (late if after the due date)."""
-    return handlers.district_reports(unit_of_work(), round_id, g.principal)
+    return handlers.district_reports(unit_of_work(), round_id, g.principal, clock())

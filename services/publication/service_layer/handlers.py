@@ -12,6 +12,7 @@ from services.publication.domain.publication import (
     Stage,
 )
 from services.publication.domain.rankings import CatalogRules, scope_sort_key
+from services.publication.domain.reconsideration import Reconsideration
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
 from shared.authorization import reads_everything, reviewer_kind_of
@@ -82,7 +83,7 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
             _require_reviewer_of(publication, principal, inputs["expected"])
         if principal.role in PROVINCE_ROLES:
             snapshot = publication.publish_province(**inputs, stage=stage, feedback_days=feedback_days, note=note,
-                                                    pending_requests=0)
+                                                    pending_requests=_awaited_requests(uow, round_id))
         else:
             snapshot = publication.publish_district(principal.unit, **inputs)
         uow.snapshots.add(snapshot)
@@ -140,3 +141,65 @@ def standings(uow: PublicationUnitOfWork, round_id: str, *, scope: str | None = 
             raise not_found("published round", round_id)
         chosen = [row for row in found if unit_type is None or row["unit_type"] == unit_type]
         return sorted(chosen, key=lambda row: (*scope_sort_key(row["scope"]), row["rank"] or 0, row["unit_code"]))
+
+
+def unit_history(uow: PublicationUnitOfWork, unit_code: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.snapshots.unit_history(unit_code)
+        return sorted(found, key=lambda row: (row["round_id"], *scope_sort_key(row["scope"])))
+
+
+def _awaited_requests(uow: PublicationUnitOfWork, round_id: str) -> int:
+    """Requests the final results wait for: unanswered, or accepted and not yet scored again."""
+    requests = uow.reconsiderations.list(Reconsideration.round_id == round_id)
+    current = {request.report_id: uow.scores.of_report(request.report_id) for request in requests
+               if request.status != "rejected"}
+    return sum(1 for request in requests
+               if request.awaits(current[request.report_id].score_id if current.get(request.report_id) else None))
+
+
+def file_reconsideration(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, criteria: list[str],
+                         reason: str, now: dt.datetime | None = None) -> Reconsideration:
+    """A unit asks for criteria of its provisional result to be reconsidered (kiến nghị)."""
+    now = now or utc_now()
+    with uow:
+        publication = _existing_round(uow, round_id)
+        published = uow.snapshots.standings(round_id, unit_code=principal.unit)
+        if not published:
+            raise not_found("published result of unit", principal.unit)
+        standing = published[0]
+        score = uow.scores.of_report(standing["report_id"])
+        request = Reconsideration.file(
+            window_open=publication.feedback_open(now), known_criteria=set(standing["criteria"]),
+            criteria=criteria, reason=reason, round_id=round_id, report_id=standing["report_id"],
+            unit_code=principal.unit, unit_name_vi=standing["unit_name_vi"],
+            reviewer_unit_code=score.reviewer_unit_code if score else "", published_score_id=standing["score_id"],
+            filed_by=principal.user, filed_at=now)
+        uow.reconsiderations.add(request)
+        uow.commit()
+        return request
+
+
+def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principal: Principal, *, criterion: str,
+                           decision: str, reason: str, now: dt.datetime | None = None) -> Reconsideration:
+    """The reviewer answers one criterion of a request; the last answer settles it."""
+    with uow:
+        request = uow.reconsiderations.get(request_id)
+        if request is None:
+            raise not_found("reconsideration request", request_id)
+        if principal.role not in PROVINCE_ROLES and principal.unit != request.reviewer_unit_code:
+            raise Problem(403, "Forbidden", f"'{principal.unit}' does not review the report of '{request.unit_code}'")
+        request.answer(criterion, decision, reason, by=principal.user, now=now or utc_now())
+        uow.commit()
+        return request
+
+
+def reconsiderations(uow: PublicationUnitOfWork, round_id: str, principal: Principal) -> list[Reconsideration]:
+    """A unit sees its own requests and their answers; a district its communes'; the province all."""
+    with uow:
+        where = [Reconsideration.round_id == round_id]
+        if principal.role == Role.UNIT_REPORTER:
+            where.append(Reconsideration.unit_code == principal.unit)
+        elif principal.role not in PROVINCE_ROLES:
+            where.append(Reconsideration.reviewer_unit_code == principal.unit)
+        return uow.reconsiderations.list(*where, order_by=Reconsideration.filed_at)

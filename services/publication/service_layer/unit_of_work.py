@@ -3,6 +3,7 @@ from __future__ import annotations
 from services.publication.adapters import orm
 from services.publication.adapters.repositories import ScoreRepository, SnapshotRepository, UnitRepository
 from services.publication.domain.publication import RoundPublication
+from services.publication.domain.reconsideration import Reconsideration
 from shared.repository import SqlAlchemyRepository
 from shared.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -12,6 +13,7 @@ class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
     scores: ScoreRepository
     units: UnitRepository
     snapshots: SnapshotRepository
+    reconsiderations: SqlAlchemyRepository[Reconsideration]
 
     def _open_repositories(self, session) -> None:
         orm.start_mappers()
@@ -19,6 +21,7 @@ class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
         self.scores = ScoreRepository(session)
         self.units = UnitRepository(session)
         self.snapshots = SnapshotRepository(session)
+        self.reconsiderations = SqlAlchemyRepository(session, Reconsideration)
 
     def _seen_aggregates(self) -> list:
-        return list(self.rounds.seen)
+        return [*self.rounds.seen, *self.reconsiderations.seen]

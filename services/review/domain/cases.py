@@ -312,6 +312,19 @@ class ReviewCase:
         self._finalise(catalog, verified_by=self.pending_verification_by, by_unit=by_unit, now=now,
                        action="approved", actor=by)
 
+    def reopen_for_reconsideration(self, criteria: list[str], *, reason: str, by: str, at: dt.datetime) -> None:
+        """A reconsideration request on the provisional results was accepted: the decisions on its
+        criteria no longer hold and the report is under review again."""
+        before = self.status
+        self._move(ReportStatus.SUBMITTED)
+        for code in sorted(set(criteria) & set(self.decisions)):
+            self._record("decision_reopened", by, self.reviewer_unit_code, at, criterion=code,
+                         before=self.decisions[code], after=None,
+                         reason=f"Kiến nghị được chấp nhận / reconsideration accepted: {reason}")
+        self.decisions = {code: raw for code, raw in self.decisions.items() if code not in criteria}
+        self._record("reconsideration_accepted", by, self.reviewer_unit_code, at, before=before,
+                     after={"status": self.status, "criteria": sorted(criteria)}, reason=reason)
+
     # --- internals -------------------------------------------------------------------------------
     def _finalise(self, catalog: UnitTypeCatalog, *, verified_by: str, by_unit: str, now: dt.datetime, action: str,
                   actor: str | None = None) -> None:

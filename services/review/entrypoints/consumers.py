@@ -1,4 +1,5 @@
-"""The events the review service listens to: what the units submit and reply."""
+"""The events the review service listens to: what the units submit and reply, and accepted
+reconsideration requests."""
 from __future__ import annotations
 
 from services.review.service_layer import handlers
@@ -9,4 +10,6 @@ def subscriptions() -> list[Subscription]:
     return [
         Subscription("on_report_submitted", ("report.submitted",), handlers.on_report_submitted),
         Subscription("on_evidence_provided", ("report.evidence_provided",), handlers.on_evidence_provided),
+        Subscription("on_reconsideration_accepted", ("report.reconsideration_accepted",),
+                     handlers.on_reconsideration_accepted),
     ]

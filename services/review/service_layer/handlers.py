@@ -55,6 +55,16 @@ def on_evidence_provided(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
                           by=data["provided_by"], at=_timestamp(data["provided_at"]), catalog=catalog_of(case))
 
 
+def on_reconsideration_accepted(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
+    """Publication accepted a unit's reconsideration request: its criteria are reviewed again."""
+    data = event.data
+    case = uow.cases.get(data["report_id"])
+    if case is None:
+        raise LookupError(f"event {event.id} names report {data['report_id']}, which was never submitted for review")
+    case.reopen_for_reconsideration(data["criteria"], reason=data["reason"], by=data["accepted_by"],
+                                    at=_timestamp(data["accepted_at"]))
+
+
 # --- reading -----------------------------------------------------------------------------------------
 def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> ReviewCase:
     case = uow.cases.get(report_id)

@@ -12,5 +12,7 @@ def subscriptions() -> list[Subscription]:
         Subscription("on_evidence_requested", ("report.evidence_requested",), handlers.on_evidence_requested),
         Subscription("on_report_progressed", ("report.verified", "report.scored", "report.published"),
                      handlers.on_report_progressed),
+        Subscription("on_reconsideration_accepted", ("report.reconsideration_accepted",),
+                     handlers.on_reconsideration_accepted),
         Subscription("on_round_published", ("round.published",), rounds.on_round_published),
     ]

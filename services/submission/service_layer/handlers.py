@@ -123,3 +123,8 @@ def on_evidence_requested(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
 def on_report_progressed(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
     """report.verified / report.scored / report.published: the read model follows."""
     _report_of(uow, event).follow(ReportStatus(event.routing_key.split(".", 1)[1]))
+
+
+def on_reconsideration_accepted(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+    """A reconsideration request was accepted: the report is under review again."""
+    _report_of(uow, event).follow(ReportStatus.SUBMITTED)

@@ -34,5 +34,5 @@ def test_every_illegal_transition_is_refused_naming_both_states():
         assert f"'{current.value}'" in str(error.value) and f"'{requested.value}'" in str(error.value)
 
 
-def test_a_published_report_only_goes_back_to_scored_when_re_scored():
-    assert ALLOWED_TRANSITIONS[ReportStatus.PUBLISHED] == frozenset({ReportStatus.SCORED})
+def test_a_published_report_goes_back_only_to_scored_when_re_scored_or_to_review_on_reconsideration():
+    assert ALLOWED_TRANSITIONS[ReportStatus.PUBLISHED] == frozenset({ReportStatus.SCORED, ReportStatus.SUBMITTED})
