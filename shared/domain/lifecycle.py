@@ -4,7 +4,8 @@ draft → submitted → verified → scored → published, with two detours from
 returned for revision (→ returned → draft) and evidence requested (→ evidence_requested
 → submitted). A re-score (a corrected catalog) moves a published report back to scored
 until the next publication. A reconsideration request (kiến nghị) accepted after the
-provisional results sends a verified, scored or published report back to review (→ submitted). Each service drives only the transitions it owns and follows the rest
+provisional results sends a verified, scored or published report back to review
+(→ submitted). Each service drives only the transitions it owns and follows the rest
 through events.
 """
 from __future__ import annotations
