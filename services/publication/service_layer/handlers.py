@@ -15,7 +15,7 @@ from services.publication.domain.rankings import CatalogRules, scope_sort_key
 from services.publication.domain.reconsideration import Reconsideration
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
-from shared.authorization import reads_everything, reviewer_kind_of
+from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
@@ -187,8 +187,13 @@ def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principa
         request = uow.reconsiderations.get(request_id)
         if request is None:
             raise not_found("reconsideration request", request_id)
-        if principal.role not in PROVINCE_ROLES and principal.unit != request.reviewer_unit_code:
-            raise Problem(403, "Forbidden", f"'{principal.unit}' does not review the report of '{request.unit_code}'")
+        score = uow.scores.of_report(request.report_id)
+        if principal.role is not Role.ADMIN and not (score and reviews(principal, score.reviewer_unit_code,
+                                                                       score.reviewer_kind)):
+            raise Problem(403, "Forbidden",
+                          f"Đơn vị '{principal.unit}' không thẩm định báo cáo của '{request.unit_code}'",
+                          extra={"detail_en": f"'{principal.unit}' does not review the report of "
+                                              f"'{request.unit_code}'"})
         request.answer(criterion, decision, reason, by=principal.user, now=now or utc_now())
         uow.commit()
         return request
@@ -198,8 +203,8 @@ def reconsiderations(uow: PublicationUnitOfWork, round_id: str, principal: Princ
     """A unit sees its own requests and their answers; a district its communes'; the province all."""
     with uow:
         where = [Reconsideration.round_id == round_id]
-        if principal.role == Role.UNIT_REPORTER:
+        if belongs_to(principal, principal.unit):
             where.append(Reconsideration.unit_code == principal.unit)
-        elif principal.role not in PROVINCE_ROLES:
+        elif not reads_everything(principal):
             where.append(Reconsideration.reviewer_unit_code == principal.unit)
         return uow.reconsiderations.list(*where, order_by=Reconsideration.filed_at)
