@@ -74,6 +74,7 @@ snapshots = sa.Table(
     sa.Column("published_at", UtcDateTime(), nullable=False),
     sa.Column("feedback_closes_at", UtcDateTime(), nullable=True),
     sa.Column("note", sa.Text, nullable=False),
+    sa.Column("decision_reference", sa.Text, nullable=True),
     sa.Column("scopes", sa.JSON, nullable=False),
     sa.Column("changes", sa.JSON, nullable=False),
     sa.UniqueConstraint("round_id", "version", name="uq_snapshots_round_version"),

@@ -85,7 +85,8 @@ class SnapshotRepository:
             round_id=snapshot.round_id, version=snapshot.version, stage=snapshot.stage.value,
             publisher_unit=snapshot.publisher_unit, published_by=snapshot.published_by,
             published_at=snapshot.published_at, feedback_closes_at=snapshot.feedback_closes_at,
-            note=snapshot.note, scopes=snapshot.scope_summaries(),
+            note=snapshot.note, decision_reference=snapshot.decision_reference or None,
+            scopes=snapshot.scope_summaries(),
             changes=[change.to_dict() for change in snapshot.changes],
         ).returning(snapshots.c.id)).scalar_one()
         rows = [_standing_row(snapshot_id, snapshot.round_id, standing) for standing in snapshot.standings]

@@ -95,6 +95,7 @@ class Snapshot:
     changes: list[Change]
     note: str = ""
     feedback_closes_at: dt.datetime | None = None
+    decision_reference: str = ""  # the decision that publishes the results ("Quyết định số …/QĐ-UBND")
 
     @property
     def standings(self) -> list[Standing]:

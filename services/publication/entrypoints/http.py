@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import g, request
+from flask import Response, g, request
 from flask_smorest import Blueprint, Page
 from marshmallow import Schema, fields, validate
 
 from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
-from services.publication.service_layer import handlers
+from services.publication.service_layer import exports, handlers
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 
@@ -111,6 +111,7 @@ class SnapshotSchema(Schema):
     published_at = fields.DateTime()
     feedback_closes_at = fields.DateTime(allow_none=True)
     note = fields.Str()
+    decision_reference = fields.Str(allow_none=True)
     scopes = fields.List(fields.Nested(RankingSummarySchema))
     changes = fields.List(fields.Nested(ChangeSchema), metadata={"description": "what changed since the versions "
                                                                               "before"})
@@ -128,6 +129,8 @@ class PublishRequest(Schema):
                                metadata={"description": "length of the feedback window (kiến nghị) in days"})
     note = fields.Str(load_default="", validate=validate.Length(max=4000),
                       metadata={"description": "what a correction changes (required for a correction)"})
+    decision_reference = fields.Str(load_default="", validate=validate.Length(max=300), metadata={
+        "description": "the decision publishing the results, printed on exports, e.g. 'Quyết định số 123/QĐ-UBND'"})
 
 
 class DistrictReportSchema(Schema):
@@ -149,6 +152,11 @@ class VersionQuery(Schema):
     version = fields.Int(validate=validate.Range(min=1))
 
 
+class ExportQuery(VersionQuery):
+    format = fields.Str(load_default="xlsx", validate=validate.OneOf(sorted(exports.FORMATS)),
+                        metadata={"description": "xlsx | csv | pdf"})
+
+
 @results_blp.route("/rounds/<round_id>/publish", methods=["POST"])
 @requires()
 @results_blp.arguments(PublishRequest, required=False)
@@ -157,7 +165,8 @@ def publish_round(body, round_id):
     """The province publishes the round's next stage (provisional, final, correction); a district, its communes."""
     snapshot = handlers.publish(unit_of_work(), round_id, g.principal, stage=body.get("stage"),
                                 feedback_days=body.get("feedback_days", DEFAULT_FEEDBACK_DAYS),
-                                note=body.get("note", ""), now=clock())
+                                note=body.get("note", ""), decision_reference=body.get("decision_reference", ""),
+                                now=clock())
     return {**vars(snapshot), "stage": snapshot.stage.value, "scopes": snapshot.scope_summaries(),
             "changes": [change.to_dict() for change in snapshot.changes]}
 
@@ -191,6 +200,31 @@ def unit_history(unit_code):
 def list_rankings(query, round_id):
     """The round's published rankings: complete or partial (with what is missing), and from which version."""
     return handlers.rankings(unit_of_work(), round_id, query.get("version"))
+
+
+@results_blp.route("/rounds/<round_id>/rankings/<scope>/export")
+@results_blp.arguments(ExportQuery, location="query")
+@results_blp.response(200, content_type="application/octet-stream")
+@results_blp.doc(security=[])
+def export_ranking(query, round_id, scope):
+    """A published ranking as XLSX, CSV (UTF-8 with BOM) or a printable PDF."""
+    content = exports.ranking_file(unit_of_work(), round_id, scope, query["format"], query.get("version"))
+    return _file(content, query["format"], f"xep-hang-{round_id}-{scope.replace(':', '-')}")
+
+
+@results_blp.route("/rounds/<round_id>/units/<unit_code>/export")
+@results_blp.arguments(ExportQuery, location="query")
+@results_blp.response(200, content_type="application/octet-stream")
+@results_blp.doc(security=[])
+def export_unit_result(query, round_id, unit_code):
+    """One unit's published result (groups, criteria, total, band, ranks) as XLSX, CSV or PDF."""
+    content = exports.unit_file(unit_of_work(), round_id, unit_code, query["format"], query.get("version"))
+    return _file(content, query["format"], f"ket-qua-{round_id}-{unit_code}")
+
+
+def _file(content: bytes, file_format: str, name: str) -> Response:
+    return Response(content, content_type=exports.FORMATS[file_format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
 
 
 @results_blp.route("/rounds/<round_id>/snapshots")

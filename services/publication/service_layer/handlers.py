@@ -68,7 +68,7 @@ def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
 
 
 def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, stage: Stage | None = None,
-            feedback_days: int = DEFAULT_FEEDBACK_DAYS, note: str = "",
+            feedback_days: int = DEFAULT_FEEDBACK_DAYS, note: str = "", decision_reference: str = "",
             now: dt.datetime | None = None) -> Snapshot:
     """The province (admin, department reviewer) publishes the round in its next stage; a district
     publishes its communes. The rankings are computed here, once, over the round's scores."""
@@ -86,6 +86,7 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
                                                     pending_requests=_awaited_requests(uow, round_id))
         else:
             snapshot = publication.publish_district(principal.unit, **inputs)
+        snapshot.decision_reference = decision_reference.strip()
         uow.snapshots.add(snapshot)
         uow.commit()
         return snapshot
