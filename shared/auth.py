@@ -13,7 +13,7 @@ import functools
 import jwt
 from flask import current_app, g, request
 
-from shared.http_problems import Problem
+from shared.domain.errors import Bilingual, Forbidden, Unauthenticated
 
 ISSUER = "cqs"
 ALGORITHM = "HS256"
@@ -62,20 +62,24 @@ def decode_token(secret: str, token: str) -> Principal:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
                             options={"require": ["exp", "sub", "iss"]})
     except jwt.ExpiredSignatureError as exc:
-        raise Problem(401, "Token expired", "the bearer token has expired; sign in again") from exc
+        raise Unauthenticated(Bilingual("Phiên đăng nhập đã hết hạn (expired); hãy đăng nhập lại",
+                                        "the bearer token has expired; sign in again")) from exc
     except jwt.InvalidTokenError as exc:
-        raise Problem(401, "Invalid token", f"the bearer token is not valid: {exc}") from exc
+        raise Unauthenticated(Bilingual("Mã đăng nhập (bearer token) không hợp lệ (not valid)",
+                                        f"the bearer token is not valid: {exc}")) from exc
     try:
         return Principal(user=claims["sub"], role=Role(claims["role"]), unit=str(claims["unit"]))
     except (KeyError, ValueError) as exc:
-        raise Problem(401, "Invalid token", "the token does not name a known role and a unit") from exc
+        raise Unauthenticated(Bilingual("Mã đăng nhập không nêu vai trò và đơn vị hợp lệ",
+                                        "the token does not name a known role and a unit")) from exc
 
 
 def current_principal() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Problem(401, "Authentication required", "send 'Authorization: Bearer <token>'")
+        raise Unauthenticated(Bilingual("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'",
+                                        "send 'Authorization: Bearer <token>'"))
     return decode_token(current_app.config["JWT_SECRET"], token.strip())
 
 
@@ -88,8 +92,9 @@ def requires(*roles: Role):
             principal = current_principal()
             if roles and principal.role not in roles:
                 allowed = ", ".join(role.value for role in roles)
-                raise Problem(403, "Forbidden",
-                              f"role '{principal.role.value}' may not do this; needs one of: {allowed}")
+                raise Forbidden(Bilingual(f"Vai trò '{principal.role.value}' không được làm việc này; cần một trong "
+                                          f"các vai trò: {allowed}",
+                                          f"role '{principal.role.value}' may not do this; needs one of: {allowed}"))
             g.principal = principal
             return view(*args, **kwargs)
 

@@ -17,7 +17,7 @@ import yaml
 from flask import Flask, g, request
 
 from shared.auth import Principal, Role, current_principal
-from shared.http_problems import Problem
+from shared.domain.errors import Bilingual, Forbidden
 
 TABLE = Path(__file__).with_name("roles.yaml")
 ROLE_NOT_PERMITTED = "role_not_permitted"
@@ -90,15 +90,13 @@ def authorize_request(service: str) -> None:
         return
     operation = table.operation(service, route)
     if operation is None:
-        raise Problem(403, "Forbidden", f"Thao tác '{route}' chưa được cấp quyền cho vai trò nào",
-                      extra={"detail_en": f"'{route}' is not in the role table; nobody may call it",
-                             "reason": ROUTE_NOT_LISTED})
+        raise Forbidden(Bilingual(f"Thao tác '{route}' chưa được cấp quyền cho vai trò nào",
+                                  f"'{route}' is not in the role table; nobody may call it"), reason=ROUTE_NOT_LISTED)
     principal = current_principal()
     if not table.allows(principal.role, operation):
-        raise Problem(403, "Forbidden", f"Vai trò '{principal.role.value}' không được thực hiện thao tác "
-                      f"'{operation}'", extra={"detail_en": f"role '{principal.role.value}' may not do "
-                                                            f"'{operation}'", "reason": ROLE_NOT_PERMITTED,
-                                               "operation": operation})
+        raise Forbidden(Bilingual(f"Vai trò '{principal.role.value}' không được thực hiện thao tác '{operation}'",
+                                  f"role '{principal.role.value}' may not do '{operation}'"),
+                        reason=ROLE_NOT_PERMITTED, operation=operation)
     g.principal = principal
 
 

@@ -1,65 +1,136 @@
-"""What every service's Flask app has: problem-details errors, OpenAPI via flask-smorest,
-`GET /health` (liveness) and `GET /ready` (database and broker reachable)."""
+"""What every service's Flask app has: the bounds checked on every request (`http_input`), the
+one renderer of errors as RFC 9457 problems, OpenAPI via flask-smorest (with a page to read
+it), `GET /health` (liveness) and `GET /ready` (the database is reachable)."""
 from __future__ import annotations
 
 import datetime as dt
+import http
 import logging
 from typing import Any, Callable
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, Response, current_app, request
 from flask_smorest import Api
-from kombu import Connection
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import authorization
+from shared import authorization, http_messages
 from shared.config import ServiceSettings
-from shared.domain.lifecycle import IllegalTransition
-from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
+from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
+from shared.http_input import check_request, shown
 
 log = logging.getLogger(__name__)
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+STATUS_OF_KIND = {
+    Kind.BAD_REQUEST: 400, Kind.UNAUTHENTICATED: 401, Kind.FORBIDDEN: 403, Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409, Kind.TOO_LARGE: 413, Kind.UNSUPPORTED_MEDIA_TYPE: 415, Kind.INVALID: 422,
+    Kind.INTERNAL: 500,
+}
+MAX_MESSAGE = 500  # characters of one message in a problem body
+MAX_FIELDS_SHOWN = 200  # every gap of a whole report, yet a bounded body
 
-def _problem_response(problem: Problem):
-    response = jsonify(problem.to_dict())
-    response.status_code = problem.status
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
+
+class FieldErrorSchema(Schema):
+    rule = fields.Str(metadata={"description": "stable name of the rule broken (required, max_length, …)"})
+    message_vi = fields.Str()
+    message_en = fields.Str()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, Vietnamese first with English alongside; a problem may carry
+    more members that help act on it (e.g. `current_version`)."""
+
+    type = fields.Str(metadata={"format": "uri", "description": "the kind of problem"})
+    title = fields.Str(metadata={"description": "the kind of problem in words (Vietnamese)"})
+    title_en = fields.Str()
+    status = fields.Int()
+    detail = fields.Str(metadata={"description": "what happened this time (Vietnamese)"})
+    detail_en = fields.Str()
+    errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Nested(FieldErrorSchema)),
+                         metadata={"description": "per field (dotted path, e.g. `answers.x`): what is wrong"})
 
 
 class ProblemApi(Api):
-    """flask-smorest, with every HTTP error (including request validation) as RFC 9457 JSON."""
+    """flask-smorest, documenting every error response as a problem body."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "lỗi (RFC 9457 problem)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):
-        data = getattr(error, "data", None) or {}
-        messages = data.get("messages")
-        if messages:
-            # webargs nests errors by location ("json", "query"); the field names are what a client needs.
-            errors = {field: msgs for location in messages.values() for field, msgs in location.items()}
-            detail = "; ".join(f"{field}: {' '.join(map(str, _flatten(msgs)))}" for field, msgs in errors.items())
-            return _problem_response(Problem(error.code, "Invalid request", detail, errors=errors))
-        return _problem_response(Problem(error.code or 500, error.name, error.description or error.name))
+        return render_http_exception(error)
 
 
-def _flatten(messages) -> list:
-    if isinstance(messages, dict):
-        return [f"{key}: {' '.join(map(str, _flatten(value)))}" for key, value in messages.items()]
-    if isinstance(messages, list):
-        return [item for message in messages for item in _flatten(message)]
-    return [messages]
+def problem_response(status: int, slug_or_uri: str, title: Bilingual, detail: Bilingual, *,
+                     errors: dict[str, list[FieldError]] | None = None, data: dict[str, Any] | None = None,
+                     headers: dict[str, str] | None = None) -> Response:
+    """The one place a problem body is made: bounded in size whatever the input was."""
+    body: dict[str, Any] = {**(data or {})}
+    body.update({
+        "type": slug_or_uri if "://" in slug_or_uri else PROBLEM_TYPE_BASE + slug_or_uri,
+        "title": title.vi, "title_en": title.en, "status": status,
+        "detail": _cut(detail.vi), "detail_en": _cut(detail.en),
+    })
+    if errors:
+        body["errors"] = {shown(field): [{"rule": item.rule, "message_vi": _cut(item.message.vi),
+                                          "message_en": _cut(item.message.en)} for item in items[:5]]
+                          for field, items in list(errors.items())[:MAX_FIELDS_SHOWN]}
+    response = current_app.response_class(current_app.json.dumps(body), status=status,
+                                          mimetype=PROBLEM_CONTENT_TYPE)
+    response.headers.update(headers or {})
+    return response
 
 
-def register_problem(app: Flask, exception: type[Exception], status: int, title: str,
-                     extra: Callable[[Any], dict[str, Any]] | None = None) -> None:
-    """Answer a domain exception with a problem body carrying its message, and the members
-    `extra(error)` returns (e.g. the message in both languages)."""
-    app.register_error_handler(exception, lambda error: _problem_response(
-        Problem(status, title, str(error), extra=extra(error) if extra else None)))
+def render_domain_error(error: DomainError) -> Response:
+    headers = {"Retry-After": str(error.retry_after_s)} if error.retry_after_s else None
+    return problem_response(STATUS_OF_KIND[error.kind], error.type_uri, error.title, error.message,
+                            errors=error.errors, data=error.data, headers=headers)
 
 
-def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple = ()) -> Flask:
-    """The service's Flask app on its `ServiceRuntime`: routes, OpenAPI, errors, health and readiness.
-    `problems` lists (exception class, HTTP status, title[, extra]) for the service's domain errors."""
+def render_http_exception(error: HTTPException) -> Response:
+    """Werkzeug's errors (404, 405, 413 …) and webargs' validation errors, as problems."""
+    code = error.code or 500
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages is not None:
+        errors = http_messages.field_errors(messages)
+        listed = ", ".join(list(errors)[:5]) + (", …" if len(errors) > 5 else "")
+        return problem_response(422 if code == 400 else code, "invalid-request",
+                                Bilingual("Yêu cầu không hợp lệ", "Invalid request"),
+                                Bilingual(f"Dữ liệu không hợp lệ ở: {listed}", f"invalid input in: {listed}"),
+                                errors=errors)
+    slug, title, detail = http_messages.for_status(error, request)
+    passed_on = {key: value for key, value in error.get_headers() if key.lower() in ("allow", "retry-after")}
+    return problem_response(code, slug, title, detail, headers=passed_on)
+
+
+def render_stale_data(_error: StaleDataError) -> Response:
+    return render_domain_error(VersionConflict(Bilingual(
+        "Người khác vừa thay đổi dữ liệu này cùng lúc; hãy tải lại và thực hiện lại",
+        "someone else changed this record at the same time; reload it and try again")))
+
+
+def render_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return render_http_exception(error)
+    log.exception("unhandled error")
+    return problem_response(500, "internal-error", Bilingual("Lỗi máy chủ", "Internal error"), Bilingual(
+        "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại, hãy thử lại sau",
+        "the server failed to handle the request; the error was logged, try again later"))
+
+
+def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
+    """The service's Flask app on its `ServiceRuntime`: routes, OpenAPI, errors, health and readiness."""
     settings: ServiceSettings = runtime.settings
     app = Flask(settings.service)
     app.config.update(
@@ -77,20 +148,11 @@ def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         "security": [{"bearer": []}],
     })
-    app.register_error_handler(Problem, _problem_response)
     authorization.install(app, settings.service)
-    register_problem(app, IllegalTransition, 409, "Illegal state transition")
-    app.register_error_handler(StaleDataError, lambda _error: _problem_response(Problem(
-        409, "Conflict", "someone else changed this record at the same time; reload it and try again")))
-    for exception, status, problem_title, *extra in problems:
-        register_problem(app, exception, status, problem_title, *extra)
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return api.handle_http_exception(error)
-        log.exception("unhandled error")
-        return _problem_response(Problem(500, "Internal error", "the server failed to handle the request"))
+    app.before_request(lambda: check_request(request))
+    app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(StaleDataError, render_stale_data)
+    app.register_error_handler(Exception, render_unexpected)
 
     @app.get("/health")
     def health():
@@ -98,8 +160,9 @@ def create_service_app(runtime, *, title: str, blueprints: list, problems: tuple
 
     @app.get("/ready")
     def ready():
-        checks = {"database": _check(runtime.ping_database),
-                  "broker": _check(lambda: _ping_broker(settings.broker_url))}
+        """A web process is ready when its database answers: events wait in the outbox while the
+        broker is away, so the broker is the worker's concern, not the web's."""
+        checks = {"database": _check(runtime.ping_database)}
         ok = all(value == "ok" for value in checks.values())
         return {"status": "ready" if ok else "unavailable", "checks": checks}, (200 if ok else 503)
 
@@ -118,14 +181,13 @@ def clock() -> dt.datetime:
     return current_app.extensions["cqs_runtime"].clock()
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
 def _check(probe: Callable[[], None]) -> str:
     try:
         probe()
         return "ok"
     except Exception as exc:  # readiness reports the failure instead of raising it
         return f"unavailable: {exc.__class__.__name__}"
-
-
-def _ping_broker(url: str) -> None:
-    with Connection(url, connect_timeout=2) as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)

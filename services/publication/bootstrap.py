@@ -6,13 +6,6 @@ from pathlib import Path
 from flask import Flask
 
 from services.publication.adapters import orm
-from services.publication.domain.publication import (
-    FeedbackWindowOpen,
-    NothingToPublish,
-    PublicationRefused,
-    RoundStillOpen,
-)
-from services.publication.domain.reconsideration import ReconsiderationRefused
 from services.publication.entrypoints import consumers
 from services.publication.entrypoints.http import results_blp
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
@@ -32,13 +25,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Công bố kết quả (publication)",
-                              blueprints=[results_blp], problems=(
-                                  (NothingToPublish, 409, "Nothing to publish", _bilingual),
-                                  (RoundStillOpen, 409, "Round still open", _bilingual),
-                                  (FeedbackWindowOpen, 409, "Feedback window open", _bilingual),
-                                  (ReconsiderationRefused, 422, "Reconsideration refused", _bilingual),
-                                  (PublicationRefused, 409, "Publication refused", _bilingual)))
-
-
-def _bilingual(error: PublicationRefused) -> dict[str, str]:
-    return {"message_vi": error.message_vi, "message_en": error.message_en}
+                              blueprints=[results_blp])

@@ -8,7 +8,6 @@ from flask import Flask
 from services.review.adapters import orm
 from services.review.entrypoints import consumers
 from services.review.entrypoints.http import review_blp
-from services.review.entrypoints.problems import register_refusals
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared import config
 from shared.http import create_service_app
@@ -25,7 +24,5 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
-    app = create_service_app(service_runtime or runtime(), title="CQS — Thẩm định báo cáo (review)",
-                             blueprints=[review_blp])
-    register_refusals(app)
-    return app
+    return create_service_app(service_runtime or runtime(), title="CQS — Thẩm định báo cáo (review)",
+                              blueprints=[review_blp])

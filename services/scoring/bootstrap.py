@@ -26,4 +26,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tính điểm (scoring)",
-                              blueprints=[scores_blp, catalog_blp], problems=())
+                              blueprints=[scores_blp, catalog_blp])

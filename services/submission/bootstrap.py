@@ -7,9 +7,6 @@ from pathlib import Path
 from flask import Flask
 
 from services.submission.adapters import orm
-from services.submission.domain.reports import ReportNotEditable
-from services.submission.domain.review_models import NoReviewer
-from services.submission.domain.rounds import IllegalRoundTransition, ReasonRequired, SubmissionClosed, UnitNotInScope
 from services.submission.entrypoints import consumers
 from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
@@ -37,13 +34,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
-                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp],
-                              problems=((ReportNotEditable, 409, "Report not editable"),
-                                        (IllegalRoundTransition, 409, "Illegal round transition"),
-                                        (SubmissionClosed, 409, "Submission closed",
-                                         lambda error: {"message_vi": error.message_vi,
-                                                        "message_en": error.message_en}),
-                                        (UnitNotInScope, 422, "Unit not in scope"),
-                                        (ReasonRequired, 422, "Reason required",
-                                         lambda error: {"errors": {"reason": [str(error)]}}),
-                                        (NoReviewer, 409, "No reviewer")))
+                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp])

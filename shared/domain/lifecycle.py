@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 
+from shared.domain.errors import Bilingual, Conflict
+
 
 class ReportStatus(str, enum.Enum):
     DRAFT = "draft"
@@ -38,15 +40,43 @@ ALLOWED_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
 }
 
 
-class IllegalTransition(Exception):
+# How people say where a report stands, and what was asked of it.
+STATE_IN_WORDS = {
+    ReportStatus.DRAFT: Bilingual("Báo cáo đang là bản nháp, chưa được nộp", "The report is still a draft"),
+    ReportStatus.SUBMITTED: Bilingual("Báo cáo đã được nộp", "The report has been submitted"),
+    ReportStatus.RETURNED: Bilingual("Báo cáo đã được trả lại để chỉnh sửa", "The report was returned for revision"),
+    ReportStatus.EVIDENCE_REQUESTED: Bilingual("Báo cáo đang chờ đơn vị bổ sung minh chứng",
+                                               "The report is waiting for the unit's evidence"),
+    ReportStatus.VERIFIED: Bilingual("Báo cáo đã được thẩm định xong", "The report has been verified"),
+    ReportStatus.SCORED: Bilingual("Báo cáo đã được tính điểm", "The report has been scored"),
+    ReportStatus.PUBLISHED: Bilingual("Kết quả của báo cáo đã được công bố", "The report's result is published"),
+}
+ACTION_IN_WORDS = {
+    ReportStatus.DRAFT: Bilingual("chỉnh sửa", "be edited"),
+    ReportStatus.SUBMITTED: Bilingual("nộp", "be submitted"),
+    ReportStatus.RETURNED: Bilingual("trả lại", "be returned"),
+    ReportStatus.EVIDENCE_REQUESTED: Bilingual("yêu cầu bổ sung minh chứng", "get an evidence request"),
+    ReportStatus.VERIFIED: Bilingual("xác nhận kết quả thẩm định", "be verified"),
+    ReportStatus.SCORED: Bilingual("tính điểm", "be scored"),
+    ReportStatus.PUBLISHED: Bilingual("công bố", "be published"),
+}
+
+
+class IllegalTransition(Conflict):
     """Raised when a report is asked to move to a state its current state cannot reach."""
+
+    slug = "illegal-transition"
+    title = Bilingual("Báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the report's state")
 
     def __init__(self, current: ReportStatus, requested: ReportStatus):
         self.current = ReportStatus(current)
         self.requested = ReportStatus(requested)
+        where, action = STATE_IN_WORDS[self.current], ACTION_IN_WORDS[self.requested]
+        again = self.current is self.requested
         super().__init__(
-            f"a report in state '{self.current.value}' cannot move to '{self.requested.value}'"
-        )
+            Bilingual(f"{where.vi}, không thể {action.vi}{' lại' if again else ''}",
+                      f"{where.en}; it cannot {action.en}{' again' if again else ' now'}"),
+            status=self.current.value, requested=self.requested.value)
 
 
 def can_transition(current: ReportStatus, requested: ReportStatus) -> bool:

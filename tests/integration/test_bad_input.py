@@ -46,11 +46,13 @@ def assert_problem(response, status: int, *, field: str | None = None, mentions:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.content_type == "application/problem+json"
     body = response.get_json()
-    assert {"type", "title", "status", "detail"} <= set(body) and body["status"] == status
+    assert {"type", "title", "title_en", "status", "detail", "detail_en"} <= set(body) and body["status"] == status
+    assert body["type"].startswith("https://cqs.hatinh.gov.vn/problems/")
     if field:
         assert field in body["errors"], body
+        assert {"rule", "message_vi", "message_en"} <= set(body["errors"][field][0]), body
     if mentions:
-        assert mentions in body["detail"], body
+        assert mentions in body["detail"] + " " + body["detail_en"], body
 
 
 EXPIRED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
@@ -77,7 +79,7 @@ EXPIRED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
     ("patch", "", {"json": {"answers": {}}, "headers": bearer(secret="a-forged-secret-of-32-bytes-or-more!")}, 401,
      None, "not valid"),
     ("patch", "", {"json": {"answers": {}}, "headers": {"Authorization": "Bearer not.a.token"}}, 401, None, None),
-    ("post", "/evidence-reply", {"json": {"note": "x"}, "headers": bearer()}, 409, None, "'draft'"),
+    ("post", "/evidence-reply", {"json": {"note": "x"}, "headers": bearer()}, 409, None, "bản nháp"),
     ("get", "", {"headers": bearer(unit="SYT")}, 403, None, None),
 ])
 def test_bad_requests_are_refused_and_change_nothing(service, method, path, kwargs, status, field, mentions):
@@ -95,7 +97,7 @@ def test_a_transition_from_the_wrong_state_is_a_conflict_naming_both_states(serv
         uow.commit()
     before = snapshot(runtime)
     response = client.post(f"/reports/{report_id}/submit", json={}, headers=bearer())
-    assert_problem(response, 409, mentions="'submitted' cannot move to 'submitted'")
+    assert_problem(response, 409, mentions="Báo cáo đã được nộp, không thể nộp lại")
     assert snapshot(runtime) == before
 
 

@@ -172,8 +172,8 @@ def test_a_late_submission_is_refused_in_both_languages_until_an_admin_extends_t
     refused = client.post(f"/reports/{report_id}/submit", json={}, headers=reporter)
     assert refused.status_code == 409
     assert refused.content_type == "application/problem+json"
-    assert "Đã hết hạn nộp báo cáo" in refused.json["message_vi"] and "14/11/2026" in refused.json["message_vi"]
-    assert "Submission closed" in refused.json["message_en"]
+    assert "Đã hết hạn nộp báo cáo" in refused.json["detail"] and "14/11/2026" in refused.json["detail"]
+    assert "Submission closed" in refused.json["detail_en"]
 
     missing_reason = client.post("/rounds/2026-annual/extensions", headers=ADMIN,
                                  json={"unit_code": "STC", "until": "2026-11-20T00:00:00+07:00"})
@@ -350,7 +350,7 @@ def test_round_administration_over_http(client, runtime):
     assert client.post("/rounds/2026-progress-06/open", headers=ADMIN).status_code == 409
     assert client.post("/rounds/2026-progress-06/close", headers=ADMIN).status_code == 200
     again = client.post("/rounds/2026-progress-06/close", headers=ADMIN)
-    assert again.status_code == 409 and "closed" in again.json["detail"]
+    assert again.status_code == 409 and "đã đóng, không thể đóng lại" in again.json["detail"] and "closed" in again.json["detail_en"]
     assert client.get("/rounds/2026-progress-07", headers=ADMIN).status_code == 404
 
     listed = client.get("/rounds", headers=auth(Role.UNIT_REPORTER, "STC")).json

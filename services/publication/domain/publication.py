@@ -29,6 +29,7 @@ from services.publication.domain.rankings import (
     district_scope,
     scope_sort_key,
 )
+from shared.domain.errors import Bilingual, Conflict
 from shared.domain.report_events import ReportPublished, RoundPublished
 
 ROUND_KIND_PROGRESS = "progress_update"
@@ -42,25 +43,38 @@ class Stage(str, enum.Enum):
     CORRECTION = "correction"  # a new version after the final results
 
 
-class PublicationRefused(Exception):
+class PublicationRefused(Conflict):
     """A publication the round's state does not allow; the message is Vietnamese, then English."""
 
-    def __init__(self, message_vi: str, message_en: str):
-        self.message_vi = message_vi
-        self.message_en = message_en
-        super().__init__(f"{message_vi} ({message_en})")
+    slug = "publication-refused"
+    title = Bilingual("Chưa công bố được", "Publication refused")
+
+    def __init__(self, message_vi: str, message_en: str, **kwargs):
+        super().__init__(Bilingual(message_vi, message_en), **kwargs)
 
 
 class NothingToPublish(PublicationRefused):
-    pass
+    slug = "nothing-to-publish"
 
 
 class RoundStillOpen(PublicationRefused):
-    """The province publishes a round once its reporting has closed."""
+    """The province publishes a round once its reporting has closed. The close reaches this
+    service as an event a moment after the submission service closed the round, so a client
+    that has just closed it is told when to try again (Retry-After)."""
+
+    slug = "round-still-open"
+    RETRY_AFTER_S = 5
+
+    def __init__(self, message_vi: str, message_en: str):
+        super().__init__(f"{message_vi}; nếu vừa đóng kỳ, hãy thử lại sau {self.RETRY_AFTER_S} giây",
+                         f"{message_en}; if it was just closed, try again in {self.RETRY_AFTER_S} seconds",
+                         retry_after_s=self.RETRY_AFTER_S)
 
 
 class FeedbackWindowOpen(PublicationRefused):
     """Final results wait for the end of the feedback window and for every request's answer."""
+
+    slug = "feedback-window-open"
 
 
 @dataclasses.dataclass(frozen=True)

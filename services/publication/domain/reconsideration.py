@@ -13,13 +13,16 @@ import uuid
 from typing import Any
 
 from services.publication.domain.publication import PublicationRefused
+from shared.domain.errors import Bilingual, Kind
 from shared.domain.report_events import ReportReconsiderationAccepted
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 
 
 class ReconsiderationRefused(PublicationRefused):
-    pass
+    kind = Kind.INVALID
+    slug = "reconsideration-refused"
+    title = Bilingual("Kiến nghị không hợp lệ", "Reconsideration refused")
 
 
 class Reconsideration:

@@ -15,6 +15,7 @@ from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
 from services.publication.service_layer import exports, handlers
 from shared.auth import requires
 from shared.http import clock, unit_of_work
+from shared.http_fields import Line, Text
 
 
 class PagedBlueprint(Blueprint):
@@ -127,7 +128,7 @@ class PublishRequest(Schema):
     stage = fields.Enum(Stage, by_value=True, metadata={"description": "the stage expected next (optional check)"})
     feedback_days = fields.Int(load_default=DEFAULT_FEEDBACK_DAYS, validate=validate.Range(min=1, max=90),
                                metadata={"description": "length of the feedback window (kiến nghị) in days"})
-    note = fields.Str(load_default="", validate=validate.Length(max=4000),
+    note = Text(4000, load_default="",
                       metadata={"description": "what a correction changes (required for a correction)"})
     decision_reference = fields.Str(load_default="", validate=validate.Length(max=300), metadata={
         "description": "the decision publishing the results, printed on exports, e.g. 'Quyết định số 123/QĐ-UBND'"})
@@ -143,8 +144,8 @@ class DistrictReportSchema(Schema):
 
 
 class StandingsQuery(Schema):
-    unit_type = fields.Str()
-    scope = fields.Str(metadata={"description": "e.g. province_department, commune, commune:436"})
+    unit_type = Line(32)
+    scope = Line(80, metadata={"description": "e.g. province_department, commune, commune:436"})
     version = fields.Int(validate=validate.Range(min=1), metadata={"description": "as of this snapshot version"})
 
 
@@ -260,16 +261,15 @@ class ReconsiderationSchema(Schema):
 
 
 class FileReconsiderationRequest(Schema):
-    criteria = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+    criteria = fields.List(Line(32, min_length=1), required=True, validate=validate.Length(min=1, max=200),
                            metadata={"description": "the criteria (tiêu chí) to reconsider, e.g. ['1.4']"})
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
+    reason = Text(4000, min_length=1, required=True)
 
 
 class AnswerReconsiderationRequest(Schema):
-    criterion = fields.Str(required=True)
+    criterion = Line(32, min_length=1, required=True)
     decision = fields.Str(required=True, validate=validate.OneOf(["accepted", "rejected"]))
-    reason = fields.Str(load_default="", validate=validate.Length(max=4000),
-                        metadata={"description": "required when rejected: shown to the unit"})
+    reason = Text(4000, load_default="", metadata={"description": "required when rejected: shown to the unit"})
 
 
 @results_blp.route("/rounds/<round_id>/reconsiderations", methods=["POST"])

@@ -19,7 +19,10 @@ from shared.authorization import belongs_to, reads_everything, reviewer_kind_of,
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
-from shared.http_problems import Problem, not_found
+from shared.domain.errors import Bilingual, Forbidden, not_found
+
+ROUND = Bilingual("Kỳ báo cáo", "round")
+PUBLISHED_ROUND = Bilingual("Kết quả công bố của kỳ", "published round")
 
 PROVINCE_ROLES = (Role.ADMIN, Role.DEPARTMENT_REVIEWER)
 
@@ -41,7 +44,7 @@ def _round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublication:
 def _existing_round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublication:
     publication = uow.rounds.get(round_id)
     if publication is None:
-        raise not_found("round", round_id)
+        raise not_found(ROUND, round_id)
     return publication
 
 
@@ -106,11 +109,10 @@ def _require_reviewer_of(publication: RoundPublication, principal: Principal, ex
     department for the province, a district for its own communes."""
     kind = reviewer_kind_of(principal)
     if kind is None or not publication.reviewed_by(principal.unit, kind, expected):
-        raise Problem(403, "Forbidden",
-                      f"Đơn vị '{principal.unit}' không thẩm định trong kỳ '{publication.round_id}' với vai trò "
-                      f"'{principal.role.value}'",
-                      extra={"detail_en": f"unit '{principal.unit}' does not review in round "
-                                          f"'{publication.round_id}' as '{principal.role.value}'"})
+        raise Forbidden(Bilingual(f"Đơn vị '{principal.unit}' không thẩm định trong kỳ '{publication.round_id}' với "
+                                  f"vai trò '{principal.role.value}'",
+                                  f"unit '{principal.unit}' does not review in round "
+                                  f"'{publication.round_id}' as '{principal.role.value}'"))
 
 
 def snapshots(uow: PublicationUnitOfWork, round_id: str) -> list[dict[str, Any]]:
@@ -118,7 +120,7 @@ def snapshots(uow: PublicationUnitOfWork, round_id: str) -> list[dict[str, Any]]
     with uow:
         found = uow.snapshots.of_round(round_id)
         if not found:
-            raise not_found("published round", round_id)
+            raise not_found(PUBLISHED_ROUND, round_id)
         return found
 
 
@@ -127,7 +129,7 @@ def rankings(uow: PublicationUnitOfWork, round_id: str, version: int | None = No
     with uow:
         current = uow.snapshots.current_scopes(round_id, version)
         if not current:
-            raise not_found("published round", round_id)
+            raise not_found(PUBLISHED_ROUND, round_id)
         return [{**summary, "stage": summary["snapshot"]["stage"], "snapshot_version": summary["snapshot"]["version"],
                  "published_at": summary["snapshot"]["published_at"]}
                 for summary in (current[scope] for scope in sorted(current, key=scope_sort_key))]
@@ -139,7 +141,7 @@ def standings(uow: PublicationUnitOfWork, round_id: str, *, scope: str | None = 
     with uow:
         found = uow.snapshots.standings(round_id, version=version, scope=scope, unit_code=unit_code)
         if not found and not uow.snapshots.of_round(round_id):
-            raise not_found("published round", round_id)
+            raise not_found(PUBLISHED_ROUND, round_id)
         chosen = [row for row in found if unit_type is None or row["unit_type"] == unit_type]
         return sorted(chosen, key=lambda row: (*scope_sort_key(row["scope"]), row["rank"] or 0, row["unit_code"]))
 
@@ -187,14 +189,12 @@ def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principa
     with uow:
         request = uow.reconsiderations.get(request_id)
         if request is None:
-            raise not_found("reconsideration request", request_id)
+            raise not_found(Bilingual("Kiến nghị", "reconsideration request"), request_id)
         score = uow.scores.of_report(request.report_id)
         if principal.role is not Role.ADMIN and not (score and reviews(principal, score.reviewer_unit_code,
                                                                        score.reviewer_kind)):
-            raise Problem(403, "Forbidden",
-                          f"Đơn vị '{principal.unit}' không thẩm định báo cáo của '{request.unit_code}'",
-                          extra={"detail_en": f"'{principal.unit}' does not review the report of "
-                                              f"'{request.unit_code}'"})
+            raise Forbidden(Bilingual(f"Đơn vị '{principal.unit}' không thẩm định báo cáo của '{request.unit_code}'",
+                                      f"'{principal.unit}' does not review the report of '{request.unit_code}'"))
         request.answer(criterion, decision, reason, by=principal.user, now=now or utc_now())
         uow.commit()
         return request

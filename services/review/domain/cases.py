@@ -28,7 +28,7 @@ from services.review.domain.errors import (
 from services.review.domain.history import Snapshot
 from shared.criteria import UnitTypeCatalog
 from shared.criteria.suppliers import REVIEWER, SYSTEM, UNIT, suppliers
-from shared.domain.lifecycle import IllegalTransition, ReportStatus, can_transition, transition
+from shared.domain.lifecycle import STATE_IN_WORDS, IllegalTransition, ReportStatus, can_transition, transition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
 
 AWAITING_APPROVAL = "awaiting_approval"
@@ -243,12 +243,13 @@ class ReviewCase:
                          by: str, by_unit: str, now: dt.datetime) -> EvidenceRequest:
         if not requests:
             raise InvalidDecision("Cần nêu ít nhất một tiêu chí cần bổ sung minh chứng",
-                                  "name at least one criterion that needs evidence")
+                                  "name at least one criterion that needs evidence", at="requests")
         for item in requests:
             criterion_of(catalog, item["criterion"])
         if due_date < local_date(now):
-            raise InvalidDecision(f"Hạn trả lời {due_date.isoformat()} đã qua",
-                                  f"the reply deadline {due_date.isoformat()} is in the past")
+            raise InvalidDecision(f"Hạn trả lời {due_date:%d/%m/%Y} đã qua; hãy chọn một ngày từ hôm nay trở đi",
+                                  f"the reply deadline {due_date.isoformat()} is in the past", at="due_date",
+                                  rule="not_in_past")
         before = self.status
         self._move(ReportStatus.EVIDENCE_REQUESTED)
         self._withdraw_pending_verification(by, by_unit, now)
@@ -265,7 +266,8 @@ class ReviewCase:
     def return_for_revision(self, catalog: UnitTypeCatalog, comment: str, criterion_comments: dict[str, str], *,
                             by: str, by_unit: str, now: dt.datetime) -> None:
         if not comment.strip():
-            raise InvalidDecision("Trả lại báo cáo phải kèm nhận xét", "returning a report needs a comment")
+            raise InvalidDecision("Trả lại báo cáo phải kèm nhận xét", "returning a report needs a comment",
+                                  at="comment", rule="required")
         for code in criterion_comments:
             criterion_of(catalog, code)
         before = self.status
@@ -347,8 +349,9 @@ class ReviewCase:
 
     def _require_decidable(self, what_vi: str, what_en: str) -> None:
         if self.state not in DECIDABLE:
-            raise NotUnderReview(f"Không thể {what_vi}: báo cáo đang ở trạng thái '{self.status}'",
-                                 f"cannot {what_en}: the report is in state '{self.status}'", status=self.status)
+            where = STATE_IN_WORDS.get(self.state, STATE_IN_WORDS[ReportStatus.SUBMITTED])
+            raise NotUnderReview(f"{where.vi}, không thể {what_vi} lúc này",
+                                 f"{where.en}; cannot {what_en} now", status=self.status)
 
     def _withdraw_pending_verification(self, by: str, by_unit: str, now: dt.datetime) -> None:
         """A change after a four-eyes verification voids it: the approver must see what is final."""

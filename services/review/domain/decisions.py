@@ -55,7 +55,7 @@ def criterion_of(catalog: UnitTypeCatalog, code: str) -> Criterion:
         raise InvalidDecision(f"Tiêu chí '{code}' không có trong bộ tiêu chí {catalog.catalog_version} của loại "
                               f"đơn vị '{catalog.code}'",
                               f"criterion '{code}' is not in catalog {catalog.catalog_version} for unit type "
-                              f"'{catalog.code}'", criterion=code)
+                              f"'{catalog.code}'", criterion=code, at="criterion", rule="known_criterion")
     return criterion
 
 
@@ -81,17 +81,19 @@ def decide(catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[s
         if values or points is not None:
             raise InvalidDecision("Chấp nhận (accept) không kèm giá trị hay điểm của đơn vị; dùng điều chỉnh (adjust)",
                                   "an accept carries no new values for the unit's or a system's inputs, nor points; "
-                                  "use adjust", criterion=code)
+                                  "use adjust", criterion=code, at="decision")
         return Decision(code, ACCEPT, {}, None, None, reason, by, at, revision, filled, no_data)
     if decision != ADJUST:
         raise InvalidDecision(f"Quyết định '{decision}' không hợp lệ; chỉ có accept hoặc adjust",
                               f"unknown decision '{decision}'; use accept or adjust", criterion=code)
     if not reason:
         raise InvalidDecision(f"Điều chỉnh tiêu chí {code} phải nêu lý do",
-                              f"adjusting criterion {code} needs a reason", criterion=code)
+                              f"adjusting criterion {code} needs a reason", criterion=code, at="reason",
+                              rule="required")
     if not values and points is None and not filled:
         raise InvalidDecision(f"Điều chỉnh tiêu chí {code} phải nêu giá trị mới hoặc điểm mới",
-                              f"adjusting criterion {code} needs new values or points", criterion=code)
+                              f"adjusting criterion {code} needs new values or points", criterion=code, at="values",
+                              rule="required")
     changes = _value_changes(criterion, values, declared, adjusted_elsewhere)
     adjusted = {**reviewed, **{name: change["after"] for name, change in changes.items()}}
     _check_reviewed_values(catalog, criterion, reviewed, adjusted)
@@ -153,22 +155,23 @@ def _value_changes(criterion: Criterion, values: dict[str, Any], declared: dict[
             raise InvalidDecision(
                 f"Trường '{name}' không thuộc tiêu chí {criterion.code}; các trường: {', '.join(fields)}",
                 f"field '{name}' is not an input of criterion {criterion.code}; its fields: {', '.join(fields)}",
-                criterion=criterion.code, field=name)
+                criterion=criterion.code, field=name, at=f"values.{name}")
         if value is None or (isinstance(value, str) and not value.strip()):
             raise InvalidDecision(f"Giá trị mới của '{name}' không được để trống",
-                                  f"the new value of '{name}' cannot be empty", criterion=criterion.code, field=name)
+                                  f"the new value of '{name}' cannot be empty", criterion=criterion.code, field=name,
+                                  at=f"values.{name}", rule="required")
         if value == declared.get(name):
             raise InvalidDecision(
                 f"Giá trị mới của '{name}' trùng với giá trị đơn vị kê khai ({value!r}); không cần điều chỉnh",
                 f"the new value of '{name}' equals the declared one ({value!r}); nothing to adjust",
-                criterion=criterion.code, field=name)
+                criterion=criterion.code, field=name, at=f"values.{name}")
         other = adjusted_elsewhere.get(name)
         if other is not None and other[1] != value:
             raise InvalidDecision(
                 f"Trường '{name}' đã được điều chỉnh thành {other[1]!r} ở tiêu chí {other[0]}; "
                 "một trường dùng chung chỉ có một giá trị thẩm định",
                 f"field '{name}' was already adjusted to {other[1]!r} under criterion {other[0]}; "
-                "a shared field has one reviewed value", criterion=criterion.code, field=name)
+                "a shared field has one reviewed value", criterion=criterion.code, field=name, at=f"values.{name}")
         changes[name] = {"before": declared.get(name), "after": value}
     return changes
 
@@ -182,14 +185,15 @@ def _check_reviewed_values(catalog: UnitTypeCatalog, criterion: Criterion, revie
     if introduced:
         raise InvalidDecision("; ".join(issue.message_vi for issue in introduced),
                               "; ".join(issue.message_en for issue in introduced),
-                              criterion=criterion.code, field=introduced[0].field)
+                              criterion=criterion.code, field=introduced[0].field,
+                              at=f"values.{introduced[0].field}", rule=introduced[0].rule)
 
 
 def _checked_points(catalog: UnitTypeCatalog, criterion: Criterion, points: Decimal) -> str:
     if criterion.kind == "info":
         raise InvalidDecision(f"Tiêu chí {criterion.code} chỉ để thông tin, không có điểm",
                               f"criterion {criterion.code} is information only and has no points",
-                              criterion=criterion.code)
+                              criterion=criterion.code, at="points")
     low, high = ((-criterion.rule.max_deduction, Decimal(0)) if criterion.kind == "deduction"
                  else (Decimal(0), criterion.max_points))
     places = catalog.decimal_places
@@ -197,7 +201,7 @@ def _checked_points(catalog: UnitTypeCatalog, criterion: Criterion, points: Deci
         raise InvalidDecision(
             f"Điểm của tiêu chí {criterion.code} phải từ {low} đến {high}, tối đa {places} chữ số thập phân",
             f"points of criterion {criterion.code} must be between {low} and {high}, with at most {places} "
-            "decimal places", criterion=criterion.code)
+            "decimal places", criterion=criterion.code, at="points", rule="range")
     return str(points.quantize(Decimal(1).scaleb(-places)))
 
 

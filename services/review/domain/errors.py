@@ -4,24 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.errors import Bilingual, Conflict, DomainError, FieldError, Forbidden, InvalidInput
 
-class ReviewRefused(Exception):
-    def __init__(self, vi: str, en: str, **data: Any):
-        super().__init__(vi)
+
+class ReviewRefused(DomainError):
+    """`at` names the request field at fault (e.g. `due_date`, `values.<field>`), when one is."""
+
+    def __init__(self, vi: str, en: str, *, at: str | None = None, rule: str = "invalid", **data: Any):
+        message = Bilingual(vi, en)
+        super().__init__(message, errors={at: [FieldError(rule, message)]} if at else None, **data)
         self.vi = vi
         self.en = en
-        self.data = data
 
 
-class InvalidDecision(ReviewRefused):
+class InvalidDecision(ReviewRefused, InvalidInput):
     """The decision, request or comment names something the report does not have, or lacks a reason."""
 
+    slug = "invalid-decision"
+    title = Bilingual("Quyết định thẩm định không hợp lệ", "Invalid decision")
 
-class NotUnderReview(ReviewRefused):
+
+class NotUnderReview(ReviewRefused, Conflict):
     """The case is not in a state where reviewers decide criteria (e.g. waiting for the unit)."""
 
+    slug = "not-under-review"
+    title = Bilingual("Báo cáo không ở bước thẩm định", "Not under review")
 
-class UndecidedCriteria(ReviewRefused):
+
+class UndecidedCriteria(ReviewRefused, Conflict):
+    slug = "undecided-criteria"
+    title = Bilingual("Còn tiêu chí chưa thẩm định", "Criteria not decided")
+
     def __init__(self, codes: list[str]):
         listed = ", ".join(codes)
         super().__init__(f"Chưa thể xác nhận: còn {len(codes)} tiêu chí chưa thẩm định ({listed})",
@@ -29,7 +42,10 @@ class UndecidedCriteria(ReviewRefused):
                          undecided=codes)
 
 
-class MissingInputs(ReviewRefused):
+class MissingInputs(ReviewRefused, Conflict):
+    slug = "missing-inputs"
+    title = Bilingual("Còn trường chưa có số liệu", "Inputs missing")
+
     def __init__(self, missing: list[dict[str, Any]]):
         listed = ", ".join(item["field"] for item in missing)
         super().__init__(
@@ -39,11 +55,17 @@ class MissingInputs(ReviewRefused):
             f"({listed}); fill them, or record them as no data with a reason", missing_inputs=missing)
 
 
-class ApprovalRefused(ReviewRefused):
+class ApprovalRefused(ReviewRefused, Conflict):
     """Four-eyes: nothing awaits approval, or the reviewer who verified tries to approve."""
 
+    slug = "approval-refused"
+    title = Bilingual("Không phê duyệt được", "Approval refused")
 
-class SelfApproval(ApprovalRefused):
+
+class SelfApproval(ApprovalRefused, Forbidden):
+    kind = Forbidden.kind
+    slug = "self-approval"
+    title = Bilingual("Cần người khác phê duyệt (bốn mắt)", "Four-eyes: approval by another reviewer required")
     def __init__(self, user: str):
         super().__init__(
             f"Người thẩm định '{user}' không thể tự phê duyệt kết quả của mình; "

@@ -5,32 +5,31 @@ from marshmallow import Schema, fields, validate
 
 from services.review.domain.cases import AWAITING_APPROVAL
 from services.review.domain.decisions import ACCEPT, ADJUST
+from shared.http_fields import Line, Text
 
 QUEUE_STATUSES = ["submitted", "evidence_requested", AWAITING_APPROVAL, "returned", "verified"]
-EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1),
+EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1),
                               metadata={"description": "the case version the reviewer read"})
-TEXT = validate.Length(min=1, max=4000)
 
 
 class DecisionBody(Schema):
-    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    criterion = Line(32, min_length=1, required=True)
     decision = fields.Str(required=True, validate=validate.OneOf([ACCEPT, ADJUST]))
-    values = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=fields.Raw(),
+    values = fields.Dict(keys=Line(100, min_length=1), values=fields.Raw(),
                          load_default=dict, metadata={"description": (
                              "field → value: fills an input the reviewer supplies (see `reviewer_inputs`); for any "
                              "other input (the unit's, a system's) it is an adjustment, only with `adjust`")})
-    no_data = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)),
-                          values=fields.Str(validate=validate.Length(min=1, max=2000)), load_default=dict,
+    no_data = fields.Dict(keys=Line(100, min_length=1), values=Text(2000, min_length=1), load_default=dict,
                           metadata={"description": "field → reason: a reviewer's or a system's input that has no "
                                                    "data; scored as the catalog says for a missing value"})
-    points = fields.Decimal(allow_none=True, load_default=None)
-    reason = fields.Str(load_default="", validate=validate.Length(max=4000))
+    points = fields.Decimal(allow_none=True, load_default=None, validate=validate.Range(min=-1000, max=1000))
+    reason = Text(4000, load_default="")
     expected_version = EXPECTED_VERSION
 
 
 class RequestedItem(Schema):
-    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    message = fields.Str(required=True, validate=TEXT)
+    criterion = Line(32, min_length=1, required=True)
+    message = Text(4000, min_length=1, required=True)
 
 
 class EvidenceRequestBody(Schema):
@@ -40,9 +39,8 @@ class EvidenceRequestBody(Schema):
 
 
 class ReturnBody(Schema):
-    comment = fields.Str(required=True, validate=TEXT)
-    criterion_comments = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=32)),
-                                     values=fields.Str(validate=TEXT), load_default=dict)
+    comment = Text(4000, min_length=1, required=True)
+    criterion_comments = fields.Dict(keys=Line(32, min_length=1), values=Text(4000, min_length=1), load_default=dict)
     expected_version = EXPECTED_VERSION
 
 
@@ -55,9 +53,9 @@ class SettingsBody(Schema):
 
 
 class QueueQuery(Schema):
-    round_id = fields.Str()
+    round_id = Line(64)
     status = fields.Str(validate=validate.OneOf(QUEUE_STATUSES))
-    unit_type = fields.Str()
+    unit_type = Line(32)
     min_age_days = fields.Int(validate=validate.Range(min=0, max=3660),
                               metadata={"description": "days since submission (at most ten years)"})
 

@@ -19,7 +19,9 @@ from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared.auth import Principal
 from shared.cloudevents import CloudEvent
 from shared.criteria import UnitTypeCatalog, load_catalog
-from shared.http_problems import Problem, not_found
+from shared.domain.errors import Bilingual, VersionConflict, not_found
+
+CASE = Bilingual("Hồ sơ thẩm định", "review case")
 
 
 def catalog_of(case: ReviewCase) -> UnitTypeCatalog:
@@ -69,7 +71,7 @@ def on_reconsideration_accepted(uow: ReviewUnitOfWork, event: CloudEvent) -> Non
 def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> ReviewCase:
     case = uow.cases.get(report_id)
     if case is None:
-        raise not_found("review case", report_id)
+        raise not_found(CASE, report_id)
     require_reader(principal, case.reviewer_unit_code, case.reviewer_kind, report_id)
     return case
 
@@ -129,7 +131,7 @@ def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_v
     with uow:
         case = uow.cases.get(report_id)
         if case is None:
-            raise not_found("review case", report_id)
+            raise not_found(CASE, report_id)
         require_reviewer(principal, case.reviewer_unit_code, case.reviewer_kind, report_id)
         if case.version != expected_version:
             raise _version_conflict(uow, report_id, expected_version)
@@ -143,14 +145,13 @@ def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_v
         return case
 
 
-def _version_conflict(uow: ReviewUnitOfWork, report_id: str, expected_version: int) -> Problem:
+def _version_conflict(uow: ReviewUnitOfWork, report_id: str, expected_version: int) -> VersionConflict:
     current = uow.session.execute(
         sa.select(orm.review_cases.c.version).where(orm.review_cases.c.report_id == report_id)).scalar_one()
     changes = views.audit_entries(uow.session, report_id, since_version=expected_version)
-    return Problem(
-        409, "Conflict",
-        f"Hồ sơ '{report_id}' đã được cập nhật lên phiên bản {current} (bạn đang xem phiên bản {expected_version}); "
-        "hãy xem các thay đổi dưới đây, tải lại và thực hiện lại",
-        extra={"detail_en": f"case '{report_id}' is at version {current}, not {expected_version}; "
-                            "see the changes below, reload and try again",
-               "current_version": current, "expected_version": expected_version, "changes": changes})
+    return VersionConflict(
+        Bilingual(f"Hồ sơ '{report_id}' đã được cập nhật lên phiên bản {current} (bạn đang xem phiên bản "
+                  f"{expected_version}); hãy xem các thay đổi dưới đây, tải lại và thực hiện lại",
+                  f"case '{report_id}' is at version {current}, not {expected_version}; "
+                  "see the changes below, reload and try again"),
+        current_version=current, expected_version=expected_version, changes=changes)

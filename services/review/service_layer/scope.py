@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shared.auth import Principal
 from shared.authorization import reads_everything, reviews
-from shared.http_problems import Problem
+from shared.domain.errors import Bilingual, Forbidden
 
 
 def may_read(principal: Principal, reviewer_unit_code: str, reviewer_kind: str | None) -> bool:
@@ -24,10 +24,9 @@ def require_reviewer(principal: Principal, reviewer_unit_code: str, reviewer_kin
         raise _outside(principal, reviewer_unit_code, report_id)
 
 
-def _outside(principal: Principal, reviewer_unit_code: str, subject: str) -> Problem:
-    return Problem(
-        403, "Forbidden",
+def _outside(principal: Principal, reviewer_unit_code: str, subject: str) -> Forbidden:
+    return Forbidden(Bilingual(
         f"'{subject}' thuộc phạm vi thẩm định của đơn vị '{reviewer_unit_code}'; tài khoản '{principal.user}' "
-        f"({principal.role.value}, đơn vị '{principal.unit}') không có quyền này",
-        extra={"detail_en": f"'{subject}' is in the review scope of '{reviewer_unit_code}'; "
-                            f"'{principal.user}' ({principal.role.value} of '{principal.unit}') may not do this"})
+        f"(đơn vị '{principal.unit}') không có quyền này",
+        f"'{subject}' is in the review scope of '{reviewer_unit_code}'; "
+        f"'{principal.user}' ({principal.role.value} of '{principal.unit}') may not do this"))

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 
 from shared.criteria import CatalogError, available_versions, load_catalog
 from shared.criteria.forms import catalog_summary, form_description
-from shared.http_problems import not_found
+from shared.domain.errors import Bilingual, not_found
 
 catalog_blp = Blueprint("catalog", __name__, url_prefix="/catalogs",
                         description="Bộ tiêu chí, công khai (the criteria catalog, public, read-only)")
@@ -142,7 +142,7 @@ class CatalogSchema(Schema):
 
 def _catalog(version: str):
     if version not in available_versions():
-        raise not_found("catalog version", version)
+        raise not_found(Bilingual("Phiên bản bộ tiêu chí", "catalog version"), version)
     return load_catalog(version)
 
 
@@ -171,4 +171,4 @@ def get_form(version, unit_type):
     try:
         return form_description(catalog, unit_type)
     except CatalogError:
-        raise not_found(f"unit type in catalog {version}", unit_type) from None
+        raise not_found(Bilingual(f"Loại đơn vị trong bộ tiêu chí {version}", f"unit type in catalog {version}"), unit_type) from None

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields
 
 from services.scoring.service_layer import handlers
 from shared.auth import requires
 from shared.criteria import available_versions
+from shared.domain.errors import Bilingual, FieldError
 from shared.http import unit_of_work
+from shared.http_fields import Line, Text
 
+RESCORE_REASON_MAX = 240
 scores_blp = Blueprint("scores", __name__, description="Điểm và giải trình điểm (scores and their explanation)")
 
 
@@ -37,12 +40,16 @@ class ScoreExplanationSchema(Schema):
 
 def _known_catalog_version(value: str) -> None:
     if value not in available_versions():
-        raise ValidationError(f"unknown catalog version; known: {', '.join(available_versions())}")
+        known = ", ".join(available_versions())
+        message = Bilingual(f"Không có phiên bản bộ tiêu chí này; các phiên bản: {known}",
+                            f"unknown catalog version; known: {known}")
+        raise ValidationError([FieldError("one_of", message).to_dict()])
 
 
 class RescoreSchema(Schema):
-    catalog_version = fields.Str(required=True, validate=_known_catalog_version)
-    reason = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
+    catalog_version = Line(64, required=True, validate=_known_catalog_version)
+    # Kept after "re-score: " in a column of 255 characters.
+    reason = Text(RESCORE_REASON_MAX, min_length=5, required=True)
 
 
 class RescoreResultSchema(Schema):

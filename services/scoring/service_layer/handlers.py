@@ -12,7 +12,7 @@ from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, InputError, load_catalog
-from shared.http_problems import Problem, not_found
+from shared.domain.errors import Bilingual, FieldError, Forbidden, InvalidInput, NotFound, not_found
 
 
 def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
@@ -36,7 +36,8 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
     with uow:
         sheets = uow.sheets.list(orm.score_sheets.c.round_id == round_id)
         if not sheets:
-            raise not_found("round with scored reports", round_id)
+            raise NotFound(Bilingual(f"Kỳ báo cáo '{round_id}' chưa có báo cáo nào được tính điểm",
+                                     f"round '{round_id}' has no scored report"))
         rescored = 0
         for sheet in sheets:
             try:
@@ -44,9 +45,11 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
                                      now=now or utc_now())
             except (CatalogError, InputError, IncompleteInputs, KeyError, ValueError) as error:
                 # One report the corrected catalog cannot score stops the whole re-score (nothing is kept).
-                raise Problem(422, "Cannot re-score", f"report '{sheet.report_id}' ({sheet.unit_type}) cannot be "
-                              f"scored under catalog '{catalog_version}': {error}",
-                              errors={"catalog_version": [str(error)]}) from error
+                message = Bilingual(f"Báo cáo '{sheet.report_id}' ({sheet.unit_type}) không tính điểm được theo bộ "
+                                    f"tiêu chí '{catalog_version}': {error}",
+                                    f"report '{sheet.report_id}' ({sheet.unit_type}) cannot be scored under catalog "
+                                    f"'{catalog_version}': {error}")
+                raise InvalidInput(message, errors={"catalog_version": [FieldError("scorable", message)]}) from error
             rescored += bool(scored)
         uow.commit()
         return {"reports": len(sheets), "rescored": rescored, "unchanged": len(sheets) - rescored}
@@ -55,10 +58,12 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
 def sheet_for_reading(uow: ScoringUnitOfWork, report_id: str, principal: Principal) -> ScoreSheet:
     sheet = uow.sheets.get(report_id)
     if sheet is None or sheet.current_score is None:
-        raise not_found("score of report", report_id)
+        raise not_found(Bilingual("Điểm của báo cáo", "score of report"), report_id)
     allowed = (reads_everything(principal) or belongs_to(principal, sheet.unit_code)
                or reviews(principal, sheet.reviewer_unit_code, sheet.reviewer_kind))
     if not allowed:
-        raise Problem(403, "Forbidden", f"the score of report '{report_id}' is not visible to unit '{principal.unit}' "
-                      "before publication")
+        raise Forbidden(Bilingual(f"Điểm của báo cáo '{report_id}' chưa công bố nên đơn vị '{principal.unit}' "
+                                  "chưa xem được",
+                                  f"the score of report '{report_id}' is not visible to unit '{principal.unit}' "
+                                  "before publication"))
     return sheet

@@ -15,6 +15,8 @@ import io
 import unicodedata
 import zipfile
 
+from shared.domain.errors import Bilingual, FieldError, InvalidInput, TooLarge
+
 PDF, PNG, JPEG, DOCX, XLSX, ODT, OLE = "pdf", "png", "jpeg", "docx", "xlsx", "odt", "ole"
 
 # Extension → (format found in the content, content type served back).
@@ -35,16 +37,23 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_NAME_LENGTH = 255
 
 
-class EvidenceRefused(Exception):
-    """An upload that is not accepted; `reason` is a stable code for clients."""
+class EvidenceRefused(InvalidInput):
+    """An upload that is not accepted; `reason` is a stable code for clients, `field` the form
+    field at fault."""
 
-    def __init__(self, reason: str, vi: str, en: str):
-        super().__init__(vi)
-        self.reason, self.vi, self.en = reason, vi, en
+    slug = "evidence-refused"
+    title = Bilingual("Tệp minh chứng không được chấp nhận", "File refused")
+
+    def __init__(self, reason: str, vi: str, en: str, field: str = "file"):
+        message = Bilingual(vi, en)
+        super().__init__(message, errors={field: [FieldError(reason, message)]}, reason=reason)
+        self.reason = reason
 
 
 class FileTooLarge(EvidenceRefused):
-    pass
+    kind = TooLarge.kind
+    slug = "file-too-large"
+    title = TooLarge.title
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shared.domain.lifecycle import IllegalTransition, ReportStatus, transition
+from shared.domain.errors import Bilingual, Conflict
+from shared.domain.lifecycle import STATE_IN_WORDS, IllegalTransition, ReportStatus, transition
 from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
@@ -14,10 +15,15 @@ EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 ACCEPTS_EVIDENCE = EDITABLE | {ReportStatus.EVIDENCE_REQUESTED}
 
 
-class ReportNotEditable(Exception):
+class ReportNotEditable(Conflict):
+    slug = "report-not-editable"
+    title = Bilingual("Báo cáo không còn sửa được", "Report not editable")
+
     def __init__(self, status: ReportStatus):
-        self.status = status
-        super().__init__(f"a report in state '{status.value}' cannot be edited")
+        self.status = ReportStatus(status)
+        where = STATE_IN_WORDS[self.status]
+        super().__init__(Bilingual(f"{where.vi}, không thể sửa hay thêm minh chứng lúc này",
+                                   f"{where.en}; it cannot be edited now"), status=self.status.value)
 
 
 class Report:

@@ -16,6 +16,7 @@ from datetime import date
 from types import MappingProxyType
 
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
+from shared.domain.errors import Bilingual, Conflict
 
 
 class ReviewerRule(str, enum.Enum):
@@ -40,8 +41,15 @@ class InvalidReviewModel(ValueError):
     pass
 
 
-class NoReviewer(LookupError):
-    pass
+class NoReviewer(Conflict, LookupError):
+    """No reviewer can be assigned: the registry or the review models need fixing first."""
+
+    slug = "no-reviewer"
+    title = Bilingual("Chưa xác định được cơ quan thẩm định", "No reviewer")
+
+    def __init__(self, en: str):
+        super().__init__(Bilingual(f"Không xác định được cơ quan thẩm định ({en}); hãy kiểm tra danh mục đơn vị "
+                                   "và mô hình thẩm định", en))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,6 +25,7 @@ from services.submission.domain.calendar import (
 )
 from services.submission.domain.review_models import ResultsFlow, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
+from shared.domain.errors import Bilingual, Conflict, FieldError, InvalidInput, NotFound
 from shared.domain.events import Event, RoundEvent
 
 REMINDER_DAYS_BEFORE = (7, 1)
@@ -45,30 +46,70 @@ ALLOWED_TRANSITIONS: dict[RoundStatus, frozenset[RoundStatus]] = {
 }
 
 
-class IllegalRoundTransition(Exception):
+_ROUND_WHERE = {
+    RoundStatus.PLANNED: Bilingual("chưa mở", "not open yet"),
+    RoundStatus.OPEN: Bilingual("đang mở", "open"),
+    RoundStatus.CLOSED: Bilingual("đã đóng", "closed"),
+    RoundStatus.PUBLISHED: Bilingual("đã công bố kết quả", "published"),
+}
+_ROUND_ACTION = {
+    RoundStatus.OPEN: Bilingual("mở", "be opened"),
+    RoundStatus.CLOSED: Bilingual("đóng", "be closed"),
+    RoundStatus.PUBLISHED: Bilingual("công bố", "be published"),
+}
+
+
+class IllegalRoundTransition(Conflict):
+    slug = "illegal-round-transition"
+    title = Bilingual("Kỳ báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the round's state")
+
     def __init__(self, current: RoundStatus, requested: RoundStatus):
         self.current = current
         self.requested = requested
-        super().__init__(f"a round in state '{current.value}' cannot move to '{requested.value}'")
+        where, action = _ROUND_WHERE[current], _ROUND_ACTION.get(requested, Bilingual("chuyển trạng thái", "move"))
+        again = " lại" if current is requested else ""
+        super().__init__(Bilingual(f"Kỳ báo cáo {where.vi}, không thể {action.vi}{again}",
+                                   f"The round is {where.en}; it cannot {action.en}"
+                                   f"{' again' if again else ' now'}"),
+                         status=current.value, requested=requested.value)
 
 
-class SubmissionClosed(Exception):
+class SubmissionClosed(Conflict):
     """A unit tried to submit outside its window; the message names the deadline in vi and en."""
+
+    slug = "submission-closed"
+    title = Bilingual("Ngoài thời gian nộp báo cáo", "Submission closed")
 
     def __init__(self, round_id: str, unit_code: str, message_vi: str, message_en: str):
         self.round_id = round_id
         self.unit_code = unit_code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        super().__init__(f"{message_vi}\n{message_en}")
+        super().__init__(Bilingual(message_vi, message_en), round_id=round_id, unit_code=unit_code)
 
 
-class UnitNotInScope(LookupError):
-    pass
+class UnitNotInScope(NotFound):
+    slug = "unit-not-in-scope"
+    title = Bilingual("Đơn vị không thuộc kỳ báo cáo", "Unit not in the round")
+
+    def __init__(self, unit_code: str, round_id: str):
+        super().__init__(Bilingual(f"Đơn vị '{unit_code}' không thuộc phạm vi kỳ báo cáo {round_id}",
+                                   f"unit '{unit_code}' is not in the scope of round {round_id}"))
 
 
-class ReasonRequired(ValueError):
-    pass
+class RoundChangeRefused(InvalidInput, ValueError):
+    """An administrative change to a round that cannot be right (a window ending before it
+    starts, a date years away, an extension before the deadline); `field` names the input."""
+
+    slug = "round-change-refused"
+
+    rule = "invalid"
+
+    def __init__(self, field: str, vi: str, en: str):
+        message = Bilingual(vi, en)
+        super().__init__(message, errors={field: [FieldError(self.rule, message)]})
+
+
+class ReasonRequired(RoundChangeRefused):
+    rule = "required"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,12 +187,15 @@ class Round:
         self.year = year
         self.period_month = period_month
         if self.kind is RoundKind.ANNUAL_EVALUATION and period_month is not None:
-            raise ValueError("an annual evaluation has no period month")
+            raise RoundChangeRefused("period_month", "Kỳ đánh giá năm không có tháng của kỳ",
+                                     "an annual evaluation has no period month")
         if self.kind is RoundKind.PROGRESS_UPDATE and period_month not in PROGRESS_MONTHS:
-            raise ValueError(f"a progress update is at month {PROGRESS_MONTHS}, not {period_month}")
+            raise RoundChangeRefused("period_month", f"Kỳ cập nhật tiến độ chỉ vào các tháng {PROGRESS_MONTHS}",
+                                     f"a progress update is at month {PROGRESS_MONTHS}, not {period_month}")
         self.catalog_versions = {UnitType(t): v for t, v in catalog_versions.items()}
         if not self.catalog_versions:
-            raise ValueError("a round needs a catalog version for at least one unit type")
+            raise RoundChangeRefused("catalog_versions", "Kỳ báo cáo cần bộ tiêu chí cho ít nhất một loại đơn vị",
+                                     "a round needs a catalog version for at least one unit type")
         self.windows = default_windows(self.kind, year, period_month, self.catalog_versions)
         self.status = RoundStatus.PLANNED
         # Code → unit type; a stored round reads it lazily (see rounds_repository.StoredScope).
@@ -263,11 +307,12 @@ class Round:
     ) -> None:
         unit_type = UnitType(unit_type)
         if self.status not in (RoundStatus.PLANNED, RoundStatus.OPEN):
-            raise ValueError(f"windows cannot change once the round is {self.status.value}")
+            raise IllegalRoundTransition(self.status, self.status)
         if unit_type not in self.windows:
-            raise ValueError(f"this round has no {unit_type.value} window")
+            raise RoundChangeRefused("unit_type", f"Kỳ báo cáo này không có thời gian nộp cho loại đơn vị "
+                                     f"'{unit_type.value}'", f"this round has no {unit_type.value} window")
         _require_reason(reason, by)
-        self._require_plausible(window.start, window.end)
+        self._require_plausible("start", window.start, window.end)
         self.window_overrides.append(
             WindowOverride(unit_type, self.windows[unit_type], window, by, require_aware(now), reason)
         )
@@ -279,14 +324,14 @@ class Round:
         self, unit_code: str, until: datetime, by: str, reason: str, now: datetime
     ) -> None:
         if self.status is not RoundStatus.OPEN:
-            raise ValueError(f"extensions are granted while the round is open, not {self.status.value}")
+            raise IllegalRoundTransition(self.status, self.status)
         _require_reason(reason, by)
-        self._require_plausible(until)
+        self._require_plausible("until", until)
         deadline = self.windows[self._unit_type_in_scope(unit_code)].end
         if require_aware(until) <= deadline:
-            raise ValueError(
-                f"an extension must end after the deadline {deadline.isoformat()}, not {until.isoformat()}"
-            )
+            raise RoundChangeRefused(
+                "until", f"Gia hạn phải kết thúc sau hạn chót {describe_deadline(deadline)[0]}",
+                f"an extension must end after the deadline {deadline.isoformat()}, not {until.isoformat()}")
         self.extensions.append(Extension(unit_code, until, by, require_aware(now), reason))
 
     def check_can_submit(self, unit: Unit, now: datetime) -> None:
@@ -385,14 +430,17 @@ class Round:
             return district_commune_results_due(self.year)
         return None
 
-    def _require_plausible(self, *moments: datetime) -> None:
+    def _require_plausible(self, field: str, *moments: datetime) -> None:
         """A window or an extension stays within a year of the round's period: a date like
         0001-01-01 is a typing error, not a decision."""
         earliest, latest = date(self.year - 2, 1, 1), date(self.year + 2, 1, 1)
         for moment in moments:
             if not earliest <= require_aware(moment).date() < latest:
-                raise ValueError(f"{moment.isoformat()} is outside {earliest.isoformat()} … {latest.isoformat()}, "
-                                 f"the years a round of {self.year} can use")
+                raise RoundChangeRefused(
+                    field, f"Thời điểm {moment.isoformat()} nằm ngoài khoảng {earliest:%d/%m/%Y} – {latest:%d/%m/%Y} "
+                    f"mà kỳ báo cáo năm {self.year} có thể dùng",
+                    f"{moment.isoformat()} is outside {earliest.isoformat()} … {latest.isoformat()}, "
+                    f"the years a round of {self.year} can use")
 
     def _move_to(self, requested: RoundStatus) -> None:
         if requested not in ALLOWED_TRANSITIONS[self.status]:
@@ -403,7 +451,7 @@ class Round:
         try:
             return self.units_in_scope[unit_code]
         except KeyError:
-            raise UnitNotInScope(f"unit {unit_code!r} is not in the scope of round {self.id}") from None
+            raise UnitNotInScope(unit_code, self.id) from None
 
     def _latest_extension(self, unit_code: str) -> Extension | None:
         granted = [e for e in self.extensions if e.unit_code == unit_code]
@@ -412,9 +460,10 @@ class Round:
 
 def _require_reason(reason: str, by: str) -> None:
     if not reason or not reason.strip():
-        raise ReasonRequired("a reason is required for this administrative change")
+        raise ReasonRequired("reason", "Cần nêu lý do của thay đổi này", "a reason is required for this change")
     if not by or not by.strip():
-        raise ReasonRequired("the administrator making the change must be named")
+        raise ReasonRequired("by", "Cần ghi rõ người quản trị thực hiện thay đổi",
+                             "the administrator making the change must be named")
 
 
 def _unit_in_scope(unit: Unit, reviewer: tuple[str, str]) -> dict[str, str]:

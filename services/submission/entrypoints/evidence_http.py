@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app, g, jsonify, send_file
+from flask import current_app, g, send_file
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from services.submission.adapters import file_storage
-from services.submission.domain.evidence import EvidenceRefused, FileTooLarge
 from services.submission.service_layer import evidence
 from shared.auth import requires
 from shared.http import clock, unit_of_work
-from shared.http_problems import PROBLEM_CONTENT_TYPE, Problem
+from shared.http_fields import Line
 
 evidence_blp = Blueprint("evidence", __name__, url_prefix="/reports",
                          description="Minh chứng của báo cáo (evidence files)")
@@ -35,9 +34,9 @@ def _store():
 
 
 class UploadForm(Schema):
-    criterion = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    supersedes = fields.Str(validate=validate.Length(min=1, max=36),
-                            metadata={"description": "id of an earlier file of the same criterion this one replaces"})
+    criterion = Line(32, min_length=1, required=True)
+    supersedes = Line(36, min_length=1,
+                      metadata={"description": "id of an earlier file of the same criterion this one replaces"})
 
 
 class UploadFile(Schema):
@@ -57,16 +56,6 @@ class EvidenceFileSchema(Schema):
     uploaded_at = fields.DateTime()
     supersedes = fields.Str(allow_none=True)
     superseded_by = fields.Str(allow_none=True)
-
-
-@evidence_blp.errorhandler(EvidenceRefused)
-def _refused(error: EvidenceRefused):
-    status, title = (413, "File too large") if isinstance(error, FileTooLarge) else (422, "File refused")
-    problem = Problem(status, title, error.vi, extra={"detail_en": error.en, "reason": error.reason})
-    response = jsonify(problem.to_dict())
-    response.status_code = status
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
 
 
 @evidence_blp.route("/<report_id>/evidence", methods=["POST"])

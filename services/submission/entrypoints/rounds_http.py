@@ -17,8 +17,8 @@ from services.submission.entrypoints.rounds_schemas import (
 )
 from services.submission.service_layer import rounds
 from shared.auth import requires
+from shared.domain.errors import Bilingual, FieldError, InvalidInput
 from shared.http import clock, unit_of_work
-from shared.http_problems import Problem
 
 rounds_blp = Blueprint("rounds", __name__, url_prefix="/rounds", description="Kỳ báo cáo (reporting rounds)")
 units_blp = Blueprint("units", __name__, url_prefix="/units", description="Danh mục đơn vị (unit registry)")
@@ -101,5 +101,6 @@ def _unit_type(value: str) -> UnitType:
         return UnitType(value)
     except ValueError:
         known = ", ".join(t.value for t in UnitType)
-        raise Problem(422, "Invalid request", f"Loại đơn vị '{value}' không tồn tại; các loại: {known}",
-                      extra={"detail_en": f"unknown unit type '{value}'; known: {known}"}) from None
+        message = Bilingual(f"Loại đơn vị '{value}' không tồn tại; các loại: {known}",
+                            f"unknown unit type '{value}'; known: {known}")
+        raise InvalidInput(message, errors={"unit_type": [FieldError("one_of", message)]}) from None

@@ -6,10 +6,10 @@ from marshmallow import Schema, fields, validate
 from services.submission.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
 from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
+from shared.http_fields import Line, Text
 
-REASON = fields.Str(required=True, validate=validate.Regexp(
-    r"\s*\S", error="Lý do không được để trống (a reason is required)"),
-    metadata={"description": "why the change is made; kept in the round's audit"})
+REASON = Text(2000, min_length=1, required=True,
+              metadata={"description": "why the change is made; kept in the round's audit"})
 
 
 class VietnamTime(fields.DateTime):
@@ -69,7 +69,7 @@ class RoundCreateSchema(Schema):
     year = fields.Int(required=True, validate=validate.Range(min=2000, max=2100))
     period_month = fields.Int(allow_none=True, validate=validate.OneOf(PROGRESS_MONTHS),
                               metadata={"description": "progress updates only: 3, 6 or 9"})
-    catalog_versions = fields.Dict(keys=fields.Enum(UnitType, by_value=True), values=fields.Str(),
+    catalog_versions = fields.Dict(keys=fields.Enum(UnitType, by_value=True), values=Line(64, min_length=1),
                                    metadata={"description": "per unit type; default: the newest catalog"})
 
 
@@ -80,7 +80,7 @@ class WindowOverrideSchema(Schema):
 
 
 class ExtensionGrantSchema(Schema):
-    unit_code = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    unit_code = Line(64, min_length=1, required=True)
     until = fields.AwareDateTime(required=True, metadata={"description": "exclusive, like every deadline"})
     reason = REASON
 

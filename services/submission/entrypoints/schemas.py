@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from shared.http_fields import Line, Text
+
 ANSWER_VALUE = fields.Raw(allow_none=True)
+EXPECTED_VERSION = fields.Int(validate=validate.Range(min=1, max=2**31 - 1),
+                              metadata={"description": "the report version you read (optimistic locking)"})
 
 
 class ReportSchema(Schema):
@@ -26,26 +30,24 @@ class ReportSchema(Schema):
 
 
 class ReportListQuery(Schema):
-    round_id = fields.Str()
+    round_id = Line(64)
     status = fields.Str(validate=validate.OneOf(
         ["draft", "submitted", "returned", "evidence_requested", "verified", "scored", "published"]))
 
 
 class DraftUpdateSchema(Schema):
-    answers = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=ANSWER_VALUE,
-                          required=True)
-    expected_version = fields.Int(validate=validate.Range(min=1))
+    answers = fields.Dict(keys=Line(100, min_length=1), values=ANSWER_VALUE, required=True)
+    expected_version = EXPECTED_VERSION
 
 
 class SubmitSchema(Schema):
-    expected_version = fields.Int(validate=validate.Range(min=1))
+    expected_version = EXPECTED_VERSION
 
 
 class EvidenceReplySchema(Schema):
-    answers = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=100)), values=ANSWER_VALUE,
-                          load_default=dict)
-    note = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
-    expected_version = fields.Int(validate=validate.Range(min=1))
+    answers = fields.Dict(keys=Line(100, min_length=1), values=ANSWER_VALUE, load_default=dict)
+    note = Text(4000, min_length=1, required=True)
+    expected_version = EXPECTED_VERSION
 
 
 class ProvisionalScoreSchema(Schema):

@@ -8,7 +8,13 @@ from typing import Any
 from services.submission.domain.reports import Report
 from shared.criteria import load_catalog
 from shared.criteria.validation import ValidationReport, validate_answers
-from shared.http_problems import Problem
+from shared.domain.errors import Bilingual, FieldError, InvalidInput
+
+
+class InvalidAnswers(InvalidInput):
+    slug = "invalid-answers"
+    title = Bilingual("Câu trả lời chưa hợp lệ", "Invalid answers")
+
 
 # Inputs from a provincial system or the reviewer's assessment are not the unit's to give.
 UNIT_SOURCES = frozenset({"self_report"})
@@ -28,26 +34,24 @@ def refuse_inputs_not_the_units(report: Report, changes: dict[str, Any]) -> None
                     for field in criterion.inputs}
     foreign = sorted(name for name in changes if name in unit_catalog.fields and name not in units_fields)
     if foreign:
-        raise Problem(422, "Invalid answers",
-                      "; ".join(f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, "
-                                "đơn vị không kê khai" for name in foreign),
-                      errors={name: [{"rule": "not_unit_input",
-                                      "message_vi": f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh "
-                                                    "xác định, đơn vị không kê khai",
-                                      "message_en": f"Field '{name}' is set by the reviewer or a provincial system, "
-                                                    "not by the unit"}] for name in foreign})
+        errors = {name: [FieldError("not_unit_input", Bilingual(
+            f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, đơn vị không kê khai",
+            f"Field '{name}' is set by the reviewer or a provincial system, not by the unit"))] for name in foreign}
+        raise InvalidAnswers(Bilingual("; ".join(item.message.vi for [item] in errors.values()),
+                                       "; ".join(item.message.en for [item] in errors.values())), errors=errors)
 
 
 def refuse_if_invalid(validation: ValidationReport) -> None:
     """422 with every problem, keyed by field (or `evidence.<criterion>`), in Vietnamese and English."""
     if validation.ok:
         return
-    errors: dict[str, list[dict[str, str]]] = {}
+    errors: dict[str, list[FieldError]] = {}
     for issue in validation.errors:
         key = issue.field or f"evidence.{issue.criterion}"
-        errors.setdefault(key, []).append(
-            {"rule": issue.rule, "message_vi": issue.message_vi, "message_en": issue.message_en})
-    detail = "; ".join(issue.message_vi for issue in validation.errors[:5])
-    more = len(validation.errors) - 5
-    raise Problem(422, "Invalid answers", detail + (f"; … và {more} lỗi khác" if more > 0 else ""), errors=errors,
-                  extra={"warnings": [issue.to_dict() for issue in validation.warnings]})
+        errors.setdefault(key, []).append(FieldError(issue.rule, Bilingual(issue.message_vi, issue.message_en)))
+    shown, more = validation.errors[:5], len(validation.errors) - 5
+    raise InvalidAnswers(Bilingual("; ".join(issue.message_vi for issue in shown)
+                                   + (f"; … và {more} lỗi khác" if more > 0 else ""),
+                                   "; ".join(issue.message_en for issue in shown)
+                                   + (f"; … and {more} more" if more > 0 else "")),
+                         errors=errors, warnings=[issue.to_dict() for issue in validation.warnings])

@@ -21,7 +21,7 @@ from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
 from shared.criteria import load_catalog
-from shared.http_problems import Problem, not_found
+from shared.domain.errors import Bilingual, Conflict, Forbidden, IntegrityFailure, not_found
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,9 +52,9 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
     with uow:
         report = _report(uow, report_id)
         if not belongs_to(principal, report.unit_code):
-            raise Problem(403, "Forbidden", f"Chỉ người báo cáo của đơn vị '{report.unit_code}' được nộp minh chứng "
-                          f"cho báo cáo '{report_id}'", extra={"detail_en": f"only a reporter of unit "
-                          f"'{report.unit_code}' may attach evidence to report '{report_id}'"})
+            raise Forbidden(Bilingual(f"Chỉ người báo cáo của đơn vị '{report.unit_code}' được nộp minh chứng "
+                                      f"cho báo cáo '{report_id}'", f"only a reporter of unit "
+                                      f"'{report.unit_code}' may attach evidence to report '{report_id}'"))
         if report.state not in ACCEPTS_EVIDENCE:
             raise ReportNotEditable(report.state)
         # A new file changes what a submission would carry: bump the report's version so a
@@ -74,9 +74,9 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
             uow.commit()
         except IntegrityError:
             store.discard(item.storage_key)
-            raise Problem(409, "Conflict", "Một tệp khác vừa được tải lên cho cùng tiêu chí; hãy thử lại",
-                          extra={"detail_en": "another file was uploaded for the same criterion at the same time; "
-                                              "try again"}) from None
+            raise Conflict(Bilingual("Một tệp khác vừa được tải lên cho cùng tiêu chí; hãy thử lại",
+                                     "another file was uploaded for the same criterion at the same time; "
+                                     "try again"), retry_after_s=1) from None
         except BaseException:
             store.discard(item.storage_key)
             raise
@@ -96,19 +96,19 @@ def download(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, fi
         _require_reader(_report(uow, report_id), principal)
         [item] = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.id == file_id) or [None]
         if item is None:
-            raise not_found("evidence file", file_id)
+            raise not_found(Bilingual("Tệp minh chứng", "evidence file"), file_id)
     data = store.get(item.storage_key)
     if hashlib.sha256(data).hexdigest() != item.sha256:
-        raise Problem(500, "Evidence file altered", f"Tệp '{item.name}' trong kho lưu trữ không còn khớp mã SHA-256 "
-                      "đã ghi nhận; hãy báo quản trị viên", extra={"detail_en": f"the stored file '{item.name}' no "
-                      "longer matches its recorded SHA-256; tell an administrator"})
+        raise IntegrityFailure(Bilingual(f"Tệp '{item.name}' trong kho lưu trữ không còn khớp mã SHA-256 "
+                                         "đã ghi nhận; hãy báo quản trị viên", f"the stored file '{item.name}' no "
+                                         "longer matches its recorded SHA-256; tell an administrator"))
     return Download(item, data)
 
 
 def _report(uow: SubmissionUnitOfWork, report_id: str) -> Report:
     report = uow.reports.get(report_id)
     if report is None:
-        raise not_found("report", report_id)
+        raise not_found(Bilingual("Báo cáo", "report"), report_id)
     return report
 
 
@@ -117,9 +117,9 @@ def _require_reader(report: Report, principal: Principal) -> None:
     if reads_everything(principal) or reviews(principal, report.reviewer_unit_code, report.reviewer_kind) \
             or belongs_to(principal, report.unit_code):
         return
-    raise Problem(403, "Forbidden", f"Tài khoản của đơn vị '{principal.unit}' không xem được minh chứng của báo cáo "
-                  f"'{report.id}'", extra={"detail_en": f"unit '{principal.unit}' may not read the evidence of "
-                                                        f"report '{report.id}'"})
+    raise Forbidden(Bilingual(f"Tài khoản của đơn vị '{principal.unit}' không xem được minh chứng của báo cáo "
+                              f"'{report.id}'", f"unit '{principal.unit}' may not read the evidence of "
+                                                f"report '{report.id}'"))
 
 
 def _require_criterion(report: Report, criterion: str) -> None:
@@ -127,7 +127,7 @@ def _require_criterion(report: Report, criterion: str) -> None:
     if criterion not in catalog.criteria_by_code:
         raise EvidenceRefused("unknown_criterion",
                               f"Tiêu chí '{criterion}' không có trong bộ tiêu chí của báo cáo",
-                              f"criterion '{criterion}' is not in the report's catalog")
+                              f"criterion '{criterion}' is not in the report's catalog", field="criterion")
 
 
 def _superseded(earlier: list[EvidenceFile], file_id: str, criterion: str) -> EvidenceFile:
@@ -135,5 +135,6 @@ def _superseded(earlier: list[EvidenceFile], file_id: str, criterion: str) -> Ev
     if match is None:
         raise EvidenceRefused("unknown_superseded_file",
                               f"Không có tệp '{file_id}' của tiêu chí {criterion} để thay thế",
-                              f"there is no file '{file_id}' of criterion {criterion} to supersede")
+                              f"there is no file '{file_id}' of criterion {criterion} to supersede",
+                              field="supersedes")
     return match

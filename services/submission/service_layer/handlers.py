@@ -17,19 +17,22 @@ from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
+from shared.domain.errors import Bilingual, Forbidden, VersionConflict, not_found
 from shared.domain.lifecycle import ReportStatus
-from shared.http_problems import Problem, not_found
+
+REPORT = Bilingual("Báo cáo", "report")
 
 
 def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) -> Report:
     report = uow.reports.get(report_id)
     if report is None:
-        raise not_found("report", report_id)
+        raise not_found(REPORT, report_id)
     if reads_everything(principal) or reviews(principal, report.reviewer_unit_code, report.reviewer_kind) \
             or belongs_to(principal, report.unit_code):
         return report
-    raise Problem(403, "Forbidden",
-                  f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'")
+    raise Forbidden(Bilingual(f"Báo cáo này thuộc đơn vị '{report.unit_code}'; tài khoản của đơn vị "
+                              f"'{principal.unit}' không xem được",
+                              f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'"))
 
 
 def list_reports(uow: SubmissionUnitOfWork, principal: Principal, round_id: str | None,
@@ -56,12 +59,17 @@ def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, ex
     table decides which); `expected_version` guards against lost updates."""
     report = uow.reports.get(report_id)
     if report is None:
-        raise not_found("report", report_id)
+        raise not_found(REPORT, report_id)
     if not belongs_to(principal, report.unit_code):
-        raise Problem(403, "Forbidden", f"only unit '{report.unit_code}' may change report '{report_id}'")
+        raise Forbidden(Bilingual(f"Chỉ đơn vị '{report.unit_code}' được sửa báo cáo này",
+                                  f"only unit '{report.unit_code}' may change report '{report_id}'"))
     if expected_version is not None and expected_version != report.version:
-        raise Problem(409, "Conflict", f"report '{report_id}' is at version {report.version}, not {expected_version}; "
-                      "reload it and apply your change again", extra={"current_version": report.version})
+        raise VersionConflict(
+            Bilingual(f"Báo cáo đã được cập nhật lên phiên bản {report.version} (bạn đang sửa phiên bản "
+                      f"{expected_version}); hãy tải lại và nhập lại thay đổi của mình",
+                      f"report '{report_id}' is at version {report.version}, not {expected_version}; "
+                      "reload it and apply your change again"),
+            current_version=report.version, expected_version=expected_version)
     return report
 
 

@@ -4,7 +4,6 @@ reason, remind, close, and the scheduler that does the opening, reminding, closi
 rolling over by itself."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -22,19 +21,20 @@ from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.submission.domain.prefill import carried_over_answers
 from services.submission.domain.reports import Report
 from services.submission.domain.review_models import ReviewerKind
-from services.submission.domain.rounds import DeadlineApproaching, ReasonRequired, Round, RoundStatus
+from services.submission.domain.rounds import DeadlineApproaching, Round, RoundChangeRefused, RoundStatus
 from services.submission.domain.units import Unit, UnitType
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
 from shared.authorization import reads_everything, reviewer_kind_of
 from shared.cloudevents import CloudEvent
-from shared.criteria import available_versions, load_catalog
+from shared.criteria import CatalogError, available_versions, load_catalog
+from shared.domain.errors import Bilingual, Conflict, Forbidden, not_found
 from shared.domain.lifecycle import ReportStatus
-from shared.http_problems import Problem, conflict, not_found
 
 log = logging.getLogger(__name__)
 
 UowFactory = Callable[[], SubmissionUnitOfWork]
+ROUND = Bilingual("Kỳ báo cáo", "round")
 
 
 # --- the registry ------------------------------------------------------------------------------------------
@@ -85,20 +85,26 @@ def default_catalog_versions() -> dict[UnitType, str]:
 def create_round(uow: SubmissionUnitOfWork, kind: RoundKind, year: int, period_month: int | None = None,
                  catalog_versions: Mapping[UnitType, str] | None = None) -> Round:
     versions = dict(catalog_versions or default_catalog_versions())
-    with _as_invalid_request():
-        for unit_type, version in versions.items():
+    for unit_type, version in versions.items():
+        try:
             load_catalog(version).unit_type(UnitType(unit_type).value)
-        round_ = Round(round_id_for(kind, year, period_month), kind, year, versions, period_month)
+        except CatalogError as error:
+            raise RoundChangeRefused("catalog_versions", f"Bộ tiêu chí '{version}' không dùng được cho loại đơn vị "
+                                     f"'{UnitType(unit_type).value}'", str(error)) from None
+    round_ = Round(round_id_for(kind, year, period_month), kind, year, versions, period_month)
     with uow:
         if uow.rounds.get(round_.id) is not None:
-            raise conflict(f"Kỳ báo cáo '{round_.id}' đã tồn tại", detail_en=f"round '{round_.id}' already exists")
+            raise _round_exists(round_.id)
         uow.rounds.add(round_)
         try:
             uow.commit()
         except IntegrityError:
-            raise conflict(f"Kỳ báo cáo '{round_.id}' đã tồn tại",
-                           detail_en=f"round '{round_.id}' already exists") from None
+            raise _round_exists(round_.id) from None
     return round_
+
+
+def _round_exists(round_id: str) -> Conflict:
+    return Conflict(Bilingual(f"Kỳ báo cáo '{round_id}' đã tồn tại", f"round '{round_id}' already exists"))
 
 
 def get_round(uow: SubmissionUnitOfWork, round_id: str) -> Round:
@@ -125,10 +131,10 @@ def open_round(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> Ro
         registry, models = uow.units.registry(), uow.review_models.models()
         units = round_.scope(registry, models, on)
         if not units:
-            raise conflict(f"Không có đơn vị nào thuộc phạm vi kỳ '{round_id}' vào ngày {on.isoformat()}; "
-                           "hãy nạp danh mục đơn vị trước",
-                           detail_en=f"no unit is in the scope of round '{round_id}' on {on.isoformat()}; "
-                                     "load the unit registry first")
+            raise Conflict(Bilingual(f"Không có đơn vị nào thuộc phạm vi kỳ '{round_id}' vào ngày {on:%d/%m/%Y}; "
+                                     "hãy nạp danh mục đơn vị trước",
+                                     f"no unit is in the scope of round '{round_id}' on {on.isoformat()}; "
+                                     "load the unit registry first"))
         reviewers = {unit.code: models.reviewer_for(unit, registry, on) for unit in units}
         round_.open(units, now, commune_results_flow=models.for_date(on).results_flow(UnitType.COMMUNE),
                     reporting_districts={r.reviewer_unit_code for r in reviewers.values()
@@ -168,8 +174,10 @@ def override_window(uow: SubmissionUnitOfWork, round_id: str, unit_type: UnitTyp
                     end: dt.datetime, by: str, reason: str, now: dt.datetime) -> Round:
     with uow:
         round_ = _round(uow, round_id)
-        with _as_invalid_request():
-            round_.override_window(unit_type, Window(start, end), by=by, reason=reason, now=now)
+        if end <= start:
+            raise RoundChangeRefused("end", "Thời điểm kết thúc phải sau thời điểm bắt đầu",
+                                     f"the end {end.isoformat()} is not after the start {start.isoformat()}")
+        round_.override_window(unit_type, Window(start, end), by=by, reason=reason, now=now)
         uow.commit()
         return round_
 
@@ -178,8 +186,7 @@ def grant_extension(uow: SubmissionUnitOfWork, round_id: str, unit_code: str, un
                     reason: str, now: dt.datetime) -> Round:
     with uow:
         round_ = _round(uow, round_id)
-        with _as_invalid_request():
-            round_.grant_extension(unit_code, until, by=by, reason=reason, now=now)
+        round_.grant_extension(unit_code, until, by=by, reason=reason, now=now)
         uow.commit()
         return round_
 
@@ -295,29 +302,17 @@ def _require_reviewing_body(uow: SubmissionUnitOfWork, round_id: str, principal:
         sa.select(reports.c.id).where(reports.c.round_id == round_id, reports.c.reviewer_unit_code == principal.unit,
                                       reports.c.reviewer_kind == kind).limit(1)).first()
     if not assigned:
-        raise Problem(403, "Forbidden",
-                      f"Đơn vị '{principal.unit}' không thẩm định báo cáo nào của kỳ '{round_id}' với vai trò "
-                      f"'{principal.role.value}'",
-                      extra={"detail_en": f"unit '{principal.unit}' reviews no report of round '{round_id}' as "
-                                          f"'{principal.role.value}'"})
+        raise Forbidden(Bilingual(f"Đơn vị '{principal.unit}' không thẩm định báo cáo nào của kỳ '{round_id}' với "
+                                  f"vai trò '{principal.role.value}'",
+                                  f"unit '{principal.unit}' reviews no report of round '{round_id}' as "
+                                  f"'{principal.role.value}'"))
 
 
 def _round(uow: SubmissionUnitOfWork, round_id: str) -> Round:
     round_ = uow.rounds.get(round_id)
     if round_ is None:
-        raise not_found("round", round_id)
+        raise not_found(ROUND, round_id)
     return round_
-
-
-@contextlib.contextmanager
-def _as_invalid_request():
-    """The domain refuses bad administrative input with ValueError; the caller gets a 422."""
-    try:
-        yield
-    except ReasonRequired:
-        raise
-    except ValueError as error:
-        raise Problem(422, "Yêu cầu không hợp lệ (invalid request)", str(error)) from error
 
 
 def _submitted_unit_codes(uow: SubmissionUnitOfWork, round_id: str) -> list[str]:

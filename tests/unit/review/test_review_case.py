@@ -207,7 +207,7 @@ def test_a_change_after_a_four_eyes_verification_withdraws_it(case, catalog):
 def test_verify_is_refused_while_the_unit_is_answering(case, catalog):
     case.request_evidence(catalog, [{"criterion": "1.4", "message": "x"}], dt.date(2026, 12, 10),
                           by="a", by_unit="HT-H-01", now=NOW)
-    with pytest.raises(IllegalTransition, match="'evidence_requested' cannot move to 'verified'"):
+    with pytest.raises(IllegalTransition, match="chờ đơn vị bổ sung minh chứng, không thể xác nhận"):
         case.verify(catalog, four_eyes=False, by="a", by_unit="HT-H-01", now=NOW)
 
 

@@ -5,8 +5,8 @@ import pytest
 
 from shared import cloudevents
 from shared.auth import Role, decode_token, issue_token
+from shared.domain.errors import Unauthenticated
 from shared.domain.report_events import ReportReturned
-from shared.http_problems import Problem
 
 SECRET = "unit-test-secret-of-at-least-32-bytes"
 RETURNED = ReportReturned(report_id="r1", round_id="2026", unit_code="U1", comment="Bổ sung minh chứng",
@@ -45,8 +45,8 @@ def test_a_token_names_user_role_and_unit():
 
 def test_expired_and_forged_tokens_are_refused():
     expired = issue_token(SECRET, "a", Role.ADMIN, "HT", now=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
-    with pytest.raises(Problem, match="expired"):
+    with pytest.raises(Unauthenticated, match="expired"):
         decode_token(SECRET, expired)
     forged = issue_token("another-secret-of-32-bytes-at-least!", "a", Role.ADMIN, "HT")
-    with pytest.raises(Problem, match="not valid"):
+    with pytest.raises(Unauthenticated, match="not valid"):
         decode_token(SECRET, forged)

@@ -31,7 +31,16 @@ def test_every_illegal_transition_is_refused_naming_both_states():
             continue
         with pytest.raises(IllegalTransition) as error:
             transition(current, requested)
-        assert f"'{current.value}'" in str(error.value) and f"'{requested.value}'" in str(error.value)
+        assert (error.value.current, error.value.requested) == (current, requested)
+        assert error.value.data == {"status": current.value, "requested": requested.value}
+        assert "báo cáo" in error.value.message.vi.lower() and "không thể" in error.value.message.vi
+
+
+def test_a_repeated_submission_is_refused_in_plain_words():
+    with pytest.raises(IllegalTransition) as error:
+        transition(ReportStatus.SUBMITTED, ReportStatus.SUBMITTED)
+    assert error.value.message.vi == "Báo cáo đã được nộp, không thể nộp lại"
+    assert error.value.message.en == "The report has been submitted; it cannot be submitted again"
 
 
 def test_a_published_report_goes_back_only_to_scored_when_re_scored_or_to_review_on_reconsideration():

@@ -30,7 +30,7 @@ def test_a_submitted_report_cannot_be_edited_or_submitted_again():
     report.submit(by="reporter", now=NOW, evidence={})
     with pytest.raises(ReportNotEditable):
         report.update_answers({"annual_plan_issued": False})
-    with pytest.raises(IllegalTransition, match="'submitted' cannot move to 'submitted'"):
+    with pytest.raises(IllegalTransition, match="Báo cáo đã được nộp, không thể nộp lại"):
         report.submit(by="reporter", now=NOW, evidence={})
 
 

@@ -93,8 +93,10 @@ def test_illegal_moves_name_current_and_requested_state(units, moves, current, r
     *legal, illegal = moves
     for move in legal:
         _move(round_, move, units)
-    with pytest.raises(IllegalRoundTransition, match=f"in state '{current}' cannot move to '{requested}'"):
+    with pytest.raises(IllegalRoundTransition) as refused:
         _move(round_, illegal, units)
+    assert refused.value.data == {"status": current, "requested": requested}
+    assert refused.value.message.vi.startswith("Kỳ báo cáo")
 
 
 def _move(round_, move, units):
@@ -155,15 +157,15 @@ def test_submission_at_the_deadline_is_refused_naming_it_in_both_languages(annua
         annual.check_can_submit(units["SNV"], DEPARTMENT_DEADLINE)
     error = refused.value
     assert (error.round_id, error.unit_code) == ("annual-2025", "SNV")
-    assert error.message_vi == (
+    assert error.message.vi == (
         "Đã hết hạn nộp báo cáo của Sở Nội vụ (SNV) trong kỳ annual-2025: hạn chót là "
         "trước 00:00 ngày 15/11/2025 (tức hết ngày 14/11/2025), giờ Việt Nam."
     )
-    assert error.message_en == (
+    assert error.message.en == (
         "Submission closed for Department of Home Affairs (SNV) in round annual-2025: the deadline was "
         "before 00:00 on 15 Nov 2025 (the end of 14 Nov 2025), Vietnam time (Asia/Ho_Chi_Minh)."
     )
-    assert error.message_vi in str(error) and error.message_en in str(error)
+    assert error.message.vi in str(error) and error.message.en in str(error)
 
 
 def test_communes_close_before_10_nov(annual, units):
@@ -209,7 +211,7 @@ def test_an_expired_extension_is_named_in_the_refusal(annual, units):
     annual.grant_extension("SNV", vn(2025, 11, 21), ADMIN, "lỗi hệ thống", vn(2025, 11, 16))
     with pytest.raises(SubmissionClosed, match="extension ran before 00:00 on 21 Nov 2025") as refused:
         annual.check_can_submit(units["SNV"], vn(2025, 11, 21))
-    assert "gia hạn đến trước 00:00 ngày 21/11/2025" in refused.value.message_vi
+    assert "gia hạn đến trước 00:00 ngày 21/11/2025" in refused.value.message.vi
 
 
 def test_the_latest_extension_decides(annual, units):
@@ -251,7 +253,7 @@ def test_window_override_needs_a_reason(annual):
 
 def test_windows_are_frozen_once_the_round_closes(annual):
     annual.close(vn(2025, 11, 20))
-    with pytest.raises(ValueError, match="closed"):
+    with pytest.raises(IllegalRoundTransition, match="đã đóng"):
         annual.override_window(UnitType.COMMUNE, Window(vn(2024, 11, 10), vn(2025, 12, 1)), ADMIN, "x", OPENED)
 
 

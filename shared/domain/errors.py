@@ -1,0 +1,127 @@
+"""The one error model: a use case refuses with a `DomainError` of a kind (not found, forbidden,
+conflict, invalid input …), a problem type of its own and a message in Vietnamese and English.
+The HTTP edge (`shared/http.py`) renders every one of them as an RFC 9457 problem; nothing
+below the edge knows about HTTP."""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+PROBLEM_TYPE_BASE = "https://cqs.hatinh.gov.vn/problems/"
+
+
+@dataclasses.dataclass(frozen=True)
+class Bilingual:
+    """A message people read: Vietnamese first, English alongside."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.vi
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldError:
+    """What is wrong with one field: a stable rule name and the message."""
+
+    rule: str
+    message: Bilingual
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "message_vi": self.message.vi, "message_en": self.message.en}
+
+
+class Kind(str, enum.Enum):
+    """What sort of refusal it is; the edge maps each kind to its HTTP status."""
+
+    BAD_REQUEST = "bad_request"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    INVALID = "invalid"
+    INTERNAL = "internal"
+
+
+class DomainError(Exception):
+    """A refusal: `slug` names its problem type (`PROBLEM_TYPE_BASE + slug`), `title` its kind in
+    words, `message` this case; `errors` are per-field problems, `data` what a client needs to act
+    (e.g. the current version), `retry_after_s` when trying again later should succeed."""
+
+    kind: ClassVar[Kind] = Kind.INVALID
+    slug: ClassVar[str] = "invalid-request"
+    title: ClassVar[Bilingual] = Bilingual("Yêu cầu không hợp lệ", "Invalid request")
+
+    def __init__(self, message: Bilingual, *, errors: Mapping[str, Sequence[FieldError]] | None = None,
+                 retry_after_s: int | None = None, **data: Any):
+        super().__init__(message.vi)
+        self.message = message
+        self.errors = {field: list(items) for field, items in (errors or {}).items()}
+        self.retry_after_s = retry_after_s
+        self.data = data
+
+    def __str__(self) -> str:
+        return f"{self.message.vi} / {self.message.en}"
+
+    @property
+    def type_uri(self) -> str:
+        return PROBLEM_TYPE_BASE + self.slug
+
+
+class InvalidInput(DomainError):
+    pass
+
+
+class NotFound(DomainError):
+    kind = Kind.NOT_FOUND
+    slug = "not-found"
+    title = Bilingual("Không tìm thấy", "Not found")
+
+
+class Forbidden(DomainError):
+    kind = Kind.FORBIDDEN
+    slug = "forbidden"
+    title = Bilingual("Không có quyền", "Forbidden")
+
+
+class Unauthenticated(DomainError):
+    kind = Kind.UNAUTHENTICATED
+    slug = "unauthenticated"
+    title = Bilingual("Chưa đăng nhập hoặc phiên đăng nhập không hợp lệ", "Authentication required")
+
+
+class Conflict(DomainError):
+    kind = Kind.CONFLICT
+    slug = "conflict"
+    title = Bilingual("Xung đột trạng thái", "Conflict")
+
+
+class VersionConflict(Conflict):
+    """Someone else changed the record since the caller read it."""
+
+    slug = "version-conflict"
+    title = Bilingual("Dữ liệu đã được người khác cập nhật", "Changed by someone else")
+
+
+class TooLarge(DomainError):
+    kind = Kind.TOO_LARGE
+    slug = "too-large"
+    title = Bilingual("Dữ liệu gửi lên quá lớn", "Content too large")
+
+
+class IntegrityFailure(DomainError):
+    """Stored data no longer matches what was recorded: an operator must look."""
+
+    kind = Kind.INTERNAL
+    slug = "integrity-failure"
+    title = Bilingual("Dữ liệu lưu trữ bị sai lệch", "Stored data altered")
+
+
+def not_found(what: Bilingual, key: str) -> NotFound:
+    """`what` names the thing in both languages: Bilingual("Báo cáo", "report")."""
+    return NotFound(Bilingual(f"{what.vi} '{key}' không tồn tại", f"{what.en} '{key}' does not exist"))
