@@ -171,4 +171,5 @@ def get_form(version, unit_type):
     try:
         return form_description(catalog, unit_type)
     except CatalogError:
-        raise not_found(Bilingual(f"Loại đơn vị trong bộ tiêu chí {version}", f"unit type in catalog {version}"), unit_type) from None
+        raise not_found(Bilingual(f"Loại đơn vị trong bộ tiêu chí {version}", f"unit type in catalog {version}"),
+                        unit_type) from None
