@@ -169,7 +169,7 @@ def file_reconsideration(uow: PublicationUnitOfWork, round_id: str, principal: P
         publication = _existing_round(uow, round_id)
         published = uow.snapshots.standings(round_id, unit_code=principal.unit)
         if not published:
-            raise not_found("published result of unit", principal.unit)
+            raise not_found(Bilingual("Kết quả công bố của đơn vị", "published result of unit"), principal.unit)
         standing = published[0]
         score = uow.scores.of_report(standing["report_id"])
         request = Reconsideration.file(
