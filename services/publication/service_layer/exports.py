@@ -9,7 +9,7 @@ from services.publication.adapters.exports import MEDIA_TYPES, Column, Table, de
 from services.publication.domain.rankings import COMMUNE
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.criteria import load_catalog
-from shared.http_problems import not_found
+from shared.domain.errors import Bilingual, not_found
 
 SCOPE_TITLES = {"province_department": "Sở, ban, ngành", "central_agency": "Cơ quan Trung ương đóng trên địa bàn",
                 "district": "UBND cấp huyện", COMMUNE: "UBND cấp xã (toàn tỉnh)"}
@@ -32,7 +32,7 @@ def ranking_table(uow: PublicationUnitOfWork, round_id: str, scope: str, version
     with uow:
         current = uow.snapshots.current_scopes(round_id, version)
         if scope not in current:
-            raise not_found("published ranking", f"{round_id}/{scope}")
+            raise not_found(Bilingual("Bảng xếp hạng đã công bố", "published ranking"), f"{round_id}/{scope}")
         summary, snapshot = current[scope], current[scope]["snapshot"]
         rows = sorted(uow.snapshots.standings(round_id, version=version, scope=scope),
                       key=lambda row: (row["rank"] or 0, row["unit_code"]))
@@ -59,7 +59,8 @@ def unit_table(uow: PublicationUnitOfWork, round_id: str, unit_code: str, versio
     with uow:
         rows = uow.snapshots.standings(round_id, version=version, unit_code=unit_code)
         if not rows:
-            raise not_found("published result of unit", f"{round_id}/{unit_code}")
+            raise not_found(Bilingual("Kết quả công bố của đơn vị", "published result of unit"),
+                            f"{round_id}/{unit_code}")
         publication = uow.rounds.get(round_id)
         names = {unit.unit_code: unit.unit_name_vi for unit in uow.units.of_round(round_id)}
         rows.sort(key=lambda row: -len(row["scope"]))  # the narrowest ranking first
