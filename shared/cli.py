@@ -6,6 +6,8 @@
     cqs token --role R --unit U  a signed bearer token for the demo or for tests
     cqs load-units FILE...       load unit registry files (YAML, applied in order) into the submission service
     cqs load-review-models FILE  replace who-reviews-whom with the models of FILE (YAML)
+    cqs import-measurements --round R --agency A FILE
+                                 import an agency's measured inputs (JSON, CSV or XLSX) into a round
 """
 from __future__ import annotations
 
@@ -66,6 +68,26 @@ def cmd_load_review_models(args: argparse.Namespace) -> None:
     print(f"submission: {count} review models loaded from {args.file}")
 
 
+def cmd_import_measurements(args: argparse.Namespace) -> None:
+    from services.submission.domain.measurements import ImportRefused
+    from services.submission.service_layer import measurements
+    from shared.clock import utc_now
+    from shared.domain.errors import DomainError
+
+    try:
+        made = measurements.import_file(_submission_uow(), args.round, agency=args.agency, imported_by=args.by,
+                                        file_name=args.file.name, content=args.file.read_bytes(), now=utc_now())
+    except ImportRefused as refused:
+        lines = [f"  {'dòng ' + str(p.line) if p.line else 'tệp'} / {p.field}: {p.message_vi} ({p.message_en})"
+                 for p in refused.problems]
+        sys.exit("cqs import-measurements: " + refused.vi + "\n" + "\n".join(lines))
+    except DomainError as error:
+        sys.exit(f"cqs import-measurements: {error}")
+    replaced = f", superseding import {made.supersedes}" if made.supersedes else ""
+    print(f"submission: import {made.id} of {args.agency} for round {args.round}: {len(made.values)} values from "
+          f"{args.file} (sha256 {made.sha256}){replaced}")
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from shared.embedded import run_embedded
 
@@ -103,6 +125,15 @@ def main(argv: list[str] | None = None) -> None:
     load_models = commands.add_parser("load-review-models", help="load who reviews whom into the submission service")
     load_models.add_argument("file", type=Path, metavar="FILE")
     load_models.set_defaults(func=cmd_load_review_models)
+
+    measured = commands.add_parser("import-measurements",
+                                   help="import an agency's measured inputs for a round (JSON, CSV, XLSX)")
+    measured.add_argument("--round", required=True, help="the round id, e.g. 2027-annual")
+    measured.add_argument("--agency", required=True,
+                          help="the agency whose systems measured the values (a catalog agency, e.g. ppc_office)")
+    measured.add_argument("--by", default="cli", help="who sends the file (a person or a machine account)")
+    measured.add_argument("file", type=Path, metavar="FILE")
+    measured.set_defaults(func=cmd_import_measurements)
 
     args = parser.parse_args(argv)
     args.func(args)

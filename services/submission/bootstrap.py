@@ -10,6 +10,7 @@ from services.submission.adapters import orm
 from services.submission.entrypoints import consumers
 from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
+from services.submission.entrypoints.measurements_http import measurements_blp
 from services.submission.entrypoints.rounds_http import rounds_blp, units_blp
 from services.submission.service_layer import rounds
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
@@ -34,4 +35,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
-                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp])
+                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp, measurements_blp])

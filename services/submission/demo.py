@@ -6,18 +6,28 @@ Windows run from 15 Nov (communes: 10 Nov) of the previous year, so on 25 Nov 20
 the 2027 evaluation, open for communes since 10 Nov 2026 and for the others since 15 Nov
 2026. The past round is the 2022 evaluation, opened as on 10 Nov 2021 (communes reviewed by
 their district, results consolidated by districts) and closed at its last deadline.
+Today's round also holds the measured inputs of every coordinating agency (Văn phòng UBND tỉnh's
+administrative-procedure system, Sở KH&CN's SOC and document systems, the districts' offices), imported
+as each agency would send them, so a reviewer can verify a report without waiting for anyone.
 Seeding twice changes nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from typing import Any
 
+from services.submission.adapters.measurements_orm import measurement_imports
+from services.submission.adapters.orm import reports
 from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
 from services.submission.domain.calendar import RoundKind, annual_window
 from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
-from services.submission.service_layer import rounds
+from services.submission.service_layer import measurements, rounds
 from shared.auth import Role, issue_token
+from shared.criteria import UnitTypeCatalog, load_catalog
+from shared.criteria.suppliers import SYSTEM, fields_supplied_by, measuring_agencies
 
 THREE_TIER_YEAR = 2022
 DEMO_USERS = (
@@ -28,7 +38,12 @@ DEMO_USERS = (
     ("quản trị / admin — UBND tỉnh Hà Tĩnh", "demo-admin", Role.ADMIN, "HT"),
     (f"thẩm định cấp huyện / district reviewer (2021 three-tier model, round {THREE_TIER_YEAR}-annual) "
      "— Thành phố Hà Tĩnh", "demo-tp-hatinh", Role.DISTRICT_REVIEWER, "436"),
+    ("cung cấp số liệu / data provider — Văn phòng UBND tỉnh (hệ thống giải quyết TTHC)", "demo-vpubnd",
+     Role.DATA_PROVIDER, "ppc_office"),
 )
+DEMO_SYSTEMS = {"ppc_office": "Hệ thống thông tin giải quyết TTHC tỉnh Hà Tĩnh",
+                "dic": "Hệ thống quản lý văn bản và điều hành; SOC tỉnh",
+                "district_office": "Hệ thống báo cáo của UBND huyện"}
 
 
 def seed(runtime) -> list[tuple[str, str]]:
@@ -36,7 +51,8 @@ def seed(runtime) -> list[tuple[str, str]]:
     rounds.load_units(uow(), HATINH_UNIT_FILES)
     rounds.load_review_models_file(uow(), REVIEW_MODELS_FILE)
     now = runtime.clock()
-    _open_annual(runtime, current_annual_year(now), now)
+    today = _open_annual(runtime, current_annual_year(now), now)
+    _import_measurements(runtime, today.id, now)
     past = _open_annual(runtime, THREE_TIER_YEAR, None)
     if past.status is RoundStatus.OPEN:
         rounds.close_round(uow(), past.id, past.closes_at)
@@ -59,3 +75,52 @@ def _open_annual(runtime, year: int, opened_at: dt.datetime | None):
     if round_.status is RoundStatus.PLANNED:
         round_ = rounds.open_round(runtime.uow_factory(), round_id, opened_at or round_.opens_at)
     return round_
+
+
+def _import_measurements(runtime, round_id: str, now: dt.datetime) -> None:
+    """Each measuring agency's file for the round, as its system would send it (once)."""
+    with runtime.uow_factory() as uow:
+        units = {(report.unit_code, report.catalog_version, report.unit_type)
+                 for report in uow.reports.list(reports.c.round_id == round_id)}
+        done = {made.agency for made in uow.measurements.list(measurement_imports.c.round_id == round_id)}
+    versions = {version for _, version, _ in units}
+    for agency in sorted({a for version in versions for a in measuring_agencies(load_catalog(version))} - done):
+        rows = [row for code, version, unit_type in sorted(units)
+                for row in _measured_rows(load_catalog(version).unit_type(unit_type), code, agency, now)]
+        if rows:
+            content = json.dumps({"measurements": rows}, ensure_ascii=False).encode("utf-8")
+            measurements.import_file(runtime.uow_factory(), round_id, agency=agency, imported_by=f"demo-{agency}",
+                                     file_name=f"{agency}-{round_id}.json", content=content, now=now)
+
+
+def _measured_rows(unit_catalog: UnitTypeCatalog, unit_code: str, agency: str, now: dt.datetime) -> list[dict]:
+    """Plausible figures that differ from unit to unit: shares of 70–99 %, counts below their totals."""
+    names = fields_supplied_by(unit_catalog, SYSTEM, agency)
+    if not names:
+        return []
+    spread = int(hashlib.sha256(unit_code.encode()).hexdigest(), 16)
+    denominators = {c.rule.denominator: c.rule.numerator for c in unit_catalog.criteria if c.rule.denominator}
+    numerators = {numerator: denominator for denominator, numerator in denominators.items()}
+    deductions = {c.rule.input for c in unit_catalog.criteria if c.kind == "deduction"}
+    values: dict[str, Any] = {}
+    for name in sorted(names, key=lambda n: n not in denominators):  # totals first, then their parts
+        field = unit_catalog.fields[name]
+        if field.type == "bool":
+            values[name] = True
+        elif field.enum:
+            values[name] = max(option.value for option in field.enum)
+        elif field.type == "percent":
+            values[name] = 70 + spread % 30
+        elif name in deductions:
+            values[name] = spread % 2
+        elif name in numerators and numerators[name] in values:
+            values[name] = values[numerators[name]] * (70 + spread % 30) // 100
+        elif name in numerators:
+            values[name] = 5
+        else:
+            values[name] = 100 + spread % 400
+        if field.max is not None and not isinstance(values[name], bool):
+            values[name] = min(values[name], int(field.max))
+    as_of = (now - dt.timedelta(days=1)).date().isoformat()
+    return [{"unit_code": unit_code, "field": name, "value": value, "source_system": DEMO_SYSTEMS.get(agency, agency),
+             "as_of": as_of} for name, value in values.items()]

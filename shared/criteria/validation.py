@@ -88,6 +88,36 @@ def validate_answers(unit_catalog: UnitTypeCatalog, answers: Mapping[str, object
     return ValidationReport(tuple(errors), tuple(warnings))
 
 
+def canonical_value(field: InputField, raw: object) -> tuple[object, ValidationIssue | None]:
+    """`raw` in its type's one stored form, or the issue refusing it: "12", 12.0 and " 12 " for a whole
+    number are all 12; a decimal or a percentage is a JSON number (an int when whole); text is trimmed.
+    So the review case, the events and the score all see the same value."""
+    if _is_blank(raw):
+        return None, None
+    value, issue = _parse(field, raw)
+    if issue:
+        return None, issue
+    hard, _ = _range_issues(field, value)
+    if hard:
+        return None, hard[0]
+    if isinstance(value, Decimal):
+        return (int(value) if value == value.to_integral_value() else float(value)), None
+    return (value.strip() if isinstance(value, str) else value), None
+
+
+def canonical_answers(unit_catalog: UnitTypeCatalog, answers: Mapping[str, object]) -> dict[str, object]:
+    """Every answer of a catalog field in its canonical form (call after validating: a value that
+    cannot be read is left as it was, for the validation to name)."""
+    canonical = dict(answers)
+    for name, raw in answers.items():
+        field = unit_catalog.fields.get(name)
+        if field is not None:
+            value, issue = canonical_value(field, raw)
+            if issue is None:
+                canonical[name] = value
+    return canonical
+
+
 def _is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 

@@ -115,7 +115,10 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
                lambda body: body["status"] == "scored")
     score = call("GET", f"{scoring}/scores/{report_id}", REPORTER)
     explained = {criterion["code"]: criterion for criterion in score["breakdown"]["criteria"]}
-    assert explained["1.4"]["points"] == "15.00"  # 3 meetings as adjusted by the reviewer
+    assert explained["1.4"]["points"] == 15  # 3 meetings as adjusted by the reviewer
+    assert explained["1.4"]["adjusted"] is True
+    assert explained["1.4"]["adjustment_reason"] == "Một cuộc họp không có thông báo kết luận"
+    assert {item["source"]["kind"] for item in explained["1.4"]["inputs"]} == {"unit"}
     assert explained["1.4"]["explanation_vi"]
 
     call("POST", f"{submission}/rounds/{round_['id']}/close", ADMIN)

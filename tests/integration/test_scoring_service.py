@@ -81,7 +81,9 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
     token = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18118")
     body = app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {token}"}).json
     criterion = next(c for c in body["breakdown"]["criteria"] if c["code"] == "1.4")
-    assert criterion["inputs_used"] == {"tasks_done_on_time": "7", "tasks_assigned": "8"} or criterion["inputs_used"]
+    assert {item["key"]: item["value"] for item in criterion["inputs"]} == {"tasks_done_on_time": 7,
+                                                                           "tasks_assigned": 8}
+    assert criterion["points"] == 26.25 and body["breakdown"]["total"] == 780.6
     assert "7/8" in criterion["explanation_vi"].replace(" ", "")
     other = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18119")
     assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {other}"}).status_code == 403

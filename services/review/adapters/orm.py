@@ -101,6 +101,24 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_report", "report_id", "id"),
 )
 
+# The measured inputs that hold for each unit of a round, as the last accepted import of each agency
+# said (from `measurements.imported`); a case copies its unit's into `review_cases.measured`.
+measured_values = sa.Table(
+    "measured_values",
+    metadata,
+    sa.Column("round_id", sa.String(64), primary_key=True),
+    sa.Column("unit_code", sa.String(64), primary_key=True),
+    sa.Column("field", sa.String(100), primary_key=True),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("value", JSON, nullable=False),
+    sa.Column("source_system", sa.String(255), nullable=False),
+    sa.Column("as_of", sa.String(10), nullable=False),
+    sa.Column("import_id", sa.String(36), nullable=False),
+    sa.Column("imported_by", sa.String(128), nullable=False),
+    sa.Column("imported_at", TIMESTAMP, nullable=False),
+    sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
+)
+
 outbox, processed_events = add_messaging_tables(metadata)
 
 

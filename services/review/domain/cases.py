@@ -218,6 +218,28 @@ class ReviewCase:
         requested = {item["criterion"] for item in request.requests}
         self._reopen_touched(catalog, by, at, also=requested)
 
+    def take_measured(self, measured: dict[str, dict[str, Any]], catalog: UnitTypeCatalog, at: dt.datetime) -> None:
+        """The measured values that now hold for the unit. A decision on a criterion whose measured
+        value changed no longer holds, nor does a verification awaiting approval."""
+        if measured == self.measured:
+            return
+        changed = {name for name in set(measured) | set(self.measured)
+                   if (measured.get(name) or {}).get("value") != (self.measured.get(name) or {}).get("value")}
+        self.measured = dict(measured)
+        if not changed:
+            return
+        actor = next(iter(measured.values()), {}).get("imported_by", "system")
+        self._record("measurements_updated", actor, self.unit_code, at, before=None,
+                     after={"fields": sorted(changed)})
+        if self.state not in DECIDABLE:
+            return
+        self._withdraw_pending_verification(actor, self.unit_code, at)
+        touched = {c.code for c in catalog.criteria if changed & {f.field for f in c.inputs}}
+        for code in sorted(touched & set(self.decisions)):
+            self._record("decision_reopened", actor, self.unit_code, at, criterion=code, before=self.decisions[code],
+                         after=None, reason="Số liệu đo từ hệ thống đã thay đổi / the measured values changed")
+        self.decisions = {code: raw for code, raw in self.decisions.items() if code not in touched}
+
     # --- the reviewers' actions ------------------------------------------------------------------
     def decide(self, catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[str, Any] | None,
                points: Decimal | None, reason: str, by: str, by_unit: str, now: dt.datetime,
@@ -229,6 +251,13 @@ class ReviewCase:
                             for name, value in raw.get("filled", {}).items()}
         declared = self.declared_answers()
         reviewed = {**declared, **filled_elsewhere, **{name: value for name, (_, value) in others.items()}}
+        # A new decision on the criterion keeps what the previous one filled or recorded as no data,
+        # unless it says otherwise for that input.
+        previous_raw = self.decisions.get(code) or {}
+        values = {**{name: value for name, value in previous_raw.get("filled", {}).items()
+                     if name not in (no_data or {})}, **(values or {})}
+        no_data = {**{name: why for name, why in previous_raw.get("no_data", {}).items() if name not in values},
+                   **(no_data or {})}
         made = decide(catalog, code, decision, values=values, points=points, reason=reason,
                       declared=declared, reviewed=reviewed, adjusted_elsewhere=others,
                       by=by, at=now.isoformat(), revision=self.revision, no_data=no_data)

@@ -11,7 +11,7 @@ from typing import Any
 from services.review.domain.errors import InvalidDecision
 from shared.criteria import Criterion, InputError, UnitTypeCatalog, score_report
 from shared.criteria.suppliers import REVIEWER, SYSTEM, suppliers
-from shared.criteria.validation import validate_answers
+from shared.criteria.validation import canonical_answers, validate_answers
 
 ACCEPT = "accept"
 ADJUST = "adjust"
@@ -71,7 +71,9 @@ def decide(catalog: UnitTypeCatalog, code: str, decision: str, *, values: dict[s
     """
     criterion = criterion_of(catalog, code)
     reason = (reason or "").strip()
-    filled, values = _split_filled(catalog, criterion, values or {}, declared)
+    # Stored as the unit's answers are: "12", 12.0 and " 12 " are all 12 (a value that cannot be read
+    # stays as sent, for the checks below to name).
+    filled, values = _split_filled(catalog, criterion, canonical_answers(catalog, values or {}), declared)
     no_data = _checked_no_data(catalog, criterion, no_data or {}, filled)
     reviewed = {**reviewed, **filled}
     if filled:

@@ -1,5 +1,5 @@
-"""The events the review service listens to: what the units submit and reply, and accepted
-reconsideration requests."""
+"""The events the review service listens to: what the units submit and reply, accepted
+reconsideration requests, and the measured inputs the provincial systems send."""
 from __future__ import annotations
 
 from services.review.service_layer import handlers
@@ -12,4 +12,5 @@ def subscriptions() -> list[Subscription]:
         Subscription("on_evidence_provided", ("report.evidence_provided",), handlers.on_evidence_provided),
         Subscription("on_reconsideration_accepted", ("report.reconsideration_accepted",),
                      handlers.on_reconsideration_accepted),
+        Subscription("on_measurements_imported", ("measurements.imported",), handlers.on_measurements_imported),
     ]

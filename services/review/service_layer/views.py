@@ -54,7 +54,7 @@ def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id:
 
 def _queue_item(row, now: dt.datetime) -> dict:
     catalog = load_catalog(row["catalog_version"]).unit_type(row["unit_type"])
-    submitted_at = _aware(row["submitted_at"])
+    submitted_at = aware(row["submitted_at"])
     return {
         "report_id": row["report_id"], "round_id": row["round_id"], "unit_code": row["unit_code"],
         "unit_name_vi": row["unit_name_vi"], "unit_type": row["unit_type"],
@@ -78,7 +78,7 @@ def overdue_requests(session: Session, principal: Principal, *, today: dt.date) 
         "unit_code": row["unit_code"], "unit_name_vi": row["unit_name_vi"],
         "reviewer_unit_code": row["reviewer_unit_code"], "requests": row["requests"],
         "due_date": row["due_date"], "days_overdue": (today - row["due_date"]).days,
-        "requested_by": row["requested_by"], "requested_at": _aware(row["requested_at"]),
+        "requested_by": row["requested_by"], "requested_at": aware(row["requested_at"]),
     } for row in rows]
 
 
@@ -89,7 +89,7 @@ def audit_entries(session: Session, report_id: str, *, since_version: int | None
     if since_version is not None:
         where.append(log.c.subject_version >= since_version)
     rows = session.execute(sa.select(log).where(*where).order_by(log.c.id)).mappings().all()
-    return [{**row, "at": _aware(row["at"]).isoformat()} for row in rows]
+    return [{**row, "at": aware(row["at"]).isoformat()} for row in rows]
 
 
 def versions(case: ReviewCase) -> list[dict[str, Any]]:
@@ -137,7 +137,7 @@ def owed_inputs(case: ReviewCase, catalog: UnitTypeCatalog) -> dict[str, list[di
             "measured_inputs": [item for item in owed.values() if item["supplied_by"]["kind"] == SYSTEM]}
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive timestamps; every stored timestamp is UTC."""
     if moment is None or moment.tzinfo is not None:
         return moment

@@ -27,6 +27,7 @@ score_sheets = sa.Table(
     sa.Column("points_overrides", sa.JSON, nullable=False),
     sa.Column("no_data", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("input_sources", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("adjustments", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("version", sa.Integer, nullable=False),
 )
 

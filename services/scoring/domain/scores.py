@@ -55,6 +55,7 @@ class ScoreSheet:
         self.points_overrides: dict[str, str] = {}
         self.no_data: dict[str, str] = {}
         self.input_sources: dict[str, dict[str, Any]] = {}
+        self.adjustments: list[dict[str, Any]] = []
         self.scores: list[Score] = []
         self.events: list = []
 
@@ -64,13 +65,15 @@ class ScoreSheet:
 
     def take_verified(self, catalog_version: str, revision: int, answers: dict[str, Any],
                       points_overrides: dict[str, str], no_data: dict[str, str] | None = None,
-                      input_sources: dict[str, dict[str, Any]] | None = None) -> None:
+                      input_sources: dict[str, dict[str, Any]] | None = None,
+                      adjustments: list[dict[str, Any]] | None = None) -> None:
         self.catalog_version = catalog_version
         self.revision = revision
         self.answers = dict(answers)
         self.points_overrides = dict(points_overrides)
         self.no_data = dict(no_data or {})
         self.input_sources = dict(input_sources or {})
+        self.adjustments = list(adjustments or [])
 
     def score(self, unit_catalog: UnitTypeCatalog, *, reason: str, now: dt.datetime) -> Score | None:
         """Score the verified inputs under `unit_catalog`. Returns None when the current score

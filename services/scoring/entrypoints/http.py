@@ -5,9 +5,10 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
+from services.scoring.domain.breakdown import explained
 from services.scoring.service_layer import handlers
 from shared.auth import requires
-from shared.criteria import available_versions
+from shared.criteria import available_versions, load_catalog
 from shared.domain.errors import Bilingual, FieldError
 from shared.http import unit_of_work
 from shared.http_fields import Line, Text
@@ -34,7 +35,11 @@ class ScoreExplanationSchema(Schema):
     unit_name_vi = fields.Str()
     unit_type = fields.Str()
     score = fields.Nested(ScoreSummarySchema)
-    breakdown = fields.Dict(metadata={"description": "per criterion: inputs used, rule in words (vi/en), points"})
+    breakdown = fields.Dict(metadata={"description": (
+        "total, groups and criteria with numbers as JSON numbers; per criterion: points, `adjusted` (by the "
+        "reviewer, with `adjustment_reason`), the rule applied in words (vi/en), and `inputs` [{key, value, "
+        "source: {kind: unit | reviewer | system | catalog_default, agency, system, as_of, adjusted, reason, "
+        "no_data}}]")})
     history = fields.List(fields.Nested(ScoreSummarySchema))
 
 
@@ -65,10 +70,14 @@ def explain_score(report_id):
     with unit_of_work() as uow:
         sheet = handlers.sheet_for_reading(uow, report_id, g.principal)
         current = sheet.current_score
+        unit_catalog = load_catalog(current.catalog_version).unit_type(sheet.unit_type)
         return {
             "report_id": sheet.report_id, "round_id": sheet.round_id, "unit_code": sheet.unit_code,
             "unit_name_vi": sheet.unit_name_vi, "unit_type": sheet.unit_type,
-            "score": current, "breakdown": current.breakdown, "history": sheet.scores,
+            "score": current, "history": sheet.scores,
+            "breakdown": explained(current.breakdown, unit_catalog, answers=sheet.answers,
+                                   input_sources=sheet.input_sources, no_data=sheet.no_data,
+                                   adjustments=sheet.adjustments),
         }
 
 

@@ -24,7 +24,7 @@ def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
                            reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"])
         uow.sheets.add(sheet)
     sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"],
-                        data.get("no_data"), data.get("input_sources"))
+                        data.get("no_data"), data.get("input_sources"), data["adjustments"])
     unit_catalog = load_catalog(data["catalog_version"]).unit_type(data["unit_type"])
     sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=utc_now())
 

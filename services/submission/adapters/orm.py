@@ -47,4 +47,4 @@ def start_mappers() -> None:
 
 # The evidence tables and the registry (units, review models, rounds) join this metadata, and
 # so its migrations, from their own modules.
-from services.submission.adapters import evidence_orm, registry_orm  # noqa: E402,F401
+from services.submission.adapters import evidence_orm, measurements_orm, registry_orm  # noqa: E402,F401

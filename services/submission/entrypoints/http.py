@@ -12,7 +12,7 @@ from services.submission.entrypoints.schemas import (
     ReportSchema,
     SubmitSchema,
 )
-from services.submission.service_layer import handlers
+from services.submission.service_layer import handlers, measurements
 from services.submission.service_layer.preview import provisional_score
 from shared.auth import requires
 from shared.http import clock, unit_of_work
@@ -28,12 +28,24 @@ def list_reports(query):
     return handlers.list_reports(unit_of_work(), g.principal, query.get("round_id"), query.get("status"))
 
 
+class _WithMeasured:
+    """A report as its reader sees it: with the measured values of its unit, read-only."""
+
+    def __init__(self, report, measured: dict):
+        self._report, self.measured = report, measured
+
+    def __getattr__(self, name: str):
+        return getattr(self._report, name)
+
+
 @reports_blp.route("/<report_id>")
 @requires()
 @reports_blp.response(200, ReportSchema)
 def get_report(report_id):
+    """The report; `measured` holds the values provincial systems supplied for the unit (read-only)."""
     with unit_of_work() as uow:
-        return handlers.load_for_reading(uow, report_id, g.principal)
+        report = handlers.load_for_reading(uow, report_id, g.principal)
+        return _WithMeasured(report, measurements.measured_for(uow, report.round_id, report.unit_code))
 
 
 @reports_blp.route("/<report_id>", methods=["PATCH"])

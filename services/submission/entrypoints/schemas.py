@@ -27,6 +27,9 @@ class ReportSchema(Schema):
     evidence_due_date = fields.Str(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
     version = fields.Int()
+    measured = fields.Dict(keys=fields.Str(), values=fields.Dict(), metadata={
+        "description": "read-only: field → {value, agency, source_system, as_of, import_id, imported_by}, the "
+                       "values provincial systems supplied for this unit (GET /reports/{id} only)"})
 
 
 class ReportListQuery(Schema):
@@ -60,8 +63,14 @@ class ProvisionalScoreSchema(Schema):
     groups = fields.List(fields.Dict())
     criteria = fields.List(fields.Dict(), metadata={"description": "inputs used, rule in words (vi/en), points"})
     warnings = fields.List(fields.Str())
-    missing_required = fields.List(fields.Str())
+    missing_required = fields.List(fields.Str(), metadata={
+        "description": "required inputs the unit itself has not filled yet (see owed_by_others for the rest)"})
     complete = fields.Bool()
     classification = fields.Dict()
     inputs_hash = fields.Str()
-    before_submission = fields.Dict(metadata={"description": "errors and warnings that would block submission now"})
+    before_submission = fields.Dict(metadata={
+        "description": "errors and warnings that would block submission now: only what the unit itself fills"})
+    owed_by_others = fields.List(fields.Dict(), metadata={
+        "description": "required inputs the reviewer or a provincial system still owes ({field, supplied_by, "
+                       "agency, criteria}); they do not block submission, and the unit cannot fill them"})
+    measured = fields.Dict(metadata={"description": "the measured values used, with their source (read-only)"})

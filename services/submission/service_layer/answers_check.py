@@ -7,7 +7,8 @@ from typing import Any
 
 from services.submission.domain.reports import Report
 from shared.criteria import load_catalog
-from shared.criteria.validation import ValidationReport, validate_answers
+from shared.criteria.suppliers import UNIT_SOURCES
+from shared.criteria.validation import ValidationReport, canonical_answers, validate_answers
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
 
 
@@ -16,14 +17,15 @@ class InvalidAnswers(InvalidInput):
     title = Bilingual("Câu trả lời chưa hợp lệ", "Invalid answers")
 
 
-# Inputs from a provincial system or the reviewer's assessment are not the unit's to give.
-UNIT_SOURCES = frozenset({"self_report"})
-
-
 def check(report: Report, answers: dict[str, Any], *, evidence_counts: dict[str, int] | None = None,
           final: bool) -> ValidationReport:
     unit_catalog = load_catalog(report.catalog_version).unit_type(report.unit_type)
     return validate_answers(unit_catalog, answers, evidence=evidence_counts, final=final, sources=UNIT_SOURCES)
+
+
+def canonical(report: Report, answers: dict[str, Any]) -> dict[str, Any]:
+    """The (validated) answers in their types' canonical forms, as they are stored: "12" and 12.0 are 12."""
+    return canonical_answers(load_catalog(report.catalog_version).unit_type(report.unit_type), answers)
 
 
 def refuse_inputs_not_the_units(report: Report, changes: dict[str, Any]) -> None:

@@ -79,7 +79,7 @@ def update_draft(uow: SubmissionUnitOfWork, report_id: str, principal: Principal
         report = load_own(uow, report_id, principal, expected_version)
         answers_check.refuse_inputs_not_the_units(report, answers)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **answers}, final=False))
-        report.update_answers(answers)
+        report.update_answers(answers_check.canonical(report, answers))
         uow.commit()
         return report
 
@@ -106,8 +106,8 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
         report = load_own(uow, report_id, principal, expected_version)
         answers_check.refuse_inputs_not_the_units(report, changes)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **changes}, final=False))
-        report.provide_evidence(changes=changes, note=note, by=principal.user, now=now or utc_now(),
-                                evidence=evidence_manifest(uow, report_id))
+        report.provide_evidence(changes=answers_check.canonical(report, changes), note=note, by=principal.user,
+                                now=now or utc_now(), evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
 

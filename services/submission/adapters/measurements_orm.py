@@ -1,0 +1,31 @@
+"""The measurement imports' table, on the submission service's metadata (same schema, same migrations).
+Rows are only added and, once, marked superseded: every file ever accepted stays."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from services.submission.adapters.orm import mapper_registry, metadata
+from services.submission.domain.measurements import MeasurementImport
+from shared.orm import UtcDateTime, map_aggregate
+
+measurement_imports = sa.Table(
+    "measurement_imports",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(64), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("file_format", sa.String(8), nullable=False),
+    sa.Column("imported_by", sa.String(128), nullable=False),
+    sa.Column("imported_at", UtcDateTime(), nullable=False),
+    sa.Column("values", sa.JSON, nullable=False),
+    sa.Column("supersedes", sa.String(36), nullable=True),
+    sa.Column("superseded_by", sa.String(36), nullable=True),
+    sa.Column("superseded_at", UtcDateTime(), nullable=True),
+    sa.Index("ix_measurement_imports_round_agency", "round_id", "agency", "imported_at"),
+)
+
+
+def start_mappers() -> None:
+    map_aggregate(mapper_registry, MeasurementImport, measurement_imports)

@@ -1,0 +1,96 @@
+"""Use cases of measured inputs: an agency imports its file for a round (checked whole, superseding
+its previous file), and a report shows the values that hold for its unit, read-only, with their source."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from services.submission.adapters import measurement_files
+from services.submission.adapters.measurements_orm import measurement_imports
+from services.submission.adapters.orm import reports
+from services.submission.domain.measurements import (
+    ImportRefused,
+    MeasurementImport,
+    RowProblem,
+    UnitInRound,
+    checked_values,
+)
+from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
+from shared.auth import Principal, Role
+from shared.authorization import reads_everything
+from shared.criteria import load_catalog
+from shared.criteria.suppliers import measuring_agencies
+from shared.domain.errors import Bilingual, Forbidden, not_found
+
+
+def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, imported_by: str, file_name: str,
+                content: bytes, now: dt.datetime) -> MeasurementImport:
+    """Check the whole file and, if every row is right, make it the agency's current values for the
+    round. Refused (`ImportRefused`, naming each bad row's line and field) changes nothing."""
+    file_format, rows = measurement_files.read_rows(file_name, content)
+    with uow:
+        if uow.rounds.get(round_id) is None:
+            raise not_found(Bilingual("Kỳ báo cáo", "round"), round_id)
+        units = {report.unit_code: UnitInRound(report.unit_code, load_catalog(report.catalog_version)
+                                               .unit_type(report.unit_type))
+                 for report in uow.reports.list(reports.c.round_id == round_id)}
+        _check_agency(agency, {unit.catalog.catalog_version for unit in units.values()})
+        values = checked_values(rows, agency, units)
+        current = _current_import(uow, round_id, agency)
+        made = MeasurementImport.accept(round_id=round_id, agency=agency, sha256=hashlib.sha256(content).hexdigest(),
+                                        file_name=file_name, file_format=file_format, imported_by=imported_by,
+                                        now=now, values=values, current=current)
+        uow.measurements.add(made)
+        uow.commit()
+        return made
+
+
+def import_as(uow: SubmissionUnitOfWork, round_id: str, principal: Principal, *, file_name: str, content: bytes,
+              now: dt.datetime) -> MeasurementImport:
+    """A data provider imports for the agency its token names."""
+    if principal.role is not Role.DATA_PROVIDER:
+        raise Forbidden(Bilingual("Chỉ cơ quan cung cấp số liệu (data_provider) được gửi số liệu đo từ hệ thống",
+                                  "only a data provider (data_provider) of a coordinating agency imports "
+                                  "measured inputs"))
+    return import_file(uow, round_id, agency=principal.unit, imported_by=principal.user, file_name=file_name,
+                       content=content, now=now)
+
+
+def history(uow: SubmissionUnitOfWork, round_id: str, principal: Principal) -> list[MeasurementImport]:
+    """Every import of the round, newest first (a data provider sees its agency's; an admin or an
+    auditor all)."""
+    if principal.role is not Role.DATA_PROVIDER and not reads_everything(principal):
+        raise Forbidden(Bilingual("Lịch sử nhập số liệu dành cho cơ quan cung cấp số liệu, quản trị và thanh tra",
+                                  "the import history is for data providers, administrators and auditors"))
+    where = [measurement_imports.c.round_id == round_id]
+    if principal.role is Role.DATA_PROVIDER:
+        where.append(measurement_imports.c.agency == principal.unit)
+    with uow:
+        return uow.measurements.list(*where, order_by=measurement_imports.c.imported_at.desc())
+
+
+def measured_for(uow: SubmissionUnitOfWork, round_id: str, unit_code: str) -> dict[str, dict[str, Any]]:
+    """The measured values that hold for one unit of a round: field → value with its source."""
+    values: dict[str, dict[str, Any]] = {}
+    for made in uow.measurements.list(measurement_imports.c.round_id == round_id,
+                                      measurement_imports.c.superseded_by.is_(None)):
+        values.update(made.values_of(unit_code))
+    return values
+
+
+def _current_import(uow: SubmissionUnitOfWork, round_id: str, agency: str) -> MeasurementImport | None:
+    found = uow.measurements.list(measurement_imports.c.round_id == round_id, measurement_imports.c.agency == agency,
+                                  measurement_imports.c.superseded_by.is_(None))
+    return found[0] if found else None
+
+
+def _check_agency(agency: str, catalog_versions: set[str]) -> None:
+    known = sorted({code for version in catalog_versions for code in measuring_agencies(load_catalog(version))})
+    if agency not in known:
+        raise ImportRefused([RowProblem(
+            None, "agency", "not_measuring_agency",
+            f"'{agency}' không phải cơ quan cung cấp số liệu đo từ hệ thống cho kỳ báo cáo này "
+            f"(các cơ quan: {', '.join(known) or 'không có'})",
+            f"'{agency}' supplies no measured input in this round "
+            f"(the agencies that do: {', '.join(known) or 'none'})")])

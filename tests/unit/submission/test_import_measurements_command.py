@@ -1,0 +1,56 @@
+"""`cqs import-measurements` on the embedded SQLite database seeded with the demo round: a file
+with a bad row stops with its line named and changes nothing; a good one supersedes the demo's."""
+from __future__ import annotations
+
+import pytest
+
+from services.submission import bootstrap as submission
+from services.submission import demo
+from services.submission.adapters.measurements_orm import measurement_imports
+from shared import cli, config
+from shared.criteria import load_catalog
+from shared.criteria.suppliers import SYSTEM, fields_supplied_by
+
+
+@pytest.fixture
+def seeded(tmp_path, monkeypatch):
+    for name in ("CQS_DATABASE_URL", "CQS_SUBMISSION_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CQS_DATA_DIR", str(tmp_path))
+    runtime = submission.runtime(config.load("submission"))
+    runtime.migrate()
+    demo.seed(runtime)
+    round_id = f"{demo.current_annual_year(runtime.clock())}-annual"
+    yield runtime, round_id
+    runtime.engine.dispose()
+
+
+def imports(runtime, round_id: str) -> list:
+    with runtime.uow_factory() as uow:
+        return uow.measurements.list(measurement_imports.c.round_id == round_id,
+                                     measurement_imports.c.agency == "ppc_office")
+
+
+def test_the_command_refuses_a_bad_file_whole_and_takes_the_corrected_one(seeded, tmp_path, capsys):
+    runtime, round_id = seeded
+    [demo_import] = imports(runtime, round_id)
+    field = fields_supplied_by(load_catalog("hatinh-2021-ref-1").unit_type("province_department"), SYSTEM,
+                               "ppc_office")[0]
+    bad = tmp_path / "tthc.csv"
+    bad.write_text(f"unit_code,field,value,source_system,as_of\nSTC,{field},12,Một cửa,2026-11-01\n"
+                   f"STC,{field},13,Một cửa,31/10/2026\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["import-measurements", "--round", round_id, "--agency", "ppc_office", "--by", "vp", str(bad)])
+    assert "dòng 3" in str(stopped.value) and "as_of" in str(stopped.value)
+    assert [made.id for made in imports(runtime, round_id)] == [demo_import.id]
+
+    good = tmp_path / "tthc-sua.csv"
+    good.write_text(f"unit_code,field,value,source_system,as_of\nSTC,{field},12,Một cửa,2026-11-01\n",
+                    encoding="utf-8")
+    cli.main(["import-measurements", "--round", round_id, "--agency", "ppc_office", "--by", "vp", str(good)])
+    assert "superseding import " + demo_import.id in capsys.readouterr().out
+    made = {m.id: m for m in imports(runtime, round_id)}
+    assert len(made) == 2 and made[demo_import.id].superseded_by is not None
+    current = made[made[demo_import.id].superseded_by]
+    assert current.values == [{"unit_code": "STC", "field": field, "value": 12, "source_system": "Một cửa",
+                               "as_of": "2026-11-01"}]
