@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import logging
+import os
 import sys
 from pathlib import Path
 
 from shared import config
 from shared.auth import Role, issue_token
+from shared.observability import logs
 
 
 def _bootstrap(service: str):
@@ -95,7 +96,6 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="cqs", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     measured.set_defaults(func=cmd_import_measurements)
 
     args = parser.parse_args(argv)
+    # JSON lines for the processes of the production shape; a person running `cqs run` reads text.
+    logs.configure(log_format=os.environ.get("CQS_LOG_FORMAT", "text" if args.command == "run" else "json"))
     args.func(args)
 
 

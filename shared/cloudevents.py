@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from shared.domain.events import Event
+from shared.observability.tracing import valid as valid_traceparent
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
@@ -28,19 +29,25 @@ class CloudEvent:
     data: dict[str, Any]
     datacontenttype: str = "application/json"
     specversion: str = SPEC_VERSION
+    # Extension (W3C Trace Context): the trace of the request or handler that raised the event.
+    traceparent: str | None = None
 
     @property
     def routing_key(self) -> str:
         return self.type.removeprefix("vn.gov.cqs.")
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        attributes = dataclasses.asdict(self)
+        if attributes["traceparent"] is None:
+            del attributes["traceparent"]
+        return attributes
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def from_event(event: Event, source: str, *, now: dt.datetime | None = None) -> CloudEvent:
+def from_event(event: Event, source: str, *, now: dt.datetime | None = None,
+               traceparent: str | None = None) -> CloudEvent:
     """Wrap a domain event; `source` names the emitting service (`/cqs/submission`)."""
     moment = now or dt.datetime.now(dt.timezone.utc)
     return CloudEvent(
@@ -50,6 +57,7 @@ def from_event(event: Event, source: str, *, now: dt.datetime | None = None) -> 
         subject=event.subject,
         time=moment.isoformat().replace("+00:00", "Z"),
         data=json.loads(json.dumps(event.payload(), default=str)),
+        traceparent=traceparent,
     )
 
 
@@ -77,4 +85,6 @@ def parse(body: str | bytes | dict[str, Any]) -> CloudEvent:
         time=str(raw.get("time", "")),
         data=data,
         datacontenttype=str(raw.get("datacontenttype", "application/json")),
+        # A malformed trace header is dropped, never a reason to refuse the event.
+        traceparent=raw["traceparent"] if valid_traceparent(raw.get("traceparent")) else None,
     )

@@ -29,6 +29,8 @@ class ServiceSettings:
     relay_batch_size: int = 500
     consumer_max_attempts: int = 4
     consumer_backoff_s: float = 0.25
+    # The worker's Prometheus endpoint; None: no listener (several workers on one host need their own ports).
+    metrics_port: int | None = None
 
 
 def data_dir() -> Path:
@@ -73,4 +75,5 @@ def load(service: str) -> ServiceSettings:
         relay_interval_s=float(os.environ.get("CQS_RELAY_INTERVAL_S", "0.2")),
         consumer_max_attempts=int(os.environ.get("CQS_CONSUMER_MAX_ATTEMPTS", "4")),
         consumer_backoff_s=float(os.environ.get("CQS_CONSUMER_BACKOFF_S", "0.25")),
+        metrics_port=int(os.environ["CQS_METRICS_PORT"]) if os.environ.get("CQS_METRICS_PORT") else None,
     )

@@ -19,6 +19,7 @@ from shared import authorization, http_messages
 from shared.config import ServiceSettings
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
 from shared.http_input import check_request, shown
+from shared.observability import web as web_observability
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,8 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         "security": [{"bearer": []}],
     })
+    # First, so that every request is traced and timed, refused ones included.
+    web_observability.instrument(app, runtime)
     authorization.install(app, settings.service)
     app.before_request(lambda: check_request(request))
     app.register_error_handler(DomainError, render_domain_error)

@@ -25,6 +25,8 @@ from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
+from shared.observability import logs, metrics
+from shared.observability.handlers import observed
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +100,21 @@ class ServiceRuntime:
                 log.exception("periodic job %s failed", job.name)
             stop.wait(job.interval_s)
 
+    def serve_metrics(self, port: int, address: str = "0.0.0.0"):
+        """The worker's Prometheus endpoint (`GET /metrics` on `port`) in a thread of its own;
+        returns the server and its thread."""
+        from prometheus_client import start_http_server
+
+        return start_http_server(port, address, registry=metrics.registry_for(self, queues=True))
+
     def run_worker(self) -> None:
         """The worker process: relay, consumer and periodic jobs until SIGTERM/SIGINT."""
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         threads = self.start_background(stop)
+        if self.settings.metrics_port:
+            self.serve_metrics(self.settings.metrics_port)
         log.info("%s worker running", self.settings.service)
         stop.wait()
         for thread in threads:
@@ -117,6 +128,7 @@ def build_runtime(
     uow_class: type,
     subscriptions_factory: Callable[[], list[Subscription]],
 ) -> ServiceRuntime:
+    logs.install()
     engine = db.make_engine(settings.database_url, settings.service)
     session_factory = db.make_session_factory(engine)
     outbox, processed = metadata_tables
@@ -129,5 +141,5 @@ def build_runtime(
         processed=processed,
         migrations_dir=migrations_dir,
         uow_factory=lambda: uow_class(session_factory, outbox, processed, source),
-        subscriptions=subscriptions_factory(),
+        subscriptions=[observed(subscription, settings.service) for subscription in subscriptions_factory()],
     )

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import cloudevents
-from shared.domain.events import Event
+from shared.observability import tracing
 
 
 class SqlAlchemyUnitOfWork:
@@ -18,7 +18,7 @@ class SqlAlchemyUnitOfWork:
         self._outbox = outbox
         self._processed = processed
         self._source = source
-        self._events: list[Event] = []
+        self._events: list[cloudevents.CloudEvent] = []
         self.session: Session | None = None
 
     def __enter__(self):
@@ -44,10 +44,8 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once."""
         self.session.flush()
-        for aggregate in self._seen_aggregates():
-            self._events.extend(aggregate.events)
-            aggregate.events.clear()
-        written = [cloudevents.from_event(event, self._source) for event in self._events]
+        self.collect_events()
+        written = self._events
         if written:
             self.session.execute(
                 self._outbox.insert(),
@@ -56,6 +54,15 @@ class SqlAlchemyUnitOfWork:
         self._events = []
         self.session.commit()
         return written
+
+    def collect_events(self) -> None:
+        """Take the events the aggregates raised so far, as CloudEvents carrying the trace in
+        progress (the request's, or the handler's that raised them)."""
+        traceparent = tracing.current_traceparent()
+        for aggregate in self._seen_aggregates():
+            self._events.extend(cloudevents.from_event(event, self._source, traceparent=traceparent)
+                                for event in aggregate.events)
+            aggregate.events.clear()
 
     def rollback(self) -> None:
         self._events = []

@@ -4,6 +4,7 @@ request and a return for revision, while an integration partner's plain pika que
 receives every event, each valid against the AsyncAPI document, in causal order."""
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -144,3 +145,47 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     assert partner.routing_keys[0] == "round.opened" and partner.routing_keys[-1] == "round.published"
     assert "round.closed" in partner.routing_keys
     assert len({event["id"] for event in events}) == len(events)
+
+
+def _sample(text: str, name: str, **labels: str) -> float | None:
+    """The value of the sample `name` whose labels include `labels`, in a Prometheus exposition."""
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{key}="{value}"' in line for key, value in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_the_processes_log_json_lines_carrying_the_trace_and_serve_metrics(system):
+    running, _ = system
+    submission = running.urls["submission"]
+    trace_id = uuid.uuid4().hex
+    call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2028})
+    opened = requests.post(f"{submission}/rounds/2028-annual/open", timeout=30,
+                           headers={**ADMIN, "traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"})
+    assert opened.status_code == 200 and opened.headers["traceparent"].split("-")[1] == trace_id
+
+    # The publication worker handles round.opened in the trace the request started, and says so in JSON.
+    def handler_lines():
+        lines = [json.loads(line) for line in (running.logs / "publication-worker.log").read_text().splitlines()
+                 if line.startswith("{")]
+        return [line for line in lines if line.get("trace_id") == trace_id and line.get("handler") == "on_round_opened"]
+    [line] = eventually(handler_lines, bool)
+    assert line["logger"] == "cqs.events" and line["subject"] == "rounds/2028-annual"
+    web_lines = [json.loads(line) for line in (running.logs / "submission-web.log").read_text().splitlines()
+                 if line.startswith("{")]
+    assert any(line.get("trace_id") == trace_id and line.get("route") == "/rounds/<round_id>/open"
+               and line.get("status") == 200 for line in web_lines)
+
+    # The web app's /metrics adds up its two gunicorn workers; the worker serves its own port.
+    for _ in range(6):
+        call("GET", f"{submission}/health", {})
+    web_metrics = requests.get(f"{submission}/metrics", timeout=10).text
+    assert _sample(web_metrics, "cqs_http_request_duration_seconds_count", route="/health", status="200") >= 6
+    assert _sample(web_metrics, "cqs_http_request_duration_seconds_count", route="/rounds/<round_id>/open") == 2  # 2027 and 2028
+    worker_metrics = eventually(lambda: requests.get(running.worker_metrics_urls["publication"], timeout=10).text,
+                                lambda text: _sample(text, "cqs_events_handled_total", handler="on_round_opened"))
+    assert _sample(worker_metrics, "cqs_events_handled_total", handler="on_round_opened") >= 2
+    assert _sample(worker_metrics, "cqs_outbox_backlog_events", service="publication") is not None
+    assert _sample(worker_metrics, "cqs_dead_letters", service="publication") == 0
+    assert _sample(worker_metrics, "process_resident_memory_bytes") is None  # labels-free samples are not matched
+    assert "process_resident_memory_bytes " in worker_metrics

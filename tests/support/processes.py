@@ -30,6 +30,7 @@ class RunningSystem:
         self.env = env
         self.logs = logs
         self.urls: dict[str, str] = {}
+        self.worker_metrics_urls: dict[str, str] = {}
         self._processes: list[subprocess.Popen] = []
 
     def cli(self, *args: str) -> str:
@@ -51,10 +52,15 @@ class RunningSystem:
         for service in SERVICES:
             port = free_port()
             self.urls[service] = f"http://127.0.0.1:{port}"
+            # Two gunicorn workers for one service, so its /metrics adds up both (prometheus multiprocess mode).
             self._spawn(f"{service}-web", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
                                            f"services.{service}.bootstrap:create_app()"],
-                        {"CQS_BIND": f"127.0.0.1:{port}", "CQS_WEB_WORKERS": "1"})
-            self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service])
+                        {"CQS_BIND": f"127.0.0.1:{port}", "CQS_WEB_WORKERS": "2" if service == "submission" else "1",
+                         "PROMETHEUS_MULTIPROC_DIR": str(self.logs / f"{service}-web-metrics")})
+            metrics_port = free_port()
+            self.worker_metrics_urls[service] = f"http://127.0.0.1:{metrics_port}/metrics"
+            self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service],
+                        {"CQS_METRICS_PORT": str(metrics_port)})
         for service, url in self.urls.items():
             self._wait_ready(service, url)
 
