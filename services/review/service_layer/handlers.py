@@ -60,6 +60,8 @@ def on_measurements_imported(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
         table.c.round_id == round_id, table.c.agency == agency)).scalar_one()
     if newest is not None and views.aware(newest) > imported_at:
         return
+    touched = set(data["values"]) | set(uow.session.execute(sa.select(table.c.unit_code).where(
+        table.c.round_id == round_id, table.c.agency == agency)).scalars())
     uow.session.execute(table.delete().where(table.c.round_id == round_id, table.c.agency == agency))
     rows = [{"round_id": round_id, "unit_code": unit_code, "field": name, "agency": agency, "value": item["value"],
              "source_system": item["source_system"], "as_of": item["as_of"], "import_id": data["import_id"],
@@ -67,7 +69,8 @@ def on_measurements_imported(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
             for unit_code, values in data["values"].items() for name, item in values.items()]
     if rows:
         uow.session.execute(table.insert(), rows)
-    for case in uow.cases.list(orm.review_cases.c.round_id == round_id):
+    cases = orm.review_cases.c
+    for case in uow.cases.list(cases.round_id == round_id, cases.unit_code.in_(sorted(touched))):
         case.take_measured(measured_for(uow, round_id, case.unit_code), catalog_of(case), imported_at)
 
 

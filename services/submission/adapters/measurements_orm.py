@@ -25,6 +25,27 @@ measurement_imports = sa.Table(
     sa.Column("superseded_at", UtcDateTime(), nullable=True),
     sa.Index("ix_measurement_imports_round_agency", "round_id", "agency", "imported_at"),
 )
+# One successor per import (and one first import per agency and round): two files of an agency sent
+# at the same moment cannot both become current; the second is refused and can be sent again.
+sa.Index("uq_measurement_imports_one_successor", measurement_imports.c.round_id, measurement_imports.c.agency,
+         sa.func.coalesce(measurement_imports.c.supersedes, ""), unique=True)
+
+# The values that hold now, one row per round, unit and input (what the agencies' current imports say):
+# a report reads its unit's rows instead of every file of the round.
+measured_values = sa.Table(
+    "measured_values",
+    metadata,
+    sa.Column("round_id", sa.String(64), primary_key=True),
+    sa.Column("unit_code", sa.String(64), primary_key=True),
+    sa.Column("field", sa.String(100), primary_key=True),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("source_system", sa.String(255), nullable=False),
+    sa.Column("as_of", sa.String(10), nullable=False),
+    sa.Column("import_id", sa.String(36), nullable=False),
+    sa.Column("imported_by", sa.String(128), nullable=False),
+    sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
+)
 
 
 def start_mappers() -> None:

@@ -220,9 +220,3 @@ class MeasurementImport:
             round_id=round_id, import_id=made.id, agency=agency, sha256=sha256, file_name=file_name,
             imported_by=imported_by, imported_at=now.isoformat(), supersedes=made.supersedes, values=by_unit))
         return made
-
-    def values_of(self, unit_code: str) -> dict[str, dict[str, Any]]:
-        """What this file says of one unit: field → value with its source."""
-        return {item["field"]: {"value": item["value"], "agency": self.agency, "source_system": item["source_system"],
-                                "as_of": item["as_of"], "import_id": self.id, "imported_by": self.imported_by}
-                for item in self.values if item["unit_code"] == unit_code}

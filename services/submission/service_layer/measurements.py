@@ -6,8 +6,11 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
 from services.submission.adapters import measurement_files
-from services.submission.adapters.measurements_orm import measurement_imports
+from services.submission.adapters.measurements_orm import measured_values, measurement_imports
 from services.submission.adapters.orm import reports
 from services.submission.domain.measurements import (
     ImportRefused,
@@ -21,7 +24,7 @@ from shared.auth import Principal, Role
 from shared.authorization import reads_everything
 from shared.criteria import load_catalog
 from shared.criteria.suppliers import measuring_agencies
-from shared.domain.errors import Bilingual, Forbidden, not_found
+from shared.domain.errors import Bilingual, Conflict, Forbidden, not_found
 
 
 def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, imported_by: str, file_name: str,
@@ -42,7 +45,15 @@ def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, import
                                         file_name=file_name, file_format=file_format, imported_by=imported_by,
                                         now=now, values=values, current=current)
         uow.measurements.add(made)
-        uow.commit()
+        _hold(uow, made)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict(Bilingual(f"Một tệp số liệu khác của '{agency}' vừa được nhận cho kỳ báo cáo này; hãy "
+                                     "xem lịch sử nhập và gửi lại nếu cần",
+                                     f"another file of '{agency}' was accepted for this round at the same time; "
+                                     "check the import history and send yours again if need be"),
+                           retry_after_s=1) from None
         return made
 
 
@@ -72,11 +83,21 @@ def history(uow: SubmissionUnitOfWork, round_id: str, principal: Principal) -> l
 
 def measured_for(uow: SubmissionUnitOfWork, round_id: str, unit_code: str) -> dict[str, dict[str, Any]]:
     """The measured values that hold for one unit of a round: field → value with its source."""
-    values: dict[str, dict[str, Any]] = {}
-    for made in uow.measurements.list(measurement_imports.c.round_id == round_id,
-                                      measurement_imports.c.superseded_by.is_(None)):
-        values.update(made.values_of(unit_code))
-    return values
+    rows = uow.session.execute(sa.select(measured_values).where(
+        measured_values.c.round_id == round_id, measured_values.c.unit_code == unit_code)).mappings().all()
+    return {row["field"]: {"value": row["value"], "agency": row["agency"], "source_system": row["source_system"],
+                           "as_of": row["as_of"], "import_id": row["import_id"], "imported_by": row["imported_by"]}
+            for row in rows}
+
+
+def _hold(uow: SubmissionUnitOfWork, made: MeasurementImport) -> None:
+    """The accepted file's values replace what the agency's previous file said for the round."""
+    uow.session.execute(measured_values.delete().where(measured_values.c.round_id == made.round_id,
+                                                       measured_values.c.agency == made.agency))
+    uow.session.execute(measured_values.insert(), [
+        {"round_id": made.round_id, "unit_code": item["unit_code"], "field": item["field"], "agency": made.agency,
+         "value": item["value"], "source_system": item["source_system"], "as_of": item["as_of"],
+         "import_id": made.id, "imported_by": made.imported_by} for item in made.values])
 
 
 def _current_import(uow: SubmissionUnitOfWork, round_id: str, agency: str) -> MeasurementImport | None:

@@ -7,9 +7,11 @@ import pytest
 from services.submission import bootstrap as submission
 from services.submission import demo
 from services.submission.adapters.measurements_orm import measurement_imports
+from services.submission.service_layer import measurements
 from shared import cli, config
 from shared.criteria import load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by
+from shared.domain.errors import Conflict
 
 
 @pytest.fixture
@@ -54,3 +56,17 @@ def test_the_command_refuses_a_bad_file_whole_and_takes_the_corrected_one(seeded
     current = made[made[demo_import.id].superseded_by]
     assert current.values == [{"unit_code": "STC", "field": field, "value": 12, "source_system": "Một cửa",
                                "as_of": "2026-11-01"}]
+
+
+def test_two_files_of_an_agency_at_the_same_moment_cannot_both_become_current(seeded, monkeypatch):
+    runtime, round_id = seeded
+    [demo_import] = imports(runtime, round_id)
+    field = fields_supplied_by(load_catalog("hatinh-2021-ref-1").unit_type("province_department"), SYSTEM,
+                               "ppc_office")[0]
+    content = f"unit_code,field,value,source_system,as_of\nSTC,{field},12,Một cửa,2026-11-01\n".encode()
+    # The second of two racing imports read the state before the first committed: no current file yet.
+    monkeypatch.setattr(measurements, "_current_import", lambda uow, round_id, agency: None)
+    with pytest.raises(Conflict):
+        measurements.import_file(runtime.uow_factory(), round_id, agency="ppc_office", imported_by="vp",
+                                 file_name="a.csv", content=content, now=runtime.clock())
+    assert [made.id for made in imports(runtime, round_id)] == [demo_import.id]

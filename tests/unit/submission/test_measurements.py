@@ -117,4 +117,3 @@ def test_a_later_file_supersedes_the_earlier_one_and_both_are_kept():
     assert event.routing_key == "measurements.imported" and event.supersedes == first.id
     assert event.values == {"STC": {values[0]["field"]: {"value": values[0]["value"], "as_of": "2026-10-31",
                                                          "source_system": values[0]["source_system"]}}}
-    assert second.values_of("STC")[values[0]["field"]]["import_id"] == second.id
