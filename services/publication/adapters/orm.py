@@ -10,6 +10,7 @@ from sqlalchemy.orm import registry
 
 from services.publication.domain.publication import RoundPublication
 from services.publication.domain.reconsideration import Reconsideration
+from services.publication.domain.webhooks import Delivery, Webhook
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -122,6 +123,36 @@ reconsiderations = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
 )
 
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("event_types", sa.JSON, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("webhook_id", sa.String(36), sa.ForeignKey("webhooks.id"), nullable=False, index=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(128), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("delivered_at", UtcDateTime(), nullable=True),
+    sa.Column("log", sa.JSON, nullable=False),
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+)
+
 outbox, processed_events = add_messaging_tables(metadata)
 
 
@@ -129,3 +160,5 @@ def start_mappers() -> None:
     map_aggregate(mapper_registry, RoundPublication, round_publications,
                   version_id_col=round_publications.c.version)
     map_aggregate(mapper_registry, Reconsideration, reconsiderations, version_id_col=reconsiderations.c.version)
+    map_aggregate(mapper_registry, Webhook, webhooks)
+    map_aggregate(mapper_registry, Delivery, webhook_deliveries)

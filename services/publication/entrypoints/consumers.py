@@ -1,7 +1,9 @@
-"""The publication service listens to scores and to the rounds' kinds and closing."""
+"""The publication service listens to scores and to the rounds' kinds and closing, and forwards
+its own published events to the partners' webhooks."""
 from __future__ import annotations
 
-from services.publication.service_layer import handlers
+from services.publication.domain.webhooks import FORWARDED_EVENTS
+from services.publication.service_layer import handlers, webhooks
 from shared.messaging.consumer import Subscription
 
 
@@ -10,4 +12,5 @@ def subscriptions() -> list[Subscription]:
         Subscription("on_round_opened", ("round.opened",), handlers.on_round_opened),
         Subscription("on_round_closed", ("round.closed",), handlers.on_round_closed),
         Subscription("on_report_scored", ("report.scored",), handlers.on_report_scored),
+        Subscription("on_partner_event", FORWARDED_EVENTS, webhooks.on_partner_event),
     ]

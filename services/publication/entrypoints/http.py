@@ -12,7 +12,7 @@ from flask_smorest import Blueprint, Page
 from marshmallow import Schema, fields, validate
 
 from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
-from services.publication.service_layer import exports, handlers
+from services.publication.service_layer import exports, handlers, webhooks
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Line, Text
@@ -306,3 +306,76 @@ def answer_reconsideration(body, request_id):
 def list_district_reports(round_id):
     """The districts' reports of their communes' results, one item per district (late if after the due date)."""
     return handlers.district_reports(unit_of_work(), round_id, g.principal, clock())
+
+
+webhooks_blp = Blueprint("webhooks", __name__, description="Webhook của đối tác (signed webhooks for partners)")
+
+
+class WebhookSchema(Schema):
+    id = fields.Str(dump_only=True)
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
+    event_types = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+                              metadata={"description": "report.published, round.published (or a pattern: round.*)"})
+    description = fields.Str(load_default="", validate=validate.Length(max=500))
+    active = fields.Bool(dump_only=True)
+    created_by = fields.Str(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class RegisteredWebhookSchema(WebhookSchema):
+    secret = fields.Str(dump_only=True, metadata={"description": "shown once: the key of the HMAC-SHA256 "
+                                                                 "signature over '<timestamp>.<body>'"})
+
+
+class DeliverySchema(Schema):
+    id = fields.Str()
+    webhook_id = fields.Str()
+    event_id = fields.Str()
+    event_type = fields.Str()
+    status = fields.Str(metadata={"description": "pending | delivered | failed"})
+    attempts = fields.Int()
+    next_attempt_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+    log = fields.List(fields.Dict(), metadata={"description": "every attempt: when, HTTP status, error, duration"})
+
+
+@webhooks_blp.route("/webhooks", methods=["POST"])
+@requires()
+@webhooks_blp.arguments(WebhookSchema)
+@webhooks_blp.response(201, RegisteredWebhookSchema)
+def register_webhook(body):
+    """An admin registers a partner's endpoint; each matching event is POSTed to it, signed."""
+    return webhooks.register(unit_of_work(), g.principal, url=body["url"], event_types=body["event_types"],
+                             description=body["description"], now=clock())
+
+
+@webhooks_blp.route("/webhooks", methods=["GET"])
+@requires()
+@webhooks_blp.response(200, WebhookSchema(many=True))
+def list_webhooks():
+    return webhooks.list_webhooks(unit_of_work())
+
+
+@webhooks_blp.route("/webhooks/<webhook_id>", methods=["DELETE"])
+@requires()
+@webhooks_blp.response(200, WebhookSchema)
+def deactivate_webhook(webhook_id):
+    """Stop sending to this endpoint (its delivery log stays readable)."""
+    return webhooks.deactivate(unit_of_work(), webhook_id)
+
+
+@webhooks_blp.route("/webhooks/<webhook_id>/deliveries")
+@requires()
+@webhooks_blp.response(200, DeliverySchema(many=True))
+def list_deliveries(webhook_id):
+    """The delivery log: every event sent to the webhook, newest first, with each attempt."""
+    return webhooks.deliveries(unit_of_work(), webhook_id)
+
+
+@webhooks_blp.route("/webhook-deliveries/<delivery_id>/resend", methods=["POST"])
+@requires()
+@webhooks_blp.response(200, DeliverySchema)
+def resend_delivery(delivery_id):
+    """Send a delivery again now, with a fresh set of retries."""
+    return webhooks.resend(unit_of_work(), delivery_id, g.principal, clock())
