@@ -4,7 +4,7 @@ from tests.support import asyncapi
 
 def test_every_example_is_a_valid_message():
     checked = 0
-    for name, message in asyncapi.document()["components"]["messages"].items():
+    for message in asyncapi.document()["components"]["messages"].values():
         for example in message.get("examples", []):
             asyncapi.validate(message["name"], example["payload"])
             checked += 1
