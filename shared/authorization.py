@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from flask import Flask, g, request
 
+from shared import audit_http
 from shared.auth import Principal, Role, current_principal
 from shared.domain.errors import Bilingual, Forbidden
 
@@ -71,8 +72,10 @@ def openapi_path(flask_rule: str) -> str:
 
 
 def install(app: Flask, service: str) -> None:
-    """Check every request of `service`'s app against the table before its view runs."""
+    """Check every request of `service`'s app against the table before its view runs, and
+    write refusals and successful writes to the service's security log."""
     policy()  # a broken table fails at start-up, not at the first request
+    audit_http.install(app)
 
     @app.before_request
     def _authorize():
@@ -92,12 +95,11 @@ def authorize_request(service: str) -> None:
     if operation is None:
         raise Forbidden(Bilingual(f"Thao tác '{route}' chưa được cấp quyền cho vai trò nào",
                                   f"'{route}' is not in the role table; nobody may call it"), reason=ROUTE_NOT_LISTED)
-    principal = current_principal()
+    principal = g.principal = current_principal()
     if not table.allows(principal.role, operation):
         raise Forbidden(Bilingual(f"Vai trò '{principal.role.value}' không được thực hiện thao tác '{operation}'",
                                   f"role '{principal.role.value}' may not do '{operation}'"),
                         reason=ROLE_NOT_PERMITTED, operation=operation)
-    g.principal = principal
 
 
 class EventRefused(Exception):

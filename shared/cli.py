@@ -2,12 +2,14 @@
 
     cqs run                      the four services on one port, SQLite + in-process broker, demo data
     cqs worker SERVICE           relay + consumers of one service (production: beside gunicorn)
-    cqs migrate SERVICE          bring the service's schema to the newest migration
+    cqs migrate SERVICE          bring the service's schema to the newest migration [--grant-to APP_ROLE]
     cqs token --role R --unit U  a signed bearer token for the demo or for tests
     cqs load-units FILE...       load unit registry files (YAML, applied in order) into the submission service
     cqs load-review-models FILE  replace who-reviews-whom with the models of FILE (YAML)
     cqs import-measurements --round R --agency A FILE
                                  import an agency's measured inputs (JSON, CSV or XLSX) into a round
+    cqs audit verify SERVICE     check the security log's hash chain (and --anchors FILE); exit 1 on findings
+    cqs audit anchor SERVICE DIR export the log's head to DIR/SERVICE.anchors.jsonl (keep DIR off the database)
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ import os
 import sys
 from pathlib import Path
 
-from shared import config
+import sqlalchemy as sa
+
+from shared import audit_chain, config, db_roles
 from shared.auth import Role, issue_token
 from shared.observability import logs
 
@@ -34,8 +38,17 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    _bootstrap(args.service).runtime().migrate()
+    runtime = _bootstrap(args.service).runtime()
+    runtime.migrate()
     print(f"{args.service}: schema at the newest migration")
+    if args.grant_to:
+        db_roles.grant_application_role(runtime.engine, args.service, args.grant_to)
+        print(f"{args.service}: {args.grant_to} may use the tables (INSERT and SELECT only on the append-only logs)")
+
+
+def cmd_worker_only(args: argparse.Namespace) -> None:
+    """The worker without migrating (its role may not): production runs `cqs migrate` as the owner first."""
+    _bootstrap(args.service).runtime().run_worker()
 
 
 def cmd_token(args: argparse.Namespace) -> None:
@@ -87,6 +100,23 @@ def cmd_import_measurements(args: argparse.Namespace) -> None:
     replaced = f", superseding import {made.supersedes}" if made.supersedes else ""
     print(f"submission: import {made.id} of {args.agency} for round {args.round}: {len(made.values)} values from "
           f"{args.file} (sha256 {made.sha256}){replaced}")
+def cmd_audit_verify(args: argparse.Namespace) -> None:
+    runtime = _bootstrap(args.service).runtime()
+    anchors = audit_chain.read_anchors(args.anchors) if args.anchors else []
+    with runtime.engine.connect() as connection:
+        findings = audit_chain.verify(connection, runtime.security_log, anchors)
+        rows = connection.execute(sa.select(sa.func.count()).select_from(runtime.security_log)).scalar_one()
+    for finding in findings:
+        print(f"{args.service}: {finding}")
+    if findings:
+        sys.exit(f"{args.service}: the security log was tampered with ({len(findings)} findings)")
+    print(f"{args.service}: security log intact ({rows} rows, {len(anchors)} anchors checked)")
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> None:
+    runtime = _bootstrap(args.service).runtime()
+    exported = audit_chain.export_anchor(runtime.engine, runtime.security_log, args.service, args.dir)
+    print(f"{args.service}: anchored seq {exported['seq']} ({exported['row_hash']})")
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -105,11 +135,15 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--no-demo", action="store_true", help="start without loading the demo data")
     run.set_defaults(func=cmd_run)
 
-    for name, func, text in (("worker", cmd_worker, "relay + consumers of one service"),
-                             ("migrate", cmd_migrate, "migrate one service's schema")):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("service", choices=config.SERVICES)
-        command.set_defaults(func=func)
+    worker = commands.add_parser("worker", help="relay + consumers of one service")
+    worker.add_argument("service", choices=config.SERVICES)
+    worker.add_argument("--no-migrate", dest="func", action="store_const", const=cmd_worker_only, default=cmd_worker,
+                        help="do not migrate first (the application role may not; the owner migrates)")
+    migrate = commands.add_parser("migrate", help="migrate one service's schema (run as the schema's owner)")
+    migrate.add_argument("service", choices=config.SERVICES)
+    migrate.add_argument("--grant-to", metavar="ROLE",
+                         help="then grant the application's database ROLE what it needs, and no more")
+    migrate.set_defaults(func=cmd_migrate)
 
     token = commands.add_parser("token", help="issue a signed bearer token")
     token.add_argument("--role", required=True, choices=[role.value for role in Role])
@@ -134,6 +168,16 @@ def main(argv: list[str] | None = None) -> None:
     measured.add_argument("--by", default="cli", help="who sends the file (a person or a machine account)")
     measured.add_argument("file", type=Path, metavar="FILE")
     measured.set_defaults(func=cmd_import_measurements)
+    audit = commands.add_parser("audit", help="the hash-chained security log").add_subparsers(dest="audit",
+                                                                                             required=True)
+    verify = audit.add_parser("verify", help="find edited, deleted, inserted or reordered rows")
+    verify.add_argument("service", choices=config.SERVICES)
+    verify.add_argument("--anchors", type=Path, help="an anchors file exported by `cqs audit anchor`")
+    verify.set_defaults(func=cmd_audit_verify)
+    anchor = audit.add_parser("anchor", help="export the log's head outside the database")
+    anchor.add_argument("service", choices=config.SERVICES)
+    anchor.add_argument("dir", type=Path)
+    anchor.set_defaults(func=cmd_audit_anchor)
 
     args = parser.parse_args(argv)
     # JSON lines for the processes of the production shape; a person running `cqs run` reads text.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import signal
 import threading
 from pathlib import Path
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from shared import db
+from shared import audit_chain, db
 from shared.clock import utc_now
 from shared.config import ServiceSettings
 from shared.messaging.consumer import EventConsumer, Subscription
@@ -54,6 +55,11 @@ class ServiceRuntime:
     # What time it is for the service's use cases; tests set a fixed clock instead of sleeping.
     clock: Callable[[], dt.datetime] = utc_now
 
+    @property
+    def security_log(self) -> sa.Table:
+        """The service's hash-chained security log (`shared/audit_chain.py`)."""
+        return self.outbox.metadata.tables[audit_chain.TABLE_NAME]
+
     def migrate(self) -> None:
         db.upgrade(self.engine, self.migrations_dir, self.settings.service)
 
@@ -87,10 +93,19 @@ class ServiceRuntime:
                                             name=f"{self.settings.service}-consumer", daemon=True))
         threads += [threading.Thread(target=self._run_periodically, args=(job, stop),
                                      name=f"{self.settings.service}-{job.name}", daemon=True)
-                    for job in self.periodic_jobs]
+                    for job in [*self.periodic_jobs, *self._anchor_jobs()]]
         for thread in threads:
             thread.start()
         return threads
+
+    def _anchor_jobs(self) -> list[PeriodicJob]:
+        """With CQS_AUDIT_ANCHOR_DIR set, the security log's head is exported there periodically."""
+        directory = os.environ.get("CQS_AUDIT_ANCHOR_DIR")
+        if not directory:
+            return []
+        interval = float(os.environ.get("CQS_AUDIT_ANCHOR_INTERVAL_S", "3600"))
+        return [PeriodicJob("audit-anchor", interval, lambda _now: audit_chain.export_anchor(
+            self.engine, self.security_log, self.settings.service, Path(directory)))]
 
     def _run_periodically(self, job: PeriodicJob, stop: threading.Event) -> None:
         while not stop.is_set():

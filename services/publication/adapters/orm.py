@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from services.publication.domain.publication import RoundPublication
 from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import Delivery, Webhook
+from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -154,6 +155,7 @@ webhook_deliveries = sa.Table(
 )
 
 outbox, processed_events = add_messaging_tables(metadata)
+security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry, relationship
 from services.review.domain.cases import EvidenceRequest, ReviewCase
 from services.review.domain.history import Snapshot
 from services.review.domain.settings import ReviewerSettings
+from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import map_aggregate
 
@@ -120,6 +121,7 @@ measured_values = sa.Table(
 )
 
 outbox, processed_events = add_messaging_tables(metadata)
+security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:

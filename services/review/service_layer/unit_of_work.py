@@ -3,6 +3,7 @@ from __future__ import annotations
 from services.review.adapters import orm
 from services.review.domain.cases import ReviewCase
 from services.review.domain.settings import ReviewerSettings
+from shared import audit_chain
 from shared.repository import SqlAlchemyRepository
 from shared.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -24,9 +25,19 @@ class ReviewUnitOfWork(SqlAlchemyUnitOfWork):
         entries = [entry for aggregate in self._seen_aggregates() for entry in aggregate.recorded]
         if entries:
             self.session.execute(orm.audit_log.insert(), [_row(entry) for entry in entries])
+            audit_chain.append_in(self.session.connection(), orm.security_log, [_chained(entry) for entry in entries])
         for aggregate in self._seen_aggregates():
             aggregate.recorded.clear()
         return super().commit()
+
+
+def _chained(entry) -> audit_chain.Entry:
+    return audit_chain.Entry(kind=f"review.{entry.action}", actor=entry.actor, actor_unit=entry.actor_unit,
+                             operation=entry.action, target=f"reports/{entry.report_id}" if entry.report_id
+                             else f"settings/{entry.reviewer_unit_code}", at=entry.at,
+                             detail={"criterion": entry.criterion, "before": entry.before, "after": entry.after,
+                                     "reason": entry.reason, "revision": entry.revision,
+                                     "subject_version": entry.subject_version})
 
 
 def _row(entry) -> dict:

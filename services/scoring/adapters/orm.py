@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
 from services.scoring.domain.scores import Score, ScoreSheet
+from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -47,6 +48,7 @@ scores = sa.Table(
 )
 
 outbox, processed_events = add_messaging_tables(metadata)
+security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:

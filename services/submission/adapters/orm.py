@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from services.submission.domain.reports import Report
+from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import UtcDateTime, map_aggregate
 
@@ -40,6 +41,7 @@ reports = sa.Table(
 )
 
 outbox, processed_events = add_messaging_tables(metadata)
+security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:

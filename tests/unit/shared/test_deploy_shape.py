@@ -14,7 +14,8 @@ from shared.messaging.definitions import definitions
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET", "CQS_NAMESPACE", "CQS_DATA_DIR"}
+KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET", "CQS_NAMESPACE", "CQS_DATA_DIR",
+             "CQS_AUDIT_KEY", "CQS_AUDIT_ANCHOR_DIR"}
 
 
 def test_every_service_has_a_web_and_a_worker_process():
@@ -22,8 +23,23 @@ def test_every_service_has_a_web_and_a_worker_process():
         web = COMPOSE["services"][f"{service}-web"]
         worker = COMPOSE["services"][f"{service}-worker"]
         assert f"services.{service}.bootstrap:create_app()" in " ".join(web["command"])
-        assert f"cqs migrate {service}" in " ".join(web["command"])
-        assert worker["command"] == ["cqs", "worker", service]
+        assert worker["command"] == ["cqs", "worker", service, "--no-migrate"]
+
+
+def test_each_service_migrates_as_its_owner_and_runs_as_its_least_privileged_role():
+    init = (ROOT / "deploy" / "postgres" / "init-roles.sh").read_text()
+    assert all(service in init for service in SERVICES) and "AUTHORIZATION" in init
+    for service in SERVICES:
+        migrate = COMPOSE["services"][f"{service}-migrate"]
+        assert migrate["command"] == ["cqs", "migrate", service, "--grant-to", f"{service}_app"]
+        assert f"//{service}_owner:" in migrate["environment"]["CQS_DATABASE_URL"]
+        for process in ("web", "worker"):
+            spec = COMPOSE["services"][f"{service}-{process}"]
+            assert f"//{service}_app:" in spec["environment"]["CQS_DATABASE_URL"], (service, process)
+            assert spec["depends_on"][f"{service}-migrate"] == {"condition": "service_completed_successfully"}
+    urls = [spec["environment"].get("CQS_DATABASE_URL", "") for name, spec in COMPOSE["services"].items()
+            if name not in ("postgres", "rabbitmq")]
+    assert not any("//cqs:" in url or "//postgres:" in url for url in urls), "no service connects as the superuser"
 
 
 def test_the_app_factories_and_cli_commands_the_compose_file_names_exist():

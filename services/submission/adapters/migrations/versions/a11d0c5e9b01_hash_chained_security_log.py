@@ -1,0 +1,21 @@
+"""hash-chained security log (append-only)
+
+Revision ID: a11d0c5e9b01
+Revises: 5b1e0c3f7a21
+Create Date: 2026-11-30 00:30:00.000000
+"""
+from shared.audit_chain_migration import create_security_log, drop_security_log
+
+
+revision = 'a11d0c5e9b01'
+down_revision = '5b1e0c3f7a21'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_security_log()
+
+
+def downgrade() -> None:
+    drop_security_log()
