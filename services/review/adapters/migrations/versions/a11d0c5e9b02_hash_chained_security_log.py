@@ -1,14 +1,14 @@
 """hash-chained security log (append-only)
 
 Revision ID: a11d0c5e9b02
-Revises: 5b1f0c2d7e41
+Revises: c8e2a9d4f173
 Create Date: 2026-11-30 00:30:00.000000
 """
 from shared.audit_chain_migration import create_security_log, drop_security_log
 
 
 revision = 'a11d0c5e9b02'
-down_revision = '5b1f0c2d7e41'
+down_revision = 'c8e2a9d4f173'
 branch_labels = None
 depends_on = None
 

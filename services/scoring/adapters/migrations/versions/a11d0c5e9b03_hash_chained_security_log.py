@@ -1,14 +1,14 @@
 """hash-chained security log (append-only)
 
 Revision ID: a11d0c5e9b03
-Revises: 7c3e9a1b2d55
+Revises: e5a7c3b9d012
 Create Date: 2026-11-30 00:30:00.000000
 """
 from shared.audit_chain_migration import create_security_log, drop_security_log
 
 
 revision = 'a11d0c5e9b03'
-down_revision = '7c3e9a1b2d55'
+down_revision = 'e5a7c3b9d012'
 branch_labels = None
 depends_on = None
 

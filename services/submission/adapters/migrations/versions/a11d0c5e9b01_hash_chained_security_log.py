@@ -1,14 +1,14 @@
 """hash-chained security log (append-only)
 
 Revision ID: a11d0c5e9b01
-Revises: 5b1e0c3f7a21
+Revises: c2a8e4f6b3d9
 Create Date: 2026-11-30 00:30:00.000000
 """
 from shared.audit_chain_migration import create_security_log, drop_security_log
 
 
 revision = 'a11d0c5e9b01'
-down_revision = '5b1e0c3f7a21'
+down_revision = 'c2a8e4f6b3d9'
 branch_labels = None
 depends_on = None
 
