@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from shared import authorization, http_messages
 from shared.config import ServiceSettings
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
-from shared.http_input import check_request, shown
+from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,9 @@ def clock() -> dt.datetime:
 
 
 def _cut(text: str) -> str:
+    """A message as sent: bounded, and without characters that cannot be shown (a refused value
+    may be quoted in it)."""
+    text = FORBIDDEN_CHARACTERS.sub("\ufffd", text)
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
 
 

@@ -45,7 +45,9 @@ class MalformedBody(DomainError):
 
 
 def shown(name: str) -> str:
-    """A field name as echoed back: a huge unknown key is cut, not repeated."""
+    """A field name as echoed back: a huge unknown key cut, not repeated; characters that
+    cannot be shown replaced (U+FFFD)."""
+    name = FORBIDDEN_CHARACTERS.sub("\ufffd", name)
     return name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"
 
 

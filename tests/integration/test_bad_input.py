@@ -3,7 +3,10 @@ rule, and nothing changed in the database."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import uuid
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +15,7 @@ from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
+from shared.http_input import MAX_JSON_BYTES
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.integration
@@ -124,3 +128,146 @@ def test_a_blank_answer_clears_the_field_instead_of_storing_blanks(service):
     assert body["answers"] == {}
     preview = client.get(f"/reports/{report_id}/preview", headers=bearer())
     assert preview.status_code == 200 and preview.json["complete"] is False
+
+
+# --- the bounds at the edge: every class of hostile input is a 4xx problem naming its field ---
+
+def test_malformed_json_is_a_problem_naming_where_it_breaks(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    response = client.patch(f"/reports/{report_id}", data='{"answers": {"x": 3,,}', headers=bearer(),
+                            content_type="application/json")
+    assert_problem(response, 400, field="body", mentions="dòng 1")
+    assert response.json["errors"]["body"][0]["rule"] == "json_syntax"
+    assert snapshot(runtime) == before
+
+
+@pytest.mark.parametrize("levels", [40, 100_000])
+def test_deeply_nested_json_is_refused_before_it_is_parsed(service, levels):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    body = '{"answers": {"x": ' + "[" * levels + "]" * levels + "}}"
+    response = client.patch(f"/reports/{report_id}", data=body, headers=bearer(), content_type="application/json")
+    assert_problem(response, 400, field="body")
+    assert response.json["errors"]["body"][0]["rule"] == "max_depth"
+    assert snapshot(runtime) == before
+
+
+@pytest.mark.parametrize("number", ["9" * 5_000, "1" * 1_000_000, "1e400", "NaN", "-Infinity", "1." + "0" * 40])
+def test_numbers_too_long_or_not_finite_are_refused_with_their_field(service, number):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    body = '{"answers": {"dt_meetings_count": ' + number + "}}"
+    response = client.patch(f"/reports/{report_id}", data=body, headers=bearer(), content_type="application/json")
+    assert_problem(response, 422, field="answers.dt_meetings_count")
+    assert response.json["errors"]["answers.dt_meetings_count"][0]["rule"] == "number_size"
+    assert snapshot(runtime) == before
+
+
+NUL, BELL, DEL, C1 = "\x00", "\x07", "\x7f", "\x85"
+LONE_SURROGATE = "\ud800"  # JSON can carry one ("\ud800"); UTF-8 cannot, so URLs and forms cannot either
+
+
+def json_body(value) -> dict:
+    return {"data": json.dumps(value), "content_type": "application/json"}
+
+
+# Every kind of text field: a free answer (any JSON value), an answer's key, a multi-line note,
+# a query parameter, a path parameter, a single-line form field of a multipart upload.
+KINDS = {
+    "free answer": (lambda c: ("patch", "/reports/{id}", json_body({"answers": {"annual_plan_note": f"ke{c}"}})),
+                    "answers.annual_plan_note"),
+    "answer key": (lambda c: ("patch", "/reports/{id}", json_body({"answers": {f"annual{c}": 1}})), "answers.annual"),
+    "multi-line note": (lambda c: ("post", "/reports/{id}/evidence-reply", json_body({"note": f"đã bổ sung{c}"})),
+                        "note"),
+    "query": (lambda c: ("get", f"/reports?round_id=2027{quote(c)}", {}), "round_id"),
+    "path": (lambda c: ("get", f"/reports/{quote(c)}", {}), "report_id"),
+    "form field": (lambda c: ("post", "/reports/{id}/evidence", {
+        "data": {"criterion": f"1.1{c}", "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
+        "content_type": "multipart/form-data"}), "criterion"),
+}
+CASES = [(kind, c) for kind in KINDS for c in (NUL, BELL, DEL, C1)] + \
+    [(kind, LONE_SURROGATE) for kind in ("free answer", "answer key", "multi-line note")]
+
+
+@pytest.mark.parametrize("kind, character", CASES)
+def test_text_that_cannot_be_stored_is_refused_in_every_kind_of_field(service, kind, character):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    request, field = KINDS[kind]
+    method, path, arguments = request(character)
+    response = getattr(client, method)(path.format(id=report_id), headers=bearer(), **arguments)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.content_type == "application/problem+json"
+    [(name, [error])] = response.json["errors"].items()
+    assert name.startswith(field) and error["rule"] == "control_character", response.json
+    assert snapshot(runtime) == before
+
+
+def test_a_single_line_field_refuses_a_line_break(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    response = client.post(f"/reports/{report_id}/evidence", headers=bearer(), content_type="multipart/form-data",
+                           data={"criterion": "1.1\n1.2", "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")})
+    assert_problem(response, 422, field="criterion")
+    assert response.json["errors"]["criterion"][0]["rule"] == "single_line"
+    assert snapshot(runtime) == before
+
+
+def test_a_multi_line_note_keeps_its_line_breaks_and_tabs(service):
+    _runtime, client, report_id = service
+    response = client.patch(f"/reports/{report_id}", headers=bearer(),
+                            json={"answers": {"annual_plan_issued": True}, "expected_version": 1})
+    assert response.status_code == 200
+    # the note of an evidence reply is multi-line: refused here only for the report's state, not for \n or \t
+    reply = client.post(f"/reports/{report_id}/evidence-reply", headers=bearer(), json={"note": "dòng 1\n\tdòng 2"})
+    assert_problem(reply, 409, mentions="bản nháp")
+
+
+def test_an_oversized_json_body_is_a_vietnamese_413(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    body = json.dumps({"answers": {"annual_plan_note": "x" * (MAX_JSON_BYTES + 1)}})
+    response = client.patch(f"/reports/{report_id}", data=body, headers=bearer(), content_type="application/json")
+    assert_problem(response, 413, mentions="lớn hơn giới hạn")
+    assert snapshot(runtime) == before
+
+
+def test_an_upload_over_the_request_limit_is_a_vietnamese_413_not_werkzeugs_page(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    huge = io.BytesIO(b"%PDF-1.4\n" + b"0" * (26 * 1024 * 1024))
+    response = client.post(f"/reports/{report_id}/evidence", headers=bearer(), content_type="multipart/form-data",
+                           data={"criterion": "1.1", "file": (huge, "bao-cao.pdf")})
+    assert_problem(response, 413, mentions="lớn hơn giới hạn")
+    assert response.json["title"] == "Dữ liệu gửi lên quá lớn"
+    assert snapshot(runtime) == before
+
+
+def test_a_plain_text_body_is_told_to_send_json(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    response = client.patch(f"/reports/{report_id}", data='{"answers": {}}', headers=bearer(),
+                            content_type="text/plain")
+    assert_problem(response, 415, mentions="application/json")
+    assert snapshot(runtime) == before
+
+
+def test_a_huge_unknown_key_is_refused_without_echoing_it(service):
+    runtime, client, report_id = service
+    before = snapshot(runtime)
+    key = "k" * 500_000
+    response = client.patch(f"/reports/{report_id}", json={"answers": {}, key: 1}, headers=bearer())
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert len(response.get_data()) < 4_000
+    [name] = response.json["errors"]
+    assert name.startswith("kkkk") and name.endswith("…") and len(name) <= 61
+
+
+def test_unknown_routes_and_methods_are_vietnamese_problems(service):
+    _runtime, client, report_id = service
+    missing = client.get("/no-such-thing", headers=bearer())
+    assert_problem(missing, 404, mentions="Không có địa chỉ này")
+    wrong = client.delete(f"/reports/{report_id}", headers=bearer())
+    assert wrong.status_code == 405 and wrong.content_type == "application/problem+json"
+    assert "DELETE" in wrong.json["detail"] and "GET" in wrong.headers["Allow"]

@@ -315,11 +315,20 @@ def test_a_past_due_date_or_unknown_criterion_is_refused_in_vietnamese(system):
         "requests": [{"criterion": "1.4", "message": "x"}], "due_date": "2020-01-01",
         "expected_version": case["version"]})
     assert past.status_code == 422 and "đã qua" in past.json["detail"] and past.json["detail_en"]
+    assert past.json["errors"]["due_date"][0]["rule"] == "not_in_past"
     unknown = post(system, report.id, "decisions", {"criterion": "9.9", "decision": "accept",
                                                    "expected_version": case["version"]})
-    assert unknown.status_code == 422 and unknown.json["criterion"] == "9.9"
+    assert unknown.status_code == 422 and unknown.json["criterion"] == "9.9" and "criterion" in unknown.json["errors"]
     no_reason = post(system, report.id, "decisions", {"criterion": "1.4", "decision": "adjust",
                                                      "values": {"tasks_assigned": 12},
                                                      "expected_version": case["version"]})
     assert no_reason.status_code == 422 and "lý do" in no_reason.json["detail"]
+    assert no_reason.json["errors"]["reason"][0]["rule"] == "required"
+    # Text that cannot be stored or is longer than its column is refused at the edge, naming the field.
+    adjust = {"criterion": "1.4", "decision": "adjust", "values": {"tasks_assigned": 12}, "reason": "đếm lại",
+              "expected_version": case["version"]}
+    for changes, field in (({"reason": "sai\x00số liệu"}, "reason"), ({"reason": "x" * 4001}, "reason"),
+                           ({"values": {"tasks_assigned\x01": 12}}, "values.tasks_assigned\x01")):
+        refused = post(system, report.id, "decisions", {**adjust, **changes})
+        assert refused.status_code == 422 and field in refused.json["errors"], refused.json
     assert system.case(report.id).json["version"] == case["version"]
