@@ -262,6 +262,7 @@ def test_a_huge_unknown_key_is_refused_without_echoing_it(service):
     assert len(response.get_data()) < 4_000
     [name] = response.json["errors"]
     assert name.startswith("kkkk") and name.endswith("…") and len(name) <= 61
+    assert snapshot(runtime) == before
 
 
 def test_unknown_routes_and_methods_are_vietnamese_problems(service):

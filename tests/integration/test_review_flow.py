@@ -328,7 +328,7 @@ def test_a_past_due_date_or_unknown_criterion_is_refused_in_vietnamese(system):
     adjust = {"criterion": "1.4", "decision": "adjust", "values": {"tasks_assigned": 12}, "reason": "đếm lại",
               "expected_version": case["version"]}
     for changes, field in (({"reason": "sai\x00số liệu"}, "reason"), ({"reason": "x" * 4001}, "reason"),
-                           ({"values": {"tasks_assigned\x01": 12}}, "values.tasks_assigned\x01")):
+                           ({"values": {"tasks_assigned\x01": 12}}, "values.tasks_assigned\ufffd")):
         refused = post(system, report.id, "decisions", {**adjust, **changes})
         assert refused.status_code == 422 and field in refused.json["errors"], refused.json
     assert system.case(report.id).json["version"] == case["version"]
