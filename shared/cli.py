@@ -4,6 +4,7 @@
     cqs worker SERVICE           relay + consumers of one service (production: beside gunicorn)
     cqs migrate SERVICE          bring the service's schema to the newest migration [--grant-to APP_ROLE]
     cqs token --role R --unit U  a signed bearer token for the demo or for tests
+    cqs reconcile ROUND          compare the services' views of every report of a round (--repair re-publishes)
     cqs load-units FILE...       load unit registry files (YAML, applied in order) into the submission service
     cqs load-review-models FILE  replace who-reviews-whom with the models of FILE (YAML)
     cqs import-measurements --round R --agency A FILE
@@ -119,6 +120,24 @@ def cmd_audit_anchor(args: argparse.Namespace) -> None:
     print(f"{args.service}: anchored seq {exported['seq']} ({exported['row_hash']})")
 
 
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    from shared import reconciliation
+
+    urls = {service: os.environ.get(f"CQS_{service.upper()}_URL", f"http://127.0.0.1:8000/{service}")
+            for service in config.SERVICES}
+    for pair in args.url:
+        service, _, url = pair.partition("=")
+        if service not in urls or not url:
+            sys.exit(f"cqs reconcile: --url takes SERVICE=URL with SERVICE one of {', '.join(config.SERVICES)}")
+        urls[service] = url
+    token = os.environ.get("CQS_ADMIN_TOKEN") or issue_token(
+        config.load("submission").jwt_secret, "cqs-reconcile", Role.ADMIN, args.admin_unit,
+        ttl=dt.timedelta(minutes=30))
+    client = reconciliation.ServiceClient(urls, token)
+    if not reconciliation.reconcile(client, args.round_id, repair=args.repair, wait_s=args.wait):
+        sys.exit(1)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from shared.embedded import run_embedded
 
@@ -151,6 +170,18 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--user", default="demo")
     token.add_argument("--hours", type=int, default=12)
     token.set_defaults(func=cmd_token)
+
+    reconcile = commands.add_parser(
+        "reconcile", help="compare the services' views of a round's reports; --repair re-publishes what was lost",
+        description="Exit status 0 when every service agrees (after the repair, with --repair), 1 otherwise. "
+                    "Service URLs: CQS_<SERVICE>_URL (default: the embedded system on 127.0.0.1:8000) or --url; "
+                    "the admin token: CQS_ADMIN_TOKEN, else one signed with CQS_JWT_SECRET.")
+    reconcile.add_argument("round_id", metavar="ROUND")
+    reconcile.add_argument("--repair", action="store_true", help="re-publish from the owning services' outboxes")
+    reconcile.add_argument("--wait", type=float, default=60.0, help="seconds to wait for agreement after a repair")
+    reconcile.add_argument("--url", action="append", default=[], metavar="SERVICE=URL")
+    reconcile.add_argument("--admin-unit", default="HT", help="the unit the signed admin token names")
+    reconcile.set_defaults(func=cmd_reconcile)
 
     load_units = commands.add_parser("load-units", help="load unit registry files into the submission service")
     load_units.add_argument("files", nargs="+", type=Path, metavar="FILE")

@@ -10,9 +10,11 @@ from services.publication.adapters.webhook_sender import post_signed
 from services.publication.entrypoints import consumers
 from services.publication.entrypoints.http import results_blp, webhooks_blp
 from services.publication.service_layer import webhooks
+from services.publication.service_layer.reconciliation_view import round_reports
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared import config
 from shared.http import create_service_app
+from shared.reconciliation_http import reconciliation_blueprint
 from shared.runtime import PeriodicJob, ServiceRuntime, build_runtime
 
 SERVICE = "publication"
@@ -33,4 +35,4 @@ def runtime(settings: config.ServiceSettings | None = None,
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Công bố kết quả (publication)",
-                              blueprints=[results_blp, webhooks_blp])
+                              blueprints=[results_blp, webhooks_blp, reconciliation_blueprint(round_reports)])

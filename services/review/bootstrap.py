@@ -8,9 +8,11 @@ from flask import Flask
 from services.review.adapters import orm
 from services.review.entrypoints import consumers
 from services.review.entrypoints.http import review_blp
+from services.review.service_layer.reconciliation_view import round_reports
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared import config
 from shared.http import create_service_app
+from shared.reconciliation_http import reconciliation_blueprint
 from shared.runtime import ServiceRuntime, build_runtime
 
 SERVICE = "review"
@@ -25,4 +27,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Thẩm định báo cáo (review)",
-                              blueprints=[review_blp])
+                              blueprints=[review_blp, reconciliation_blueprint(round_reports)])

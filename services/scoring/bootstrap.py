@@ -9,9 +9,11 @@ from services.scoring.adapters import orm
 from services.scoring.entrypoints import consumers
 from services.scoring.entrypoints.catalog_http import catalog_blp
 from services.scoring.entrypoints.http import scores_blp
+from services.scoring.service_layer.reconciliation_view import round_reports
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared import config
 from shared.http import create_service_app
+from shared.reconciliation_http import reconciliation_blueprint
 from shared.runtime import ServiceRuntime, build_runtime
 
 SERVICE = "scoring"
@@ -26,4 +28,4 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tính điểm (scoring)",
-                              blueprints=[scores_blp, catalog_blp])
+                              blueprints=[scores_blp, catalog_blp, reconciliation_blueprint(round_reports)])

@@ -13,9 +13,11 @@ from services.submission.entrypoints.http import reports_blp
 from services.submission.entrypoints.measurements_http import measurements_blp
 from services.submission.entrypoints.rounds_http import rounds_blp, units_blp
 from services.submission.service_layer import rounds
+from services.submission.service_layer.reconciliation_view import round_reports
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
 from shared.http import create_service_app
+from shared.reconciliation_http import reconciliation_blueprint
 from shared.runtime import PeriodicJob, ServiceRuntime, build_runtime
 
 SERVICE = "submission"
@@ -35,4 +37,5 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
 
 def create_app(service_runtime: ServiceRuntime | None = None) -> Flask:
     return create_service_app(service_runtime or runtime(), title="CQS — Tiếp nhận báo cáo (submission)",
-                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp, measurements_blp])
+                              blueprints=[reports_blp, evidence_blp, rounds_blp, units_blp, measurements_blp,
+                                          reconciliation_blueprint(round_reports)])

@@ -32,6 +32,7 @@ class RunningSystem:
         self.urls: dict[str, str] = {}
         self.worker_metrics_urls: dict[str, str] = {}
         self._processes: list[subprocess.Popen] = []
+        self._named: dict[str, tuple[subprocess.Popen, list[str], dict[str, str]]] = {}
 
     def cli(self, *args: str) -> str:
         result = subprocess.run([str(BIN / "cqs"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
@@ -41,10 +42,22 @@ class RunningSystem:
         return result.stdout
 
     def _spawn(self, name: str, command: list[str], extra_env: dict[str, str] | None = None) -> None:
-        log = open(self.logs / f"{name}.log", "w")
+        log = open(self.logs / f"{name}.log", "a")
         process = subprocess.Popen(command, env={**self.env, **(extra_env or {})}, cwd=ROOT, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self._processes.append(process)
+        self._named[name] = (process, command, extra_env or {})
+
+    def stop_process(self, name: str) -> None:
+        """Stop one process (e.g. `scoring-worker`) the way an orchestrator does: SIGTERM, then wait."""
+        process, _, _ = self._named[name]
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        self._processes.remove(process)
+
+    def restart_process(self, name: str) -> None:
+        _, command, extra_env = self._named[name]
+        self._spawn(name, command, extra_env)
 
     def start(self) -> None:
         for service in SERVICES:
