@@ -99,6 +99,8 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     # Nothing is public before publication, and the province waits for the round to close.
     assert client.get(f"/results/{ROUND}").status_code == 404
     assert client.get(f"/units/{DEPARTMENTS[0]}/results").json == []
+    assert client.get("/search", query_string={"q": "don vi"}).json == []
+    assert client.get("/published-rounds").json == []
     assert client.post(f"/rounds/{ROUND}/publish", headers=province).status_code == 409
     send(amqp_url, namespace, "round.closed", {"round_id": ROUND, "kind": "annual_evaluation", "year": 2026,
                                                "period_month": None, "closed_at": "2026-11-15T00:00:00+07:00"})
@@ -158,6 +160,8 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
         assert len(history) == (1 if code in DEPARTMENTS else 0)
     assert {item["total"] for item in client.get(f"/results/{ROUND}").json} == {provisional_total}
     assert client.get("/results/2025-annual").status_code == 404
+    found = client.get("/search", query_string={"q": "don vi ht-so"}).json  # without diacritics
+    assert sorted(unit["unit_code"] for unit in found) == sorted(DEPARTMENTS)  # SILENT has nothing published
 
     final = client.post(f"/rounds/{ROUND}/publish", headers=province)
     assert final.status_code == 201, final.json
@@ -169,6 +173,8 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     assert public[0]["total"] > provisional_total and public[0]["stage"] == "final"
     older = client.get(f"/results/{ROUND}", query_string={"version": 1}).json
     assert {item["total"] for item in older} == {provisional_total}
+    [listed] = client.get("/published-rounds").json
+    assert (listed["round_id"], listed["stage"], listed["latest_version"]) == (ROUND, "final", 2)
     versions = client.get(f"/rounds/{ROUND}/snapshots").json
     assert [(v["version"], v["stage"]) for v in versions] == [(1, "provisional"), (2, "final")]
     etag = client.get(f"/results/{ROUND}").headers["ETag"]

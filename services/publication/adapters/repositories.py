@@ -153,6 +153,33 @@ class SnapshotRepository:
                                       .distinct()).scalars().all()
         return [row for round_id in rounds for row in self.standings(round_id, unit_code=unit_code)]
 
+    def published_units(self) -> list[dict[str, Any]]:
+        """Every unit with a published result: code, name, type and the rounds it appears in."""
+        query = sa.select(standings.c.unit_code, standings.c.unit_name_vi, standings.c.unit_type,
+                          standings.c.round_id).distinct()
+        units: dict[str, dict[str, Any]] = {}
+        for row in self.session.execute(query).mappings():
+            unit = units.setdefault(row["unit_code"], {
+                "unit_code": row["unit_code"], "unit_name_vi": row["unit_name_vi"], "unit_type": row["unit_type"],
+                "round_ids": []})
+            unit["round_ids"] = sorted({*unit["round_ids"], row["round_id"]})
+        return list(units.values())
+
+    def published_rounds(self) -> list[dict[str, Any]]:
+        """Every round with a published snapshot, its newest version and stage."""
+        query = (sa.select(round_publications.c.round_id, round_publications.c.kind, round_publications.c.year,
+                           round_publications.c.status, round_publications.c.latest_version,
+                           round_publications.c.feedback_closes_at)
+                 .where(round_publications.c.latest_version > 0).order_by(round_publications.c.round_id.desc()))
+        rounds = [dict(row) for row in self.session.execute(query).mappings()]
+        latest = {(row["round_id"], row["version"]): row for row in self.session.execute(
+            sa.select(snapshots.c.round_id, snapshots.c.version, snapshots.c.stage, snapshots.c.published_at))
+            .mappings()}
+        for item in rounds:
+            newest = latest[(item["round_id"], item["latest_version"])]
+            item.update(stage=newest["stage"], published_at=newest["published_at"])
+        return rounds
+
 
 def _standing_row(snapshot_id: int, round_id: str, standing: Standing) -> dict[str, Any]:
     return {"snapshot_id": snapshot_id, "scope": standing.scope, "report_id": standing.report_id,

@@ -184,6 +184,49 @@ def look_up_results(query, round_id):
                               version=query.get("version"))
 
 
+class UnitFoundSchema(Schema):
+    unit_code = fields.Str()
+    unit_name_vi = fields.Str()
+    unit_type = fields.Str()
+    round_ids = fields.List(fields.Str(), metadata={"description": "rounds with a published result of the unit"})
+
+
+class SearchQuery(Schema):
+    q = fields.Str(required=True, validate=validate.Length(min=1, max=100),
+                   metadata={"description": "name or code; diacritics optional: 'duc tho' finds 'Đức Thọ'"})
+
+
+class PublishedRoundSchema(Schema):
+    round_id = fields.Str()
+    kind = fields.Str()
+    year = fields.Int(allow_none=True)
+    stage = fields.Str(metadata={"description": "the newest publication: district | provisional | final | "
+                                               "correction"})
+    latest_version = fields.Int()
+    published_at = fields.DateTime()
+    feedback_closes_at = fields.DateTime(allow_none=True)
+
+
+@results_blp.route("/published-rounds")
+@results_blp.etag
+@results_blp.response(200, PublishedRoundSchema(many=True))
+@results_blp.doc(security=[])
+def list_published_rounds():
+    """Rounds with published results, newest first."""
+    return handlers.published_rounds(unit_of_work())
+
+
+@results_blp.route("/search")
+@results_blp.etag
+@results_blp.arguments(SearchQuery, location="query")
+@results_blp.response(200, UnitFoundSchema(many=True))
+@results_blp.paginate(Page)
+@results_blp.doc(security=[])
+def search_units(query):
+    """Search the units with published results by name, with or without diacritics."""
+    return handlers.search_units(unit_of_work(), query["q"])
+
+
 @results_blp.route("/units/<unit_code>/results")
 @results_blp.etag
 @results_blp.response(200, StandingSchema(many=True))

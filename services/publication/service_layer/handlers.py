@@ -13,6 +13,7 @@ from services.publication.domain.publication import (
 )
 from services.publication.domain.rankings import CatalogRules, scope_sort_key
 from services.publication.domain.reconsideration import Reconsideration
+from services.publication.domain.search import fold, matches
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
@@ -150,6 +151,19 @@ def unit_history(uow: PublicationUnitOfWork, unit_code: str) -> list[dict[str, A
     with uow:
         found = uow.snapshots.unit_history(unit_code)
         return sorted(found, key=lambda row: (row["round_id"], *scope_sort_key(row["scope"])))
+
+
+def search_units(uow: PublicationUnitOfWork, query: str) -> list[dict[str, Any]]:
+    """Units with a published result whose name or code matches, with or without diacritics."""
+    with uow:
+        found = [unit for unit in uow.snapshots.published_units()
+                 if matches(query, unit["unit_name_vi"], unit["unit_code"])]
+        return sorted(found, key=lambda unit: (fold(unit["unit_name_vi"]), unit["unit_code"]))
+
+
+def published_rounds(uow: PublicationUnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return uow.snapshots.published_rounds()
 
 
 def _awaited_requests(uow: PublicationUnitOfWork, round_id: str) -> int:
