@@ -4,15 +4,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
+import re
 import uuid
 from typing import Any
 
-from shared.domain.events import Event
+from shared.domain.events import Event, UnstorableEvent
 from shared.observability.tracing import valid as valid_traceparent
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
 REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")
+
+# What every consumer can store: the dedupe key's columns, the outbox's routing key, a
+# PostgreSQL text (no NUL, valid UTF-8), a bigint, and JSON that Python parses back.
+MAX_ATTRIBUTE_LENGTHS = {"id": 64, "source": 128, "type": 128, "subject": 255}
+MAX_DEPTH = 32
+MAX_BODY_BYTES = 4 * 1024 * 1024
+LARGEST_INTEGER = 2**63 - 1
+# C0 controls other than tab, line feed and carriage return; DEL; lone surrogates.
+UNSTORABLE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class InvalidCloudEvent(ValueError):
@@ -56,16 +67,65 @@ def from_event(event: Event, source: str, *, now: dt.datetime | None = None,
         type=event.cloudevent_type(),
         subject=event.subject,
         time=moment.isoformat().replace("+00:00", "Z"),
-        data=json.loads(json.dumps(event.payload(), default=str)),
+        data=_as_json(event.payload()),
         traceparent=traceparent,
     )
 
 
+def _as_json(payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return json.loads(json.dumps(payload, default=str, allow_nan=False))
+    except RecursionError as exc:
+        raise UnstorableEvent("data", f"lồng nhau quá {MAX_DEPTH} cấp", f"nests deeper than {MAX_DEPTH} levels") \
+            from exc
+    except ValueError as exc:
+        raise UnstorableEvent("data", "chứa số không hữu hạn (NaN, vô cực)",
+                              "holds a number that is not finite (NaN, infinity)") from exc
+
+
+def check_storable(event: CloudEvent) -> None:
+    """Raise UnstorableEvent naming the first value of `event` a consumer could not store."""
+    for name, limit in MAX_ATTRIBUTE_LENGTHS.items():
+        value = getattr(event, name)
+        if len(value) > limit:
+            raise UnstorableEvent(name, f"dài quá {limit} ký tự", f"is longer than {limit} characters")
+        _check_value(name, value, 0)
+    _check_value("data", event.data, 0)
+    size = len(event.to_json().encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise UnstorableEvent("data", f"lớn quá {MAX_BODY_BYTES} byte", f"is larger than {MAX_BODY_BYTES} bytes")
+
+
+def _check_value(path: str, value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise UnstorableEvent(path, f"lồng nhau quá {MAX_DEPTH} cấp", f"nests deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        if UNSTORABLE_CHARACTER.search(value):
+            raise UnstorableEvent(path, "chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ NUL)",
+                                  "contains a control or invalid character (e.g. NUL)")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if abs(value) > LARGEST_INTEGER:
+            raise UnstorableEvent(path, "là số quá lớn", "is a number too large to store")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise UnstorableEvent(path, "không phải số hữu hạn", "is not a finite number")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(f"{path}.{key}", str(key), depth + 1)
+            _check_value(f"{path}.{key}", item, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_value(f"{path}[{index}]", item, depth + 1)
+
+
 def parse(body: str | bytes | dict[str, Any]) -> CloudEvent:
-    """Parse and check a structured-mode CloudEvent; raise InvalidCloudEvent naming what is wrong."""
+    """Parse and check a structured-mode CloudEvent, including that a consumer can store it;
+    raise InvalidCloudEvent naming what is wrong."""
     try:
         raw = body if isinstance(body, dict) else json.loads(body)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidCloudEvent(f"body is not JSON: {exc}") from exc
     if not isinstance(raw, dict):
         raise InvalidCloudEvent("body is not a JSON object")
@@ -77,7 +137,7 @@ def parse(body: str | bytes | dict[str, Any]) -> CloudEvent:
     data = raw.get("data", {})
     if not isinstance(data, dict):
         raise InvalidCloudEvent("data must be a JSON object")
-    return CloudEvent(
+    event = CloudEvent(
         id=str(raw["id"]),
         source=str(raw["source"]),
         type=str(raw["type"]),
@@ -88,3 +148,8 @@ def parse(body: str | bytes | dict[str, Any]) -> CloudEvent:
         # A malformed trace header is dropped, never a reason to refuse the event.
         traceparent=raw["traceparent"] if valid_traceparent(raw.get("traceparent")) else None,
     )
+    try:
+        check_storable(event)
+    except UnstorableEvent as exc:
+        raise InvalidCloudEvent(exc.en) from exc
+    return event

@@ -31,6 +31,9 @@ class ServiceSettings:
     consumer_backoff_s: float = 0.25
     # The worker's Prometheus endpoint; None: no listener (several workers on one host need their own ports).
     metrics_port: int | None = None
+    broker_heartbeat_s: float = 30
+    # How long an event no queue was bound to waits in the outbox before it is offered again.
+    relay_unroutable_retry_s: float = 10
 
 
 def data_dir() -> Path:
@@ -76,4 +79,6 @@ def load(service: str) -> ServiceSettings:
         consumer_max_attempts=int(os.environ.get("CQS_CONSUMER_MAX_ATTEMPTS", "4")),
         consumer_backoff_s=float(os.environ.get("CQS_CONSUMER_BACKOFF_S", "0.25")),
         metrics_port=int(os.environ["CQS_METRICS_PORT"]) if os.environ.get("CQS_METRICS_PORT") else None,
+        broker_heartbeat_s=float(os.environ.get("CQS_BROKER_HEARTBEAT_S", "30")),
+        relay_unroutable_retry_s=float(os.environ.get("CQS_RELAY_UNROUTABLE_RETRY_S", "10")),
     )

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared import authorization, http_messages
 from shared.config import ServiceSettings
+from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
 from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability
@@ -169,7 +170,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
         ok = all(value == "ok" for value in checks.values())
         return {"status": "ready" if ok else "unavailable", "checks": checks}, (200 if ok else 503)
 
-    for blueprint in blueprints:
+    for blueprint in [*blueprints, dead_letters_blp]:
         api.register_blueprint(blueprint)
     return app
 

@@ -23,6 +23,7 @@ from shared import audit_chain, db
 from shared.clock import utc_now
 from shared.config import ServiceSettings
 from shared.messaging.consumer import EventConsumer, Subscription
+from shared.messaging.dead_letters import DeadLetterLog, DeadLetterQueues
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
@@ -48,6 +49,7 @@ class ServiceRuntime:
     session_factory: sessionmaker
     outbox: sa.Table
     processed: sa.Table
+    dead_letters: sa.Table
     migrations_dir: Path
     uow_factory: Callable[[], object]
     subscriptions: list[Subscription]
@@ -67,9 +69,14 @@ class ServiceRuntime:
         db.ping(self.engine)
 
     def relay(self) -> OutboxRelay:
-        publisher = ConfirmingPublisher(self.settings.broker_url, events_exchange(self.settings.namespace))
+        publisher = ConfirmingPublisher(self.settings.broker_url, events_exchange(self.settings.namespace),
+                                        heartbeat_s=self.settings.broker_heartbeat_s)
         return OutboxRelay(self.engine, self.outbox, publisher,
-                           batch_size=self.settings.relay_batch_size, interval_s=self.settings.relay_interval_s)
+                           batch_size=self.settings.relay_batch_size, interval_s=self.settings.relay_interval_s,
+                           unroutable_retry_s=self.settings.relay_unroutable_retry_s)
+
+    def dead_letter_log(self) -> DeadLetterLog:
+        return DeadLetterLog(self.engine, self.dead_letters)
 
     def consumer(self) -> EventConsumer:
         return EventConsumer(
@@ -78,19 +85,25 @@ class ServiceRuntime:
             self.settings.namespace,
             self.subscriptions,
             self.uow_factory,
+            dead_letter_log=self.dead_letter_log(),
             max_attempts=self.settings.consumer_max_attempts,
             backoff_s=self.settings.consumer_backoff_s,
+            heartbeat_s=self.settings.broker_heartbeat_s,
         )
 
+    def dead_letter_queues(self) -> DeadLetterQueues:
+        return DeadLetterQueues(self.settings.broker_url, self.consumer().dead_letter_queues(), self.dead_letter_log())
+
     def start_background(self, stop: threading.Event) -> list[threading.Thread]:
-        """Start the relay, the consumer (if the service listens to anything) and the periodic jobs as threads."""
-        threads = [threading.Thread(target=self.relay().run, args=(stop,), name=f"{self.settings.service}-relay",
-                                    daemon=True)]
+        """Declare the service's queues, then start its relay, consumer and periodic jobs as threads."""
+        threads = []
         if self.subscriptions:
             consumer = self.consumer()
             consumer.declare()
             threads.append(threading.Thread(target=consumer.run_until, args=(stop,),
                                             name=f"{self.settings.service}-consumer", daemon=True))
+        threads.append(threading.Thread(target=self.relay().run, args=(stop,), name=f"{self.settings.service}-relay",
+                                        daemon=True))
         threads += [threading.Thread(target=self._run_periodically, args=(job, stop),
                                      name=f"{self.settings.service}-{job.name}", daemon=True)
                     for job in [*self.periodic_jobs, *self._anchor_jobs()]]
@@ -138,7 +151,7 @@ class ServiceRuntime:
 
 def build_runtime(
     settings: ServiceSettings,
-    metadata_tables: tuple[sa.Table, sa.Table],
+    metadata_tables: tuple[sa.Table, sa.Table, sa.Table],
     migrations_dir: Path,
     uow_class: type,
     subscriptions_factory: Callable[[], list[Subscription]],
@@ -146,7 +159,7 @@ def build_runtime(
     logs.install()
     engine = db.make_engine(settings.database_url, settings.service)
     session_factory = db.make_session_factory(engine)
-    outbox, processed = metadata_tables
+    outbox, processed, dead_letters = metadata_tables
     source = f"/cqs/{settings.service}"
     return ServiceRuntime(
         settings=settings,
@@ -154,6 +167,7 @@ def build_runtime(
         session_factory=session_factory,
         outbox=outbox,
         processed=processed,
+        dead_letters=dead_letters,
         migrations_dir=migrations_dir,
         uow_factory=lambda: uow_class(session_factory, outbox, processed, source),
         subscriptions=[observed(subscription, settings.service) for subscription in subscriptions_factory()],

@@ -42,10 +42,13 @@ class SqlAlchemyUnitOfWork:
         return []
 
     def commit(self) -> list[cloudevents.CloudEvent]:
-        """Flush, write every pending event to the outbox, and commit it all at once."""
+        """Flush, write every pending event to the outbox, and commit it all at once. An event its
+        consumers could not store raises UnstorableEvent and nothing is committed."""
         self.session.flush()
         self.collect_events()
         written = self._events
+        for event in written:
+            cloudevents.check_storable(event)
         if written:
             self.session.execute(
                 self._outbox.insert(),

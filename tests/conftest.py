@@ -54,3 +54,12 @@ def settings_for(database_url, amqp_url, namespace, tmp_path):
         return ServiceSettings(**values)
 
     return make
+
+
+@pytest.fixture
+def own_rabbitmq(tmp_path_factory):
+    """A RabbitMQ node of the test's own (its own port and data dir), for tests that stop the broker."""
+    from tests.support.rabbitmq_node import rabbitmq_node
+
+    with rabbitmq_node(tmp_path_factory.mktemp("rabbitmq")) as node:
+        yield node

@@ -25,7 +25,7 @@ WEBHOOK_INTERVAL_S = 1.0
 def runtime(settings: config.ServiceSettings | None = None,
             webhook_policy: webhooks.DeliveryPolicy | None = None) -> ServiceRuntime:
     orm.start_mappers()
-    service_runtime = build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events),
+    service_runtime = build_runtime(settings or config.load(SERVICE), orm.messaging_tables,
                                     MIGRATIONS, PublicationUnitOfWork, consumers.subscriptions)
     policy = webhook_policy or webhooks.DeliveryPolicy.from_env()
     service_runtime.periodic_jobs.append(PeriodicJob("webhooks", WEBHOOK_INTERVAL_S, lambda now: webhooks.deliver_due(

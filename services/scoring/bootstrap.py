@@ -22,7 +22,7 @@ MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
     orm.start_mappers()
-    return build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
+    return build_runtime(settings or config.load(SERVICE), orm.messaging_tables, MIGRATIONS,
                          ScoringUnitOfWork, consumers.subscriptions)
 
 

@@ -28,7 +28,7 @@ CALENDAR_INTERVAL_S = 60.0
 
 def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
     orm.start_mappers()
-    service_runtime = build_runtime(settings or config.load(SERVICE), (orm.outbox, orm.processed_events), MIGRATIONS,
+    service_runtime = build_runtime(settings or config.load(SERVICE), orm.messaging_tables, MIGRATIONS,
                                     SubmissionUnitOfWork, consumers.subscriptions)
     service_runtime.periodic_jobs.append(PeriodicJob(
         "calendar", CALENDAR_INTERVAL_S, lambda now: rounds.run_calendar(service_runtime.uow_factory, now)))

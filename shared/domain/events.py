@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
+from shared.domain.errors import Bilingual, FieldError, InvalidInput
+
 CLOUDEVENT_TYPE_PREFIX = "vn.gov.cqs."
 
 
@@ -40,3 +42,26 @@ class RoundEvent(Event):
     @property
     def subject(self) -> str:
         return f"rounds/{self.round_id}"
+
+
+class UnstorableEvent(InvalidInput):
+    """An event its consumers could not store (a control character in a text, an id too long, a
+    number out of range...). Refused before it reaches the outbox, so the change that raised it
+    is not committed either; `field` is the path of the offending value in the event."""
+
+    slug = "unstorable-event"
+    title = Bilingual("Dữ liệu không thể lưu", "Data cannot be stored")
+
+    def __init__(self, field: str, rule_vi: str, rule_en: str):
+        self.field = field
+        super().__init__(Bilingual(f"Dữ liệu không thể lưu: trường '{field}' {rule_vi}",
+                                   f"the data cannot be stored: field '{field}' {rule_en}"),
+                         errors={field: [FieldError("storable", Bilingual(rule_vi, rule_en))]})
+
+    @property
+    def vi(self) -> str:
+        return self.message.vi
+
+    @property
+    def en(self) -> str:
+        return self.message.en

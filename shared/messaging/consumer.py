@@ -4,14 +4,17 @@ retries with backoff, and dead-letters what still fails.
 The handler runs inside the service's unit of work together with a row in
 `processed_events` keyed on (handler, CloudEvents source, id): a redelivered event finds
 its row and is acked without running again, and a handler that raises leaves nothing
-behind. After `max_attempts` failures the message is published to the dead-letter
-exchange (kept in the handler's `.dlq` queue with the error) and only then acked. A database
-out of reach is not the event's fault: the message goes back to its queue, unharmed.
+behind. After `max_attempts` failures the message is parked in the handler's `.dlq` queue
+(through the dead-letter exchange, with the error and a bounded, cleaned copy of its
+headers), recorded in the service's `dead_letters` table, and only then acked. A message
+that is not a CloudEvent the service could store (not JSON, another content type, an id
+too long for the dedupe key, a NUL in a text...) is parked at once: whatever a message
+is, the queue flows on. A database out of reach is not the event's fault: the message
+goes back to its queue, unharmed.
 """
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import threading
 import time
@@ -23,14 +26,19 @@ from kombu.mixins import ConsumerMixin
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from shared import authorization, cloudevents
+from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
-from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
+from shared.messaging import dead_letters
+from shared.messaging.dead_letters import DeadLetter, DeadLetterLog
+from shared.messaging.publisher import DEFAULT_HEARTBEAT_S, ConfirmingPublisher, OutgoingMessage
 from shared.messaging.topology import dead_letter_exchange, handler_queues, queue_name
 
 log = logging.getLogger(__name__)
 
 # Errors that say the database is out of reach, not that the event cannot be processed.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# What a CloudEvent may arrive as; anything else is parked unread.
+JSON_CONTENT_TYPES = ("application/cloudevents+json", "application/json", "text/plain", "")
 
 
 class ConsumingUnitOfWork(Protocol):
@@ -72,6 +80,14 @@ def process_once(
         raise
 
 
+def decode(message: Message) -> CloudEvent:
+    """The CloudEvent a message carries; InvalidCloudEvent if it carries none a consumer could store."""
+    content_type = (message.content_type or "").split(";")[0].strip().lower()
+    if content_type not in JSON_CONTENT_TYPES:
+        raise cloudevents.InvalidCloudEvent(f"content type {content_type!r} is not a CloudEvent in JSON")
+    return cloudevents.parse(message.body)
+
+
 class EventConsumer(ConsumerMixin):
     def __init__(
         self,
@@ -81,21 +97,25 @@ class EventConsumer(ConsumerMixin):
         subscriptions: list[Subscription],
         uow_factory: Callable[[], ConsumingUnitOfWork],
         *,
+        dead_letter_log: DeadLetterLog | None = None,
         max_attempts: int = 4,
         backoff_s: float = 0.25,
+        heartbeat_s: float = DEFAULT_HEARTBEAT_S,
     ):
         self.service = service
         # polling_interval only matters to the in-process transport, which polls its queues.
-        self.connection = Connection(broker_url, heartbeat=30, transport_options={"polling_interval": 0.05})
+        self.connection = Connection(broker_url, heartbeat=heartbeat_s, transport_options={"polling_interval": 0.05})
         self._namespace = namespace
         self._subscriptions = subscriptions
         self._uow_factory = uow_factory
+        self._dead_letter_log = dead_letter_log
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
-        self._dead_letters = ConfirmingPublisher(broker_url, dead_letter_exchange(namespace))
+        self._dead_letters = ConfirmingPublisher(broker_url, dead_letter_exchange(namespace), heartbeat_s=heartbeat_s)
 
     def declare(self) -> None:
-        """Declare every queue and binding (also done on each connect)."""
+        """Declare every queue, binding and dead-letter queue of the service (also done on each connect),
+        so that events published before the first delivery wait in their queues."""
         with Connection(self.connection.as_uri(include_password=True)) as conn:
             channel = conn.channel()
             for subscription in self._subscriptions:
@@ -110,30 +130,30 @@ class EventConsumer(ConsumerMixin):
     def queue_for(self, subscription: Subscription) -> str:
         return queue_name(self._namespace, self.service, subscription.handler_name)
 
+    def dead_letter_queues(self) -> list[str]:
+        return [dead.name for _work, dead in map(self._queues, self._subscriptions)]
+
     def get_consumers(self, consumer_factory, channel) -> list[Consumer]:
         consumers = []
         for subscription in self._subscriptions:
             work, dead = self._queues(subscription)
             dead(channel).declare()
-            consumers.append(
-                consumer_factory(
-                    queues=[work],
-                    callbacks=[self._callback_for(subscription)],
-                    prefetch_count=1,
-                    accept=["application/cloudevents+json", "application/json", "text/plain"],
-                )
-            )
+            # on_message takes the raw message: kombu's own decoding would ack and drop what it cannot decode.
+            consumers.append(consumer_factory(queues=[work], on_message=self._callback_for(subscription),
+                                              prefetch_count=1))
         return consumers
+
+    def on_iteration(self) -> None:
+        self._dead_letters.keep_alive()
 
     def _callback_for(self, subscription: Subscription):
         consumer = self.queue_for(subscription)
 
-        def on_message(body, message: Message) -> None:
+        def on_message(message: Message) -> None:
             try:
-                event = cloudevents.parse(body)
+                event = decode(message)
             except cloudevents.InvalidCloudEvent as exc:
-                self._dead_letter(consumer, message, body, f"invalid CloudEvent: {exc}", attempts=0,
-                                  event_id=message.properties.get("message_id") or str(uuid.uuid4()))
+                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
                 return
             for attempt in range(1, self._max_attempts + 1):
                 try:
@@ -150,7 +170,7 @@ class EventConsumer(ConsumerMixin):
                     log.warning("%s: attempt %d/%d failed for event %s: %r",
                                 consumer, attempt, self._max_attempts, event.id, exc)
                     if attempt == self._max_attempts:
-                        self._dead_letter(consumer, message, body, repr(exc), attempts=attempt, event_id=event.id)
+                        self._dead_letter(consumer, message, repr(exc), attempts=attempt)
                         return
                     time.sleep(self._backoff_s * 2 ** (attempt - 1))
 
@@ -160,47 +180,53 @@ class EventConsumer(ConsumerMixin):
         time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))
         message.requeue()
 
-    def _dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int,
-                     event_id: str) -> None:
-        """Publish to the dead-letter queue, then ack; if the broker does not confirm it, the
-        message goes back to its queue rather than being lost."""
+    def _dead_letter(self, consumer: str, message: Message, error: str, *, attempts: int) -> None:
+        """Record, park in the dead-letter queue, then ack; if it cannot be parked, the message goes
+        back to its queue rather than being lost."""
+        described = dead_letters.describe(message.body)
+        letter = DeadLetter(id=str(uuid.uuid4()), consumer=consumer, error=dead_letters.bounded(error, 1000),
+                            attempts=attempts, dead_lettered_at=utc_now(), event_id=described.get("id"),
+                            event_type=described.get("type"), subject=described.get("subject"))
         try:
-            self._publish_dead_letter(consumer, message, body, error, attempts=attempts, event_id=event_id)
-        except Exception:  # a failed dead-letter publish must neither lose the message nor stop the consumer
-            log.exception("%s: could not dead-letter event %s; it goes back to the queue", consumer, event_id)
+            if self._dead_letter_log is not None:
+                self._dead_letter_log.record(letter)
+            self._park(consumer, message, letter)
+        except Exception:  # a failed dead-letter must neither lose the message nor stop the consumer
+            log.exception("%s: could not dead-letter message %s; it goes back to the queue", consumer, letter.id)
+            self._forget(letter)
             self._requeue_later(message)
             return
         message.ack()
-        log.error("%s: dead-lettered event %s after %d attempt(s): %s", consumer, event_id, attempts, error)
+        log.error("%s: dead-lettered %s (event %s) after %d attempt(s): %s", consumer, letter.id,
+                  letter.event_id, attempts, letter.error)
 
-    def _publish_dead_letter(self, consumer: str, message: Message, body, error: str, *, attempts: int,
-                             event_id: str) -> None:
-        self._dead_letters.publish_batch(
-            [
-                OutgoingMessage(
-                    routing_key=consumer,
-                    body=_as_text(body),
-                    message_id=event_id,
-                    headers={
-                        "x-cqs-error": error[:1000],
-                        "x-cqs-attempts": attempts,
-                        "x-cqs-original-routing-key": message.delivery_info.get("routing_key", ""),
-                    },
-                )
-            ]
-        )
+    def _park(self, consumer: str, message: Message, letter: DeadLetter) -> None:
+        headers = {
+            **letter.headers(),
+            dead_letters.ORIGINAL_ROUTING_KEY: dead_letters.bounded(
+                message.delivery_info.get("routing_key", ""), dead_letters.MAX_HEADER_CHARS),
+            dead_letters.ORIGINAL_HEADERS: dead_letters.sanitised_headers(message.headers),
+        }
+        # The body as it came: text if the transport decoded it, bytes otherwise.
+        text = isinstance(message.body, str)
+        returned = self._dead_letters.publish_batch([OutgoingMessage(
+            routing_key=consumer, body=message.body.encode("utf-8") if text else message.body,
+            message_id=letter.id, headers=headers,
+            content_type=dead_letters.bounded(message.content_type or "application/octet-stream", 255),
+            content_encoding="utf-8" if text else "binary")])
+        if returned:
+            raise RuntimeError(f"no dead-letter queue is bound for {consumer}")
+
+    def _forget(self, letter: DeadLetter) -> None:
+        if self._dead_letter_log is None:
+            return
+        try:
+            self._dead_letter_log.forget(letter.id)
+        except Exception:  # the record stays; the message is retried and parked under a new id
+            log.exception("could not remove the record of dead letter %s", letter.id)
 
     def run_until(self, stop: threading.Event) -> None:
         watcher = threading.Thread(target=lambda: (stop.wait(), setattr(self, "should_stop", True)), daemon=True)
         watcher.start()
         self.run()
         self._dead_letters.close()
-
-
-def _as_text(body) -> str:
-    """The message body as it came (kombu may already have decoded a JSON body)."""
-    if isinstance(body, bytes):
-        return body.decode("utf-8", "replace")
-    if isinstance(body, str):
-        return body
-    return json.dumps(body, ensure_ascii=False)

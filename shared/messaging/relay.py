@@ -3,7 +3,10 @@
 A row is marked published only after the broker confirmed it, so a crash or a broker
 outage delays events but never loses one (a retry may publish a row twice; consumers
 deduplicate on the CloudEvents source + id). Rows leave in id order, which keeps the
-events of one report in the order they happened.
+events of one report in the order they happened. An event that no queue is bound to yet
+(a first deploy, a new broker, a consuming service not started) comes back from the
+broker and stays in the outbox, offered again after `unroutable_retry_s` until a queue
+takes it. Between batches the relay keeps its broker connection alive (heartbeats).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from shared.clock import utc_now
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,7 @@ class OutboxRelay:
         batch_size: int = 500,
         interval_s: float = 0.2,
         max_backoff_s: float = 5.0,
+        unroutable_retry_s: float = 10.0,
     ):
         self._engine = engine
         self._outbox = outbox
@@ -36,14 +41,17 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._interval_s = interval_s
         self._max_backoff_s = max_backoff_s
+        self._unroutable_retry = dt.timedelta(seconds=unroutable_retry_s)
         self._locking = engine.dialect.name == "postgresql"
 
     def relay_once(self) -> int:
-        """Publish one batch of pending rows; return how many were published."""
+        """Publish one batch of pending rows; return how many the broker took (routed and confirmed)."""
+        now = utc_now()
+        outbox = self._outbox
         query = (
-            sa.select(self._outbox.c.id, self._outbox.c.event_id, self._outbox.c.routing_key, self._outbox.c.body)
-            .where(self._outbox.c.published_at.is_(None))
-            .order_by(self._outbox.c.id)
+            sa.select(outbox.c.id, outbox.c.event_id, outbox.c.routing_key, outbox.c.body)
+            .where(outbox.c.published_at.is_(None), sa.or_(outbox.c.retry_at.is_(None), outbox.c.retry_at <= now))
+            .order_by(outbox.c.id)
             .limit(self._batch_size)
         )
         if self._locking:
@@ -53,15 +61,20 @@ class OutboxRelay:
             rows = conn.execute(query).all()
             if not rows:
                 return 0
-            self._publisher.publish_batch(
+            returned = self._publisher.publish_batch(
                 [OutgoingMessage(row.routing_key, row.body, row.event_id) for row in rows]
             )
-            conn.execute(
-                self._outbox.update()
-                .where(self._outbox.c.id.in_([row.id for row in rows]))
-                .values(published_at=dt.datetime.now(dt.timezone.utc))
-            )
-        return len(rows)
+            sent = [row.id for row in rows if row.event_id not in returned]
+            if sent:
+                conn.execute(outbox.update().where(outbox.c.id.in_(sent)).values(published_at=utc_now()))
+            if returned:
+                kept = [row for row in rows if row.event_id in returned]
+                conn.execute(outbox.update().where(outbox.c.id.in_([row.id for row in kept]))
+                             .values(retry_at=now + self._unroutable_retry))
+                log.warning("outbox relay: no queue is bound for %d event(s) (%s); they stay in the outbox and are "
+                            "offered again in %s", len(kept), ", ".join(sorted({row.routing_key for row in kept})),
+                            self._unroutable_retry)
+        return len(sent)
 
     def run(self, stop: threading.Event) -> None:
         backoff = self._interval_s
@@ -71,6 +84,7 @@ class OutboxRelay:
                 backoff = self._interval_s
                 if sent == self._batch_size:
                     continue  # more waiting: no pause
+                self._publisher.keep_alive()
             except Exception:
                 log.warning("outbox relay: broker or database unavailable; retrying in %.1fs", backoff, exc_info=True)
                 backoff = min(backoff * 2, self._max_backoff_s)

@@ -2,9 +2,8 @@
 idempotent consumption, retry then dead-letter, and a relay that survives a broker restart."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import shutil
-import subprocess
 import threading
 import time
 import uuid
@@ -17,9 +16,11 @@ from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared import cloudevents
+from shared.domain.events import UnstorableEvent
 from shared.domain.report_events import ReportReturned
 from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.topology import events_exchange
+from tests.support import rabbitmq_node
 from tests.support.partner import PartnerSubscriber, dlq_messages
 
 pytestmark = pytest.mark.integration
@@ -123,24 +124,29 @@ def _wait_for(condition, timeout_s: float = 20.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
-    report = _add_submitted(runtime)
-    returned = cloudevents.from_event(
+def _returned_event(report: Report) -> cloudevents.CloudEvent:
+    return cloudevents.from_event(
         ReportReturned(report_id=report.id, round_id=report.round_id, unit_code=report.unit_code,
                        comment="Thiếu minh chứng", criterion_comments={"1.1": "Bổ sung kế hoạch"},
                        returned_by="reviewer", returned_at=NOW.isoformat()),
         source="/cqs/review")
+
+
+def _status(runtime, report: Report) -> str:
+    with runtime.uow_factory() as uow:
+        return uow.reports.get(report.id).status
+
+
+def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
+    report, sentinel = _add_submitted(runtime), _add_submitted(runtime, unit_code="HT-SO-TP")
     consumer = runtime.consumer()
     stop, thread = _run_consumer(consumer)
     try:
-        _publish_raw(amqp_url, namespace, returned, times=3)
-
-        def processed() -> int:
-            with runtime.engine.connect() as conn:
-                return conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one()
-
-        _wait_for(lambda: processed() == 1)
-        time.sleep(0.5)  # let the two duplicates arrive and be dropped
+        _publish_raw(amqp_url, namespace, _returned_event(report), times=3)
+        # One queue, one consumer, one message at a time: once the sentinel published after the
+        # duplicates is processed, the duplicates have been handled too.
+        _publish_raw(amqp_url, namespace, _returned_event(sentinel))
+        _wait_for(lambda: _status(runtime, sentinel) == "returned")
     finally:
         stop.set()
         thread.join(10)
@@ -148,7 +154,8 @@ def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
         stored = uow.reports.get(report.id)
         assert stored.status == "returned"
         assert stored.version == 2  # written once on insert, once by the single return
-    assert processed() == 1
+    with runtime.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one() == 2
     dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
     assert dead == []
 
@@ -218,26 +225,31 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
         assert uow.already_processed(f"{namespace}.submission.database_down_once", event.source, event.id)
 
 
-@pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs rabbitmqctl to restart the local broker")
-def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(runtime, partner):
+@pytest.mark.skipif(not rabbitmq_node.available(), reason="needs rabbitmq-server to start a broker of the test's own")
+def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(settings_for, own_rabbitmq):
+    # The outage is on a broker node of the test's own: the machine's broker is never stopped.
+    runtime = submission.runtime(settings_for("submission", broker_url=own_rabbitmq.url))
+    runtime.migrate()
+    partner = PartnerSubscriber(own_rabbitmq.url, runtime.settings.namespace)
     before = [_add_submitted(runtime, unit_code=f"U{i:03d}") for i in range(20)]
     stop = threading.Event()
     relay_thread = threading.Thread(target=runtime.relay().run, args=(stop,), daemon=True)
     relay_thread.start()
     try:
         partner.collect(lambda got: len(got) >= 20)
-        subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
+        own_rabbitmq.stop_app()
         try:
             during = [_add_submitted(runtime, unit_code=f"V{i:03d}") for i in range(20)]
             time.sleep(1.0)  # the relay fails against the stopped broker and backs off
         finally:
-            subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
-            subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=120)
+            own_rabbitmq.start_app()
         partner.reconnect()
         partner.collect(lambda got: len({e["subject"] for e in got}) >= 40, timeout_s=60)
     finally:
         stop.set()
         relay_thread.join(15)
+        partner.close()
+        runtime.engine.dispose()
     subjects = {event["subject"] for event in partner.received}
     assert subjects == {f"reports/{report.id}" for report in before + during}
     with runtime.engine.connect() as conn:
@@ -269,3 +281,128 @@ def test_an_event_from_a_source_that_does_not_own_it_is_never_acted_on(runtime, 
     assert "only /cqs/review publishes it" in headers["x-cqs-error"]
     with runtime.uow_factory() as uow:
         assert uow.reports.get(report.id).status == "submitted"
+
+
+def _publish_bytes(amqp_url: str, namespace: str, routing_key: str, body: bytes, content_type: str,
+                   **properties) -> None:
+    with Connection(amqp_url) as conn:
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        producer.publish(body, routing_key=routing_key, content_type=content_type, content_encoding="binary",
+                         delivery_mode=2, declare=[producer.exchange], **properties)
+
+
+def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp_url, namespace):
+    report = _add_submitted(runtime)
+    oversized = dataclasses.replace(_returned_event(report), id="x" * 300)
+    nul_in_text = _returned_event(report)
+    nul_in_text = dataclasses.replace(nul_in_text, id=str(uuid.uuid4()),
+                                      data={**nul_in_text.data, "comment": "Thiếu\x00minh chứng"})
+    huge_headers = {f"x-partner-{i:02d}": "h" * 2000 for i in range(50)}
+    consumer = runtime.consumer()
+    stop, thread = _run_consumer(consumer)
+    try:
+        _publish_bytes(amqp_url, namespace, "report.returned", oversized.to_json().encode(),
+                       "application/cloudevents+json", headers=huge_headers, message_id="m" * 255)
+        _publish_bytes(amqp_url, namespace, "report.returned", b'{"answers": {"x": 3,,}', "application/json")
+        _publish_bytes(amqp_url, namespace, "report.returned", b"<event><id>1</id></event>", "application/xml")
+        _publish_bytes(amqp_url, namespace, "report.returned", b"\xff\xfe not utf-8", "application/json")
+        _publish_bytes(amqp_url, namespace, "report.returned", nul_in_text.to_json().encode(),
+                       "application/cloudevents+json")
+        _publish_raw(amqp_url, namespace, _returned_event(report))  # a real event behind them all
+        _wait_for(lambda: _status(runtime, report) == "returned")
+    finally:
+        stop.set()
+        thread.join(10)
+    dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
+    assert len(dead) == 5
+    errors = [headers["x-cqs-error"] for headers, _body in dead]
+    assert "longer than 64" in errors[0] and "not JSON" in errors[1] and "'application/xml'" in errors[2]
+    assert "not JSON" in errors[3] and "control" in errors[4]
+    assert all(headers["x-cqs-attempts"] == 0 for headers, _body in dead)  # the event's fault: not retried
+    oversized_headers, oversized_body = dead[0]
+    assert oversized_body == oversized.to_json().encode()  # the body is kept as it came
+    assert len(oversized_headers["x-cqs-event-id"]) <= 64 and oversized_headers["x-cqs-subject"] == report_subject(
+        report)
+    copied = oversized_headers["x-cqs-original-headers"]
+    assert len(copied) == 32 and all(len(value) <= 255 for value in copied.values())
+    with runtime.engine.connect() as conn:
+        recorded = conn.execute(sa.select(orm.dead_letters)).all()
+    assert len(recorded) == 5 and {row.consumer for row in recorded} == {f"{namespace}.submission.on_report_returned"}
+
+
+def report_subject(report: Report) -> str:
+    return f"reports/{report.id}"
+
+
+def test_an_event_published_before_its_consumer_queue_existed_arrives_once_the_consumer_starts(settings_for):
+    from services.review import bootstrap as review
+
+    submission_runtime = submission.runtime(settings_for("submission", relay_unroutable_retry_s=0.2))
+    submission_runtime.migrate()
+    review_runtime = review.runtime(settings_for("review"))
+    review_runtime.migrate()
+    report = _new_report()
+    report.answers = {}
+    with submission_runtime.uow_factory() as uow:
+        uow.reports.add(report)
+        report.submit(by="reporter", now=NOW, evidence={})
+        uow.commit()
+    relay = submission_runtime.relay()
+    assert relay.relay_once() == 0  # no queue is bound to report.submitted yet: returned, not sent
+    with submission_runtime.engine.connect() as conn:
+        kept = conn.execute(sa.select(orm.outbox)).one()
+    assert kept.published_at is None and kept.retry_at is not None
+
+    stop = threading.Event()
+    threads = review_runtime.start_background(stop)  # declares the review's queues first
+    try:
+        time.sleep(0.3)
+        assert drain(relay) == 1
+
+        def case_arrived():
+            with review_runtime.uow_factory() as uow:
+                return uow.cases.get(report.id) is not None
+        _wait_for(case_arrived)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+        submission_runtime.engine.dispose()
+        review_runtime.engine.dispose()
+
+
+def test_an_idle_relay_keeps_its_broker_connection(settings_for, partner, caplog):
+    runtime = submission.runtime(settings_for("submission", broker_heartbeat_s=1))
+    runtime.migrate()
+    relay = runtime.relay()
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    first = _add_submitted(runtime)
+    with caplog.at_level("INFO", logger="shared.messaging"):
+        thread.start()
+        try:
+            partner.collect(lambda got: len(got) >= 1)
+            time.sleep(5)  # idle for five heartbeat intervals: a silent client is dropped after two
+            second = _add_submitted(runtime, unit_code="HT-SO-TP")
+            partner.collect(lambda got: len(got) >= 2)
+        finally:
+            stop.set()
+            thread.join(10)
+            runtime.engine.dispose()
+    assert [event["subject"] for event in partner.received] == [report_subject(first), report_subject(second)]
+    lost = [record.getMessage() for record in caplog.records if record.name.startswith("shared.messaging")]
+    assert lost == []  # the connection was never lost, so nothing had to be retried
+
+
+def test_an_event_its_consumers_could_not_store_is_refused_and_nothing_is_written(runtime):
+    report = _new_report()
+    report.answers = {"annual_plan_note": "kế hoạch\x00năm"}
+    with pytest.raises(UnstorableEvent) as refused:
+        with runtime.uow_factory() as uow:
+            uow.reports.add(report)
+            report.submit(by="reporter", now=NOW, evidence={})
+            uow.commit()
+    assert refused.value.field == "data.answers.annual_plan_note"
+    with runtime.uow_factory() as uow:
+        assert uow.reports.get(report.id) is None
+    assert _outbox_count(runtime) == 0

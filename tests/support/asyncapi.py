@@ -31,10 +31,12 @@ def _inline(node, doc: dict):
 
 @functools.cache
 def payload_schemas() -> dict[str, dict]:
-    """routing key (channel address) → JSON Schema of its message payload."""
+    """routing key (channel address) → JSON Schema of its message payload, for the events exchange's channels."""
     doc = document()
     schemas = {}
     for channel in doc["channels"].values():
+        if channel["bindings"]["amqp"]["exchange"]["name"] != "cqs.events":
+            continue  # the dead-letter queues carry what failed, not events of their own
         [message] = channel["messages"].values()
         schemas[channel["address"]] = _inline(message, doc)["payload"]
     return schemas

@@ -154,7 +154,8 @@ webhook_deliveries = sa.Table(
     sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
 
-outbox, processed_events = add_messaging_tables(metadata)
+messaging_tables = add_messaging_tables(metadata)
+outbox, processed_events, dead_letters = messaging_tables
 security_log = add_audit_table(metadata)
 
 

@@ -120,7 +120,8 @@ measured_values = sa.Table(
     sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
 )
 
-outbox, processed_events = add_messaging_tables(metadata)
+messaging_tables = add_messaging_tables(metadata)
+outbox, processed_events, dead_letters = messaging_tables
 security_log = add_audit_table(metadata)
 
 

@@ -47,7 +47,8 @@ scores = sa.Table(
     sa.Column("scored_at", UtcDateTime(), nullable=False),
 )
 
-outbox, processed_events = add_messaging_tables(metadata)
+messaging_tables = add_messaging_tables(metadata)
+outbox, processed_events, dead_letters = messaging_tables
 security_log = add_audit_table(metadata)
 
 

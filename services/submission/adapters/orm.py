@@ -40,7 +40,8 @@ reports = sa.Table(
     sa.Index("ix_reports_reviewer_round", "reviewer_unit_code", "round_id"),
 )
 
-outbox, processed_events = add_messaging_tables(metadata)
+messaging_tables = add_messaging_tables(metadata)
+outbox, processed_events, dead_letters = messaging_tables
 security_log = add_audit_table(metadata)
 
 

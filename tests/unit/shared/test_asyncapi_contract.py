@@ -42,7 +42,18 @@ def test_each_payload_documents_exactly_the_events_fields():
 
 
 def test_every_channel_is_on_the_events_exchange_with_its_routing_key():
-    for channel in asyncapi.document()["channels"].values():
+    channels = asyncapi.document()["channels"]
+    for name, channel in channels.items():
         binding = channel["bindings"]["amqp"]
-        assert binding["is"] == "routingKey" and binding["exchange"]["name"] == "cqs.events"
-        assert binding["exchange"]["type"] == "topic" and binding["exchange"]["durable"] is True
+        expected = ("cqs.dlx", "direct") if name == "deadLetter" else ("cqs.events", "topic")
+        assert binding["is"] == "routingKey" and binding["exchange"]["name"] == expected[0]
+        assert binding["exchange"]["type"] == expected[1] and binding["exchange"]["durable"] is True
+
+
+def test_the_dead_letter_headers_are_the_ones_the_consumer_sets():
+    from shared.messaging import dead_letters
+
+    documented = asyncapi.document()["components"]["messages"]["DeadLetter"]["headers"]["properties"]
+    set_by_code = {value for name, value in vars(dead_letters).items()
+                   if name.isupper() and isinstance(value, str) and value.startswith("x-cqs-")}
+    assert set(documented) == set_by_code - {dead_letters.REPLAYED_FROM}

@@ -1,0 +1,67 @@
+"""An event is refused before the outbox when a consumer could not store it, and a consumer
+refuses the same when it receives one; the check names the offending field."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from shared import cloudevents
+from shared.domain.events import UnstorableEvent
+from shared.domain.report_events import ReportReturned
+
+
+def event(note) -> cloudevents.CloudEvent:
+    """A real event whose comment holds `note` (the domain does not type-check it)."""
+    returned = ReportReturned(report_id="r1", round_id="2026-annual", unit_code="STP", comment=note,
+                              criterion_comments={}, returned_by="reviewer", returned_at="2026-11-01T08:00:00Z")
+    return cloudevents.from_event(returned, source="/cqs/review")
+
+
+@pytest.mark.parametrize("note, field", [
+    ("a\x00b", "data.comment"),
+    ("bell\x07", "data.comment"),
+    ("lone \ud800 surrogate", "data.comment"),
+    ({"inner": ["ok", "nul\x00"]}, "data.comment.inner[1]"),
+    ({"key\x00": 1}, "data.comment.key\x00"),
+    (10**30, "data.comment"),
+])
+def test_unstorable_values_are_refused_naming_the_field(note, field):
+    with pytest.raises(UnstorableEvent) as refused:
+        cloudevents.check_storable(event(note))
+    assert refused.value.field == field
+    assert "Dữ liệu không thể lưu" in refused.value.vi
+
+
+@pytest.mark.parametrize("note", [float("nan"), float("inf")])
+def test_non_finite_numbers_are_refused(note):
+    with pytest.raises(UnstorableEvent):
+        event(note)
+
+
+def test_nesting_deeper_than_consumers_parse_is_refused():
+    deep: object = "bottom"
+    for _ in range(cloudevents.MAX_DEPTH + 1):
+        deep = [deep]
+    with pytest.raises(UnstorableEvent):
+        cloudevents.check_storable(event(deep))
+
+
+def test_an_id_longer_than_the_dedupe_key_is_refused():
+    with pytest.raises(UnstorableEvent) as refused:
+        cloudevents.check_storable(dataclasses.replace(event("ok"), id="x" * 65))
+    assert refused.value.field == "id"
+
+
+def test_ordinary_text_with_tabs_and_line_breaks_is_stored():
+    cloudevents.check_storable(event("Kế hoạch\tnăm 2026\r\ncó minh chứng ✓"))
+
+
+def test_a_consumer_refuses_what_the_outbox_would_have_refused():
+    body = json.loads(event("ok").to_json())
+    body["data"]["comment"] = "a\u0000b"
+    with pytest.raises(cloudevents.InvalidCloudEvent, match="control"):
+        cloudevents.parse(json.dumps(body))
+    with pytest.raises(cloudevents.InvalidCloudEvent, match="not JSON"):
+        cloudevents.parse(b'{"id": ' + b"9" * 5000 + b"}")
