@@ -34,6 +34,8 @@ class ServiceSettings:
     broker_heartbeat_s: float = 30
     # How long an event no queue was bound to waits in the outbox before it is offered again.
     relay_unroutable_retry_s: float = 10
+    # "pgbouncer" when database_url names a PgBouncer database in transaction pooling (see db.make_engine).
+    database_pooler: str = ""
 
 
 def data_dir() -> Path:
@@ -81,4 +83,5 @@ def load(service: str) -> ServiceSettings:
         metrics_port=int(os.environ["CQS_METRICS_PORT"]) if os.environ.get("CQS_METRICS_PORT") else None,
         broker_heartbeat_s=float(os.environ.get("CQS_BROKER_HEARTBEAT_S", "30")),
         relay_unroutable_retry_s=float(os.environ.get("CQS_RELAY_UNROUTABLE_RETRY_S", "10")),
+        database_pooler=os.environ.get("CQS_DATABASE_POOLER", ""),
     )

@@ -19,7 +19,15 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, schema: str) -> Engine:
+POOLERS = ("", "pgbouncer")
+
+
+def make_engine(url: str, schema: str, pooler: str = "") -> Engine:
+    """`pooler="pgbouncer"`: the URL names a PgBouncer database in transaction pooling, which sets
+    the schema itself (its `connect_query` sets the search_path of the pool's server connections)
+    and cannot keep a prepared statement from one transaction to the next, so psycopg prepares none."""
+    if pooler not in POOLERS:
+        raise ValueError(f"unknown database pooler {pooler!r}; expected one of {POOLERS}")
     if is_sqlite(url):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -35,6 +43,8 @@ def make_engine(url: str, schema: str) -> Engine:
             cursor.close()
 
         return engine
+    if pooler == "pgbouncer":
+        return sa.create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return sa.create_engine(
         url,
         pool_pre_ping=True,

@@ -157,7 +157,7 @@ def build_runtime(
     subscriptions_factory: Callable[[], list[Subscription]],
 ) -> ServiceRuntime:
     logs.install()
-    engine = db.make_engine(settings.database_url, settings.service)
+    engine = db.make_engine(settings.database_url, settings.service, settings.database_pooler)
     session_factory = db.make_session_factory(engine)
     outbox, processed, dead_letters = metadata_tables
     source = f"/cqs/{settings.service}"

@@ -8,6 +8,8 @@ to `<ns>.<service>.<handler>.dlq`.
 """
 from __future__ import annotations
 
+import os
+
 from kombu import Exchange, Queue, binding
 
 
@@ -23,16 +25,28 @@ def queue_name(namespace: str, service: str, handler: str) -> str:
     return f"{namespace}.{service}.{handler}"
 
 
-def handler_queues(namespace: str, name: str, routing_keys: list[str]) -> tuple[Queue, Queue]:
-    """The handler's work queue (bound to each routing key) and its dead-letter queue."""
+def queue_type() -> str:
+    """`CQS_QUEUE_TYPE`: `quorum` (replicated on a RabbitMQ cluster: the k8s shape) or `classic` (the
+    default). A queue's type is fixed when it is created, so a broker's queues keep the type they have."""
+    chosen = os.environ.get("CQS_QUEUE_TYPE", "classic")
+    if chosen not in ("classic", "quorum"):
+        raise ValueError(f"CQS_QUEUE_TYPE must be classic or quorum, not {chosen!r}")
+    return chosen
+
+
+def handler_queues(namespace: str, name: str, routing_keys: list[str],
+                   type_: str | None = None) -> tuple[Queue, Queue]:
+    """The handler's work queue (bound to each routing key) and its dead-letter queue, of
+    `type_` (default: `queue_type()`)."""
     exchange = events_exchange(namespace)
     dlx = dead_letter_exchange(namespace)
+    typed = {"x-queue-type": "quorum"} if (type_ or queue_type()) == "quorum" else {}
     work = Queue(
         name,
         exchange=exchange,
         bindings=[binding(exchange, routing_key=key) for key in routing_keys],
         durable=True,
-        queue_arguments={"x-dead-letter-exchange": dlx.name, "x-dead-letter-routing-key": name},
+        queue_arguments={"x-dead-letter-exchange": dlx.name, "x-dead-letter-routing-key": name, **typed},
     )
-    dead = Queue(f"{name}.dlq", exchange=dlx, routing_key=name, durable=True)
+    dead = Queue(f"{name}.dlq", exchange=dlx, routing_key=name, durable=True, queue_arguments=typed or None)
     return work, dead
