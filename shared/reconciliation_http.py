@@ -87,5 +87,5 @@ def republish(engine: sa.Engine, outbox: sa.Table, subjects: set[str]) -> int:
         ids = [row.id for row in rows if json.loads(row.body).get("subject") in subjects]
         for start in range(0, len(ids), 1000):
             connection.execute(outbox.update().where(outbox.c.id.in_(ids[start:start + 1000]))
-                               .values(published_at=None))
+                               .values(published_at=None, retry_at=None))
     return len(ids)
