@@ -10,6 +10,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 from kombu import Connection, Producer
+from requests.utils import parse_header_links
 
 from services.publication import bootstrap as publication
 from services.publication.adapters import orm as publication_orm
@@ -177,6 +178,11 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     assert (listed["round_id"], listed["stage"], listed["latest_version"]) == (ROUND, "final", 2)
     versions = client.get(f"/rounds/{ROUND}/snapshots").json
     assert [(v["version"], v["stage"]) for v in versions] == [(1, "provisional"), (2, "final")]
+    paged = client.get(f"/results/{ROUND}", query_string={"page_size": 2})
+    links = {link["rel"]: link["url"] for link in parse_header_links(paged.headers["Link"])}
+    assert len(paged.json) == 2 and set(links) == {"first", "next", "last"}
+    assert [item["unit_code"] for item in client.get(links["next"].removeprefix("http://localhost")).json] == [
+        public[2]["unit_code"]]
     etag = client.get(f"/results/{ROUND}").headers["ETag"]
     assert client.get(f"/results/{ROUND}", headers={"If-None-Match": etag}).status_code == 304
 

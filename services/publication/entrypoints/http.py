@@ -6,6 +6,7 @@ and every public GET an ETag (`If-None-Match` answers 304).
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import Response, g, request
 from flask_smorest import Blueprint, Page
@@ -29,8 +30,7 @@ class PagedBlueprint(Blueprint):
                          ("last", "last_page")):
             if key in metadata:
                 args = {**request.args.to_dict(), "page": metadata[key], "page_size": page_params.page_size}
-                query = "&".join(f"{name}={value}" for name, value in args.items())
-                links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
+                links.append(f'<{request.base_url}?{urlencode(args)}>; rel="{rel}"')
         if links:
             headers["Link"] = ", ".join(links)
         return result, headers
