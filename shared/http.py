@@ -28,7 +28,7 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 STATUS_OF_KIND = {
     Kind.BAD_REQUEST: 400, Kind.UNAUTHENTICATED: 401, Kind.FORBIDDEN: 403, Kind.NOT_FOUND: 404,
     Kind.CONFLICT: 409, Kind.TOO_LARGE: 413, Kind.UNSUPPORTED_MEDIA_TYPE: 415, Kind.INVALID: 422,
-    Kind.INTERNAL: 500,
+    Kind.INTERNAL: 500, Kind.UNAVAILABLE: 503,
 }
 MAX_MESSAGE = 500  # characters of one message in a problem body
 MAX_FIELDS_SHOWN = 200  # every gap of a whole report, yet a bounded body

@@ -46,6 +46,7 @@ class Kind(str, enum.Enum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     INVALID = "invalid"
     INTERNAL = "internal"
+    UNAVAILABLE = "unavailable"
 
 
 class DomainError(Exception):
@@ -120,6 +121,14 @@ class IntegrityFailure(DomainError):
     kind = Kind.INTERNAL
     slug = "integrity-failure"
     title = Bilingual("Dữ liệu lưu trữ bị sai lệch", "Stored data altered")
+
+
+class Unavailable(DomainError):
+    """A part the use case needs (e.g. the antivirus) is out of reach: nothing was done; try later."""
+
+    kind = Kind.UNAVAILABLE
+    slug = "unavailable"
+    title = Bilingual("Dịch vụ tạm thời không sẵn sàng", "Service unavailable")
 
 
 def not_found(what: Bilingual, key: str) -> NotFound:

@@ -18,6 +18,7 @@ from services.submission import demo
 from shared.auth import Role, issue_token
 from shared.authorization import ROLE_NOT_PERMITTED, ROUTE_NOT_LISTED, policy
 from shared.config import SERVICES, ServiceSettings
+from tests.support.documents import MINIMAL_PDF
 
 SECRET = "matrix-test-secret-of-at-least-32-bytes"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -65,7 +66,7 @@ def call(client, method: str, path: str, headers: dict, params: dict | None = No
     url = re.sub(r"\{([^}]+)\}", lambda m: (params or {}).get(m.group(1), "x"), path)
     if path.endswith("/evidence") and method == "POST":
         return client.post(url, headers=headers, content_type="multipart/form-data",
-                           data={"criterion": "1.1", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")})
+                           data={"criterion": "1.1", "file": (io.BytesIO(MINIMAL_PDF), "a.pdf")})
     body = BODIES.get(f"{method} {path}", {}) if method != "GET" else None
     return client.open(url, method=method, headers=headers, json=body)
 

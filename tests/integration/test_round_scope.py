@@ -23,9 +23,10 @@ from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support.answers import evidence_criteria, unit_answers
+from tests.support.documents import MINIMAL_PDF
 
 pytestmark = pytest.mark.integration
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 BEFORE_SCOPE_TABLE = "728ca7cd4b5c"
 
 

@@ -23,11 +23,12 @@ from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import evidence_criteria, unit_answers
+from tests.support.documents import MINIMAL_PDF
 from tests.support.partner import PartnerSubscriber
 
 pytestmark = pytest.mark.integration
 EXCLUDED = {"BCHQS", "BCHBDBP"}  # the Military and Border Guard Commands, registered but not evaluated
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def vn(*args) -> dt.datetime:

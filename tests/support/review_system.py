@@ -18,9 +18,10 @@ from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from shared.runtime import ServiceRuntime
 from tests.support.answers import complete_answers, evidence_criteria
+from tests.support.documents import MINIMAL_PDF
 
 CATALOG_VERSION = "hatinh-2021-ref-1"
-EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EVIDENCE_PDF = MINIMAL_PDF
 # A commune reviewed by its district (Can Lộc), another district, and a department's report.
 COMMUNE, DISTRICT, OTHER_DISTRICT = "HT-CL-KST", "HT-CL", "HT-HK"
 DEPARTMENT_UNIT, DEPARTMENT_REVIEWER = "HT-SO-TC", "HT-SO-TTTT"

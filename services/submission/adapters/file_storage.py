@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
+from services.submission.domain.evidence import Quota
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # a uuid4 hex made by the service
 
@@ -87,6 +89,14 @@ def store_from_environment(data_dir: Path) -> EvidenceStore:
     if location.scheme == "s3" and location.netloc:
         return S3EvidenceStore(location.netloc, location.path, os.environ.get("CQS_EVIDENCE_S3_ENDPOINT") or None)
     raise ValueError(f"CQS_EVIDENCE_STORE must be 'local' or 's3://bucket[/prefix]', not {configured!r}")
+
+
+def quota_from_environment() -> Quota:
+    """CQS_EVIDENCE_MAX_FILES_PER_CRITERION, CQS_EVIDENCE_MAX_FILES_PER_REPORT, CQS_EVIDENCE_MAX_BYTES_PER_REPORT."""
+    default = Quota()
+    return Quota(per_criterion=int(os.environ.get("CQS_EVIDENCE_MAX_FILES_PER_CRITERION", default.per_criterion)),
+                 per_report=int(os.environ.get("CQS_EVIDENCE_MAX_FILES_PER_REPORT", default.per_report)),
+                 bytes_per_report=int(os.environ.get("CQS_EVIDENCE_MAX_BYTES_PER_REPORT", default.bytes_per_report)))
 
 
 def max_upload_bytes() -> int:

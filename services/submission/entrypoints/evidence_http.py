@@ -7,7 +7,7 @@ from flask import current_app, g, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from services.submission.adapters import file_storage
+from services.submission.adapters import content_inspection, file_storage
 from services.submission.service_layer import evidence
 from shared.auth import requires
 from shared.http import clock, unit_of_work
@@ -24,6 +24,8 @@ def _configure(state) -> None:
     app = state.app
     app.extensions["cqs_evidence_store"] = file_storage.store_from_environment(
         app.extensions["cqs_runtime"].settings.data_dir)
+    app.extensions["cqs_evidence_inspector"] = content_inspection.ContentInspector.from_environment()
+    app.extensions["cqs_evidence_quota"] = file_storage.quota_from_environment()
     max_bytes = file_storage.max_upload_bytes()
     app.extensions["cqs_evidence_max_bytes"] = max_bytes
     app.config["MAX_CONTENT_LENGTH"] = max(app.config.get("MAX_CONTENT_LENGTH") or 0, max_bytes + UPLOAD_HEADROOM)
@@ -70,9 +72,11 @@ def upload_evidence(form, files, report_id):
     """
     upload = files["file"]
     max_bytes = current_app.extensions["cqs_evidence_max_bytes"]
-    return evidence.attach(unit_of_work(), _store(), report_id, g.principal, criterion=form["criterion"],
-                           filename=upload.filename, data=upload.stream.read(max_bytes + 1), max_bytes=max_bytes,
-                           supersedes=form.get("supersedes"), now=clock())
+    return evidence.attach(unit_of_work(), _store(), current_app.extensions["cqs_evidence_inspector"], report_id,
+                           g.principal, criterion=form["criterion"], filename=upload.filename,
+                           data=upload.stream.read(max_bytes + 1), max_bytes=max_bytes,
+                           quota=current_app.extensions["cqs_evidence_quota"], supersedes=form.get("supersedes"),
+                           now=clock())
 
 
 @evidence_blp.route("/<report_id>/evidence")

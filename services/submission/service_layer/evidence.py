@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from services.submission.adapters import evidence_orm
 from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.file_storage import EvidenceStore
-from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, check_upload
+from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, Quota, check_upload
 from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
@@ -22,6 +23,14 @@ from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
 from shared.criteria import load_catalog
 from shared.domain.errors import Bilingual, Conflict, Forbidden, IntegrityFailure, not_found
+
+DEFAULT_QUOTA = Quota()
+
+
+class Inspector(Protocol):
+    """Checks an upload's whole content and returns the bytes to store (adapters/content_inspection.py)."""
+
+    def inspect(self, name: str, found_format: str, content_type: str, data: bytes) -> bytes: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,11 +53,14 @@ def evidence_manifest(uow: SubmissionUnitOfWork, report_id: str) -> dict[str, li
     return manifest
 
 
-def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, principal: Principal, *, criterion: str,
-           filename: str | None, data: bytes, max_bytes: int, supersedes: str | None = None,
-           now: dt.datetime | None = None) -> EvidenceFile:
-    """Check the upload, store it under a generated key, record it; nothing is kept if any step fails."""
+def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, inspector: Inspector, report_id: str,
+           principal: Principal, *, criterion: str, filename: str | None, data: bytes, max_bytes: int,
+           quota: Quota = DEFAULT_QUOTA, supersedes: str | None = None, now: dt.datetime | None = None) -> EvidenceFile:
+    """Check the upload (name, format, then its whole content), store what passed (an image
+    re-encoded) under a generated key, record it; nothing is kept if any step fails."""
     upload = check_upload(filename, data, max_bytes=max_bytes)
+    data = inspector.inspect(upload.name, upload.format, upload.content_type, data)
+    upload = upload.with_content(data)
     with uow:
         report = _report(uow, report_id)
         if not belongs_to(principal, report.unit_code):
@@ -62,6 +74,10 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, prin
         flag_modified(report, "answers")
         _require_criterion(report, criterion)
         earlier = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
+        files, size = uow.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(
+            evidence_files.c.size), 0)).where(evidence_files.c.report_id == report_id)).one()
+        quota.check(criterion=criterion, criterion_uploads=len(earlier), report_files=files, report_bytes=size,
+                    size=upload.size)
         file_id = uuid.uuid4().hex
         item = EvidenceFile(file_id, report_id, criterion, max((f.version for f in earlier), default=0) + 1, upload,
                             storage_key=file_id, uploaded_by=principal.user,
