@@ -17,12 +17,13 @@ from shared.auth import Role
 from shared.config import EMBEDDED_SECRET
 from shared.criteria import load_catalog
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
+from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call, eventually
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture

@@ -17,12 +17,13 @@ from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import infrastructure
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
+from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call, eventually
 from tests.support.processes import BIN, ROOT, RunningSystem
 
 pytestmark = pytest.mark.e2e
 SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 ADMIN = auth(TEST_SECRET, Role.ADMIN, "HT", "admin")
 REVIEWER = auth(TEST_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
 ROUND = "2027-annual"

@@ -17,6 +17,7 @@ from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
+from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call, eventually
 from tests.support.partner import PartnerSubscriber
 from tests.support.processes import RunningSystem
@@ -24,7 +25,7 @@ from tests.support.processes import RunningSystem
 pytestmark = pytest.mark.e2e
 SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
 UNIT = "STP"  # Sở Tư pháp: a department in both the 2021 and the 2025 trees
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture(scope="module")
