@@ -2,6 +2,11 @@
 import os
 from pathlib import Path
 
+from gunicorn.http import wsgi
+
+# No server banner: gunicorn names itself in every response's `Server` header otherwise.
+wsgi.SERVER = "cqs"
+
 bind = os.environ.get("CQS_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("CQS_WEB_WORKERS", "2"))
 threads = int(os.environ.get("CQS_WEB_THREADS", "4"))

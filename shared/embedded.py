@@ -9,11 +9,18 @@ import threading
 
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from shared import config
 
 log = logging.getLogger(__name__)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's server without its banner (`Server: Werkzeug/x Python/y` names versions to attack)."""
+
+    def version_string(self) -> str:
+        return "cqs"
 
 
 def _index(mounts: list[str]) -> Flask:
@@ -60,6 +67,6 @@ def run_embedded(host: str, port: int, seed: bool) -> None:
         for label, token in tokens:
             print(f"  {label}:\n    {token}")
     try:
-        run_simple(host, port, application, threaded=True, use_reloader=False)
+        run_simple(host, port, application, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
     finally:
         stop.set()

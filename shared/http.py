@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import authorization, http_messages
+from shared import authorization, http_messages, http_security
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
@@ -152,6 +152,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     })
     # First, so that every request is traced and timed, refused ones included.
     web_observability.instrument(app, runtime)
+    http_security.install(app, settings)  # before authorization: a flood is refused before any token is read
     authorization.install(app, settings.service)
     app.before_request(lambda: check_request(request))
     app.register_error_handler(DomainError, render_domain_error)
@@ -172,6 +173,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
 
     for blueprint in [*blueprints, dead_letters_blp]:
         api.register_blueprint(blueprint)
+    http_security.limit_routes(app)
     return app
 
 

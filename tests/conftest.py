@@ -1,6 +1,7 @@
 """Fixtures shared by the integration and end-to-end tests: the real PostgreSQL and RabbitMQ."""
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -8,6 +9,10 @@ import pytest
 from shared.config import ServiceSettings
 from tests.support import infrastructure
 
+# The tests poll and upload from one address far faster than people do: rate limits are off
+# unless a test turns them on (tests/integration/test_http_hardening.py, and the embedded
+# e2e run, which starts without any CQS_ variable).
+os.environ.setdefault("CQS_RATE_LIMIT_ENABLED", "0")
 TEST_SECRET = "cqs-test-secret-of-at-least-32-bytes"
 
 

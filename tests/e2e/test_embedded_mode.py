@@ -54,6 +54,10 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     url, data_dir = embedded
     assert {path.name for path in data_dir.glob("*.sqlite")} == {
         "submission.sqlite", "review.sqlite", "scoring.sqlite", "publication.sqlite"}
+    health = requests.get(f"{url}/submission/health", timeout=10)
+    assert "werkzeug" not in health.headers.get("Server", "").lower() and "python" not in health.headers["Server"].lower()
+    assert "Strict-Transport-Security" not in health.headers  # plain http on 127.0.0.1
+    assert health.headers["X-Content-Type-Options"] == "nosniff"
     reporter = auth(EMBEDDED_SECRET, Role.UNIT_REPORTER, "STC", "demo-stc")
     reviewer = auth(EMBEDDED_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
     admin = auth(EMBEDDED_SECRET, Role.ADMIN, "HT", "demo-admin")

@@ -66,6 +66,12 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     [report] = call("GET", f"{submission}/reports", REPORTER, params={"round_id": round_["id"]})
     report_id = report["id"]
     assert report["status"] == "draft" and report["reviewer_unit_code"] == "SKHCN"
+    # Behind gunicorn: no server banner, the security headers, HSTS (not the embedded mode), no caching.
+    read = requests.get(f"{submission}/reports/{report_id}", headers=REPORTER, timeout=10)
+    assert "gunicorn" not in read.headers.get("Server", "").lower()
+    assert read.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert read.headers["Cache-Control"] == "no-store" and read.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in read.headers["Content-Security-Policy"]
 
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
     answers = unit_answers(unit_catalog)

@@ -28,13 +28,14 @@ from shared.criteria.suppliers import REVIEWER, SYSTEM, fields_supplied_by
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
+from tests.support.documents import MINIMAL_PDF
 from tests.support.partner import PartnerSubscriber
 from tests.support.review_system import wait_for
 
 pytestmark = pytest.mark.integration
 UNIT = "STC"  # Sở Tài chính
 ROUND = "2026-annual"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 ONE_STOP = "Hệ thống thông tin giải quyết TTHC tỉnh"
 
 

@@ -1,0 +1,89 @@
+"""HTTP hardening every service app gets: security headers on every response and rate limits
+(flask-limiter; memory in embedded mode, Redis in production through CQS_RATE_LIMIT_STORAGE_URL).
+
+Headers: a Content-Security-Policy without inline script (the API's own answers may not be
+framed, run script or load anything; HTML pages load only their own origin's files),
+`frame-ancestors 'none'` and X-Frame-Options, nosniff, no referrer, HSTS outside the embedded
+mode (which runs on plain http://127.0.0.1), and `Cache-Control: no-store` on every answer
+to a request that carried credentials. Limits: per client address on every route, a tight
+budget of refused tokens (a guessing client is stopped for the whole app), and per account
+on evidence uploads; `SIGN_IN_LIMIT` is for the sign-in route.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from shared.authorization import openapi_path
+from shared.config import ServiceSettings
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+HSTS = "max-age=31536000; includeSubDomains"
+DEFAULT_LIMIT = "300/minute"
+REFUSED_TOKEN_LIMIT = "30/minute"
+UPLOAD_LIMIT = "120/minute"
+SIGN_IN_LIMIT = "10/minute"
+UPLOAD_ROUTES = frozenset({"POST /reports/{report_id}/evidence"})
+
+
+def embedded(settings: ServiceSettings) -> bool:
+    return settings.database_url.startswith("sqlite") and settings.broker_url.startswith("memory://")
+
+
+def install(app: Flask, settings: ServiceSettings) -> Limiter:
+    """Headers and limits; call before the authorization hook so that a flood is refused first."""
+    strict_transport = not embedded(settings)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        html = response.mimetype == "text/html"
+        headers.setdefault("Content-Security-Policy", PAGE_CSP if html else API_CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+        if strict_transport:
+            headers["Strict-Transport-Security"] = HSTS
+        if "Authorization" in request.headers or g.get("principal") is not None:
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
+
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=os.environ.get("CQS_RATE_LIMIT_STORAGE_URL", "memory://"),
+        key_prefix=f"{settings.namespace}:{settings.service}",
+        default_limits=[os.environ.get("CQS_RATE_LIMIT_DEFAULT", DEFAULT_LIMIT)],
+        application_limits=[os.environ.get("CQS_RATE_LIMIT_REFUSED_TOKENS", REFUSED_TOKEN_LIMIT)],
+        application_limits_deduct_when=lambda response: response.status_code == 401,
+        headers_enabled=True,
+        enabled=os.environ.get("CQS_RATE_LIMIT_ENABLED", "1") != "0",
+    )
+    app.extensions["cqs_limiter"] = limiter
+    return limiter
+
+
+def limit_routes(app: Flask) -> None:
+    """Per-account limits on the routes that cost most (uploads), once the blueprints are registered."""
+    limiter: Limiter = app.extensions["cqs_limiter"]
+    upload_limit = os.environ.get("CQS_RATE_LIMIT_UPLOADS", UPLOAD_LIMIT)
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods or ():
+            if f"{method} {openapi_path(rule.rule)}" in UPLOAD_ROUTES:
+                # The limiter checks a decorated limit when the view runs: the view is replaced by its wrapper.
+                limited = limiter.limit(upload_limit, key_func=_account_or_address, override_defaults=False)
+                app.view_functions[rule.endpoint] = limited(app.view_functions[rule.endpoint])
+
+
+def _account_or_address() -> str:
+    principal = g.get("principal")
+    return f"account:{principal.user}" if principal is not None else get_remote_address()
