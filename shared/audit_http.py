@@ -1,7 +1,8 @@
 """What each service's HTTP side writes to its security log (`shared/audit_chain.py`):
-refused tokens (401), permission denials (403), rate-limit refusals (429) and every
-successful write (admin actions, review decisions, publications, uploads...). Reads are not
-logged. The row is written in a transaction of its own, after the request's own one."""
+refused tokens (401), permission denials (403), rate-limit refusals (429), every successful
+write by an admin and the audited operations of the role table (publications, submissions,
+review decisions...). Reads, draft saves and uploads are not logged. The row is written in a
+transaction of its own, after the request's own one."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,8 @@ import logging
 
 from flask import Flask, Response, current_app, g, request
 
-from shared import audit_chain
+from shared import audit_chain, authorization
+from shared.auth import Role
 
 log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -20,7 +22,7 @@ def install(app: Flask) -> None:
     @app.after_request
     def _record(response: Response) -> Response:
         kind = REFUSALS.get(response.status_code)
-        if kind is None and request.method in WRITE_METHODS and response.status_code < 400:
+        if kind is None and request.method in WRITE_METHODS and response.status_code < 400 and _audited():
             kind = "action"
         if kind is not None:
             try:
@@ -28,6 +30,14 @@ def install(app: Flask) -> None:
             except Exception:  # the security log must never turn an answer into a 500; the gap shows in verify
                 log.exception("could not write the security log")
         return response
+
+
+def _audited() -> bool:
+    principal = g.get("principal")
+    if principal is not None and principal.role is Role.ADMIN:
+        return True
+    service = current_app.extensions["cqs_runtime"].settings.service
+    return authorization.current_operation(service) in authorization.policy().audited_operations
 
 
 def record(kind: str, response: Response) -> None:

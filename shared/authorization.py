@@ -16,7 +16,6 @@ from pathlib import Path
 import yaml
 from flask import Flask, g, request
 
-from shared import audit_http
 from shared.auth import Principal, Role, current_principal
 from shared.domain.errors import Bilingual, Forbidden
 
@@ -35,6 +34,7 @@ class Policy:
     routes: dict[str, dict[str, str]]  # service → "METHOD /openapi/path" → operation
     public: dict[str, frozenset[str]]  # service (or "all") → "METHOD /path"
     event_publishers: dict[str, str]  # routing key → the one service that publishes it
+    audited_operations: frozenset[str]  # successful writes recorded in the security log
 
     def is_public(self, service: str, route: str) -> bool:
         return route in self.public.get("all", frozenset()) or route in self.public.get(service, frozenset())
@@ -63,7 +63,16 @@ def policy() -> Policy:
             raise ValueError(f"{TABLE.name}: {service} routes name operations no role has: {sorted(unknown)}")
     return Policy(roles, {service: dict(routes) for service, routes in table["routes"].items()},
                   {service: frozenset(routes) for service, routes in table["public"].items()},
-                  dict(table["events"]))
+                  dict(table["events"]), frozenset(table["audited_operations"]))
+
+
+def current_operation(service: str) -> str | None:
+    """The role table's operation of the request being handled (None for public or unknown routes)."""
+    rule = request.url_rule
+    if rule is None:
+        return None
+    method = "GET" if request.method == "HEAD" else request.method
+    return policy().operation(service, f"{method} {openapi_path(rule.rule)}")
 
 
 def openapi_path(flask_rule: str) -> str:
@@ -72,10 +81,8 @@ def openapi_path(flask_rule: str) -> str:
 
 
 def install(app: Flask, service: str) -> None:
-    """Check every request of `service`'s app against the table before its view runs, and
-    write refusals and successful writes to the service's security log."""
+    """Check every request of `service`'s app against the table before its view runs."""
     policy()  # a broken table fails at start-up, not at the first request
-    audit_http.install(app)
 
     @app.before_request
     def _authorize():

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import authorization, http_messages, http_security
+from shared import audit_http, authorization, http_messages, http_security
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
@@ -154,6 +154,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     web_observability.instrument(app, runtime)
     http_security.install(app, settings)  # before authorization: a flood is refused before any token is read
     authorization.install(app, settings.service)
+    audit_http.install(app)  # refusals and audited writes to the security log
     app.before_request(lambda: check_request(request))
     app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(StaleDataError, render_stale_data)
