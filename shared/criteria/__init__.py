@@ -1,6 +1,8 @@
 """Criteria catalog (versioned data) and the pure scoring engine for the CQS yearly evaluation."""
 
-from shared.criteria.catalog import (
+from shared.criteria.engine import CriterionScore, GroupScore, InputError, ScoreResult, score_report
+from shared.criteria.loader import available_versions, load_catalog, read_catalog
+from shared.criteria.model import (
     Bilingual,
     Catalog,
     CatalogError,
@@ -15,11 +17,7 @@ from shared.criteria.catalog import (
     Rule,
     Tier,
     UnitTypeCatalog,
-    available_versions,
-    load_catalog,
-    read_catalog,
 )
-from shared.criteria.engine import CriterionScore, GroupScore, InputError, ScoreResult, score_report
 from shared.criteria.ranking import RankedUnit, classify, rank
 from shared.criteria.validation import ValidationIssue, ValidationReport, validate_answers
 

@@ -18,18 +18,10 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import NamedTuple
 
-from shared.criteria.catalog import ClassificationTier, Criterion, InputField, UnitTypeCatalog
+from shared.criteria.model import ClassificationTier, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.ranking import classify
-from shared.criteria.rules import (
-    Explanation,
-    Number,
-    Outcome,
-    RuleFunction,
-    compile_rule,
-    missing_input,
-    reviewer_override,
-    word,
-)
+from shared.criteria.rules import Number, Outcome, RuleFunction, compile_rule, missing_input, reviewer_override
+from shared.criteria.wording import Explanation, word
 
 InputValue = bool | Number | str
 

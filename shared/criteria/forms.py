@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shared.criteria.catalog import Catalog, Criterion, InputField, Rule, UnitTypeCatalog
-from shared.criteria.rules import _num
+from shared.criteria.model import Catalog, Criterion, InputField, Rule, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
+from shared.criteria.wording import LANGUAGES
 
 _UNIT_NAME = {"vi": "Đơn vị tự kê khai", "en": "The unit itself"}
 
@@ -133,6 +133,10 @@ def _shown_default(value: object, lang: str) -> str:
     if isinstance(value, bool):
         return ("Có" if value else "Không") if lang == "vi" else ("yes" if value else "no")
     return _num(lang, value) if isinstance(value, Decimal) else str(value)
+
+
+def _num(lang: str, value: Decimal) -> str:
+    return LANGUAGES[lang].number(value)
 
 
 def _label(criterion: Criterion, name: str, lang: str) -> str:

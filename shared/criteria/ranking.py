@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shared.criteria.catalog import ClassificationTier
+from shared.criteria.model import ClassificationTier
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from shared.criteria.catalog import Catalog, Criterion, UnitTypeCatalog
+from shared.criteria.model import Catalog, Criterion, UnitTypeCatalog
 
 UNIT = "unit"
 REVIEWER = "reviewer"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from shared.criteria.catalog import Criterion, InputField, UnitTypeCatalog
+from shared.criteria.model import Criterion, InputField, UnitTypeCatalog
 
 MAX_DECIMAL_PLACES = 2
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

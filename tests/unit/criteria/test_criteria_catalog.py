@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from shared.criteria import CatalogError, available_versions, load_catalog, read_catalog
-from shared.criteria.catalog import CATALOGS_DIR
+from shared.criteria.loader import CATALOGS_DIR
 
 VERSION = "hatinh-2021-ref-1"
 
@@ -200,7 +200,7 @@ def test_shipped_files_are_only_yaml(catalog):
 
 
 def test_a_released_version_whose_content_changed_is_refused():
-    from shared.criteria.catalog import check_released
+    from shared.criteria.loader import check_released
 
     catalog = load_catalog(VERSION)
     check_released(catalog, {VERSION: catalog.fingerprint})

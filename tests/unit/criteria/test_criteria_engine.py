@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from shared.criteria import InputError, score_report
-from shared.criteria.catalog import canonical_json
 from shared.criteria.engine import canonical_value, inputs_hash
+from shared.criteria.loader import canonical_json
 
 D = Decimal
 COMMUNE_RATIO = {"tasks_done_on_time": 7, "tasks_assigned": 8}

@@ -13,7 +13,7 @@ from services.publication.domain.publication import (
     Stage,
 )
 from services.publication.domain.rankings import CatalogRules, PreviousStanding, Score, UnitInScope
-from shared.criteria.catalog import ClassificationTier
+from shared.criteria.model import ClassificationTier
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
 BANDS = (ClassificationTier("tot", "Tốt", "Good", Decimal(800)), ClassificationTier("kha", "Khá", "Fair", Decimal(650)),

@@ -9,7 +9,7 @@ import yaml
 
 from services.scoring import bootstrap as scoring
 from shared.config import ServiceSettings
-from shared.criteria.catalog import CATALOGS_DIR, MANIFEST_FILE
+from shared.criteria.loader import CATALOGS_DIR, MANIFEST_FILE
 
 SUPPLIER_KINDS = {"self_report": "unit", "system_measured": "system", "dic_verified": "reviewer",
                   "district_verified": "reviewer"}
