@@ -14,6 +14,9 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+# TLS when the web process is reached without a TLS-terminating proxy in front (TLS 1.2+ by default).
+certfile = os.environ.get("CQS_TLS_CERTFILE") or None
+keyfile = os.environ.get("CQS_TLS_KEYFILE") or None
 # Bounded request sizes: evidence uploads are checked again by the service itself.
 limit_request_line = 8190
 loglevel = os.environ.get("CQS_LOG_LEVEL", "info")

@@ -71,3 +71,21 @@ def test_ports_and_files_exist():
 def test_the_rabbitmq_definitions_file_matches_the_code():
     shipped = json.loads((ROOT / "deploy" / "rabbitmq" / "definitions.json").read_text())
     assert shipped == definitions(), "regenerate: python -m shared.messaging.definitions > deploy/rabbitmq/definitions.json"
+
+
+def test_everything_between_the_processes_runs_over_tls_as_least_privileged_broker_users():
+    rabbitmq_conf = (ROOT / "deploy" / "rabbitmq" / "rabbitmq.conf").read_text()
+    assert "listeners.tcp = none" in rabbitmq_conf and "ssl_options.verify = verify_peer" in rabbitmq_conf
+    assert "load_definitions = /etc/cqs/definitions.json" in rabbitmq_conf
+    postgres_conf = (ROOT / "deploy" / "postgres" / "postgresql-tls.conf").read_text()
+    assert "ssl = on" in postgres_conf and "ssl_min_protocol_version = 'TLSv1.2'" in postgres_conf
+    hba = [line.split() for line in (ROOT / "deploy" / "postgres" / "pg_hba.conf").read_text().splitlines()
+           if line.strip() and not line.startswith("#")]
+    assert all(entry[0] in ("local", "hostssl") for entry in hba), "no plain-text network connections"
+    for service in SERVICES:
+        for process in ("migrate", "web", "worker"):
+            environment = COMPOSE["services"][f"{service}-{process}"]["environment"]
+            assert "sslmode=verify-full" in environment["CQS_DATABASE_URL"]
+            assert environment["CQS_BROKER_URL"].startswith(f"amqps://cqs-{service}:")
+    users = {user["name"] for user in definitions()["users"]}
+    assert {f"cqs-{service}" for service in SERVICES} <= users and "guest" not in users
