@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.scoring.adapters import orm
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal
@@ -34,7 +33,7 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
     """Score every verified report of the round again under `catalog_version`; old scores stay."""
     catalog = load_catalog(catalog_version)
     with uow:
-        sheets = uow.sheets.list(orm.score_sheets.c.round_id == round_id)
+        sheets = uow.sheets.in_round(round_id)
         if not sheets:
             raise NotFound(Bilingual(f"Kỳ báo cáo '{round_id}' chưa có báo cáo nào được tính điểm",
                                      f"round '{round_id}' has no scored report"))

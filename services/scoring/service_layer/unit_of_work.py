@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from services.scoring.adapters import orm
-from services.scoring.domain.scores import ScoreSheet
-from shared.repository import SqlAlchemyRepository
+from services.scoring.adapters.repository import ScoreSheetRepository
 from shared.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class ScoringUnitOfWork(SqlAlchemyUnitOfWork):
-    sheets: SqlAlchemyRepository[ScoreSheet]
+    sheets: ScoreSheetRepository
 
     def _open_repositories(self, session) -> None:
         orm.start_mappers()
-        self.sheets = SqlAlchemyRepository(session, ScoreSheet)
+        self.sheets = ScoreSheetRepository(session)
 
     def _seen_aggregates(self) -> list:
         return list(self.sheets.seen)
