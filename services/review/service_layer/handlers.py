@@ -46,7 +46,7 @@ def on_report_submitted(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
     case.receive_submission(Submission(revision=data["revision"], answers=data["answers"], evidence=data["evidence"],
                                        by=data["submitted_by"], at=_timestamp(data["submitted_at"])),
                             catalog_of(case))
-    case.take_measured(measured_for(uow, case.round_id, case.unit_code), catalog_of(case),
+    case.take_measured(uow.measured.of_unit(case.round_id, case.unit_code), catalog_of(case),
                        _timestamp(data["submitted_at"]))
 
 
@@ -54,33 +54,17 @@ def on_measurements_imported(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
     """An agency's current values for a round replace what its earlier import said; the cases of the
     round take their unit's values. An import older than the one already held changes nothing."""
     data = event.data
-    table = orm.measured_values
     round_id, agency, imported_at = data["round_id"], data["agency"], _timestamp(data["imported_at"])
-    newest = uow.session.execute(sa.select(sa.func.max(table.c.imported_at)).where(
-        table.c.round_id == round_id, table.c.agency == agency)).scalar_one()
+    newest = uow.measured.newest_import_at(round_id, agency)
     if newest is not None and views.aware(newest) > imported_at:
         return
-    touched = set(data["values"]) | set(uow.session.execute(sa.select(table.c.unit_code).where(
-        table.c.round_id == round_id, table.c.agency == agency)).scalars())
-    uow.session.execute(table.delete().where(table.c.round_id == round_id, table.c.agency == agency))
-    rows = [{"round_id": round_id, "unit_code": unit_code, "field": name, "agency": agency, "value": item["value"],
-             "source_system": item["source_system"], "as_of": item["as_of"], "import_id": data["import_id"],
-             "imported_by": data["imported_by"], "imported_at": imported_at}
+    rows = [{"unit_code": unit_code, "field": name, "value": item["value"], "source_system": item["source_system"],
+             "as_of": item["as_of"], "import_id": data["import_id"], "imported_by": data["imported_by"],
+             "imported_at": imported_at}
             for unit_code, values in data["values"].items() for name, item in values.items()]
-    if rows:
-        uow.session.execute(table.insert(), rows)
-    cases = orm.review_cases.c
-    for case in uow.cases.list(cases.round_id == round_id, cases.unit_code.in_(sorted(touched))):
-        case.take_measured(measured_for(uow, round_id, case.unit_code), catalog_of(case), imported_at)
-
-
-def measured_for(uow: ReviewUnitOfWork, round_id: str, unit_code: str) -> dict[str, dict[str, Any]]:
-    table = orm.measured_values
-    rows = uow.session.execute(sa.select(table).where(table.c.round_id == round_id,
-                                                      table.c.unit_code == unit_code)).mappings().all()
-    return {row["field"]: {"value": row["value"], "agency": row["agency"], "source_system": row["source_system"],
-                           "as_of": row["as_of"], "import_id": row["import_id"], "imported_by": row["imported_by"]}
-            for row in rows}
+    touched = uow.measured.replace(round_id, agency, rows) | set(data["values"])
+    for case in uow.cases.of_units(round_id, touched):
+        case.take_measured(uow.measured.of_unit(round_id, case.unit_code), catalog_of(case), imported_at)
 
 
 def on_evidence_provided(uow: ReviewUnitOfWork, event: CloudEvent) -> None:

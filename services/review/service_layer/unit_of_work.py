@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from services.review.adapters import orm
-from services.review.domain.cases import ReviewCase
+from services.review.adapters.repository import MeasuredValues, ReviewCaseRepository
 from services.review.domain.settings import ReviewerSettings
 from shared import audit_chain
 from shared.repository import SqlAlchemyRepository
@@ -9,13 +9,15 @@ from shared.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class ReviewUnitOfWork(SqlAlchemyUnitOfWork):
-    cases: SqlAlchemyRepository[ReviewCase]
+    cases: ReviewCaseRepository
     settings: SqlAlchemyRepository[ReviewerSettings]
+    measured: MeasuredValues
 
     def _open_repositories(self, session) -> None:
         orm.start_mappers()
-        self.cases = SqlAlchemyRepository(session, ReviewCase)
+        self.cases = ReviewCaseRepository(session)
         self.settings = SqlAlchemyRepository(session, ReviewerSettings)
+        self.measured = MeasuredValues(session)
 
     def _seen_aggregates(self) -> list:
         return [*self.cases.seen, *self.settings.seen]
