@@ -108,6 +108,13 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
     assert "7/8" in criterion["explanation_vi"].replace(" ", "")
     other = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18119")
     assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    # The commune's reviewer is district 436: that unit in the wrong role, or the Department in
+    # the district's role, sees nothing; the district reviewer and an auditor do.
+    for role, unit, status in ((Role.DEPARTMENT_REVIEWER, "436", 403), (Role.DISTRICT_REVIEWER, "SKHCN", 403),
+                               (Role.DISTRICT_REVIEWER, "436", 200), (Role.AUDITOR, "TTRA", 200)):
+        token = issue_token(TEST_SECRET, "someone", role, unit)
+        assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {token}"}).status_code \
+            == status, (role, unit)
 
 
 def test_an_admin_rescore_under_the_same_catalog_changes_nothing(running_scoring, amqp_url, namespace):
