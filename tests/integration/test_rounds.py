@@ -363,13 +363,21 @@ def test_the_unit_registry_over_http(client):
     districts_2021 = client.get("/units?on=2021-06-01&type=district", headers=headers).json
     assert len(districts_2021) == 13 and districts_2021[0]["parent_code"] == "HT"
     assert client.get("/units?on=2026-01-01&type=district", headers=headers).json == []
-    communes_2026 = client.get("/units?on=2026-01-01&type=commune", headers=headers).json
-    assert len(communes_2026) == 69 and {u["parent_code"] for u in communes_2026} == {"HT"}
-    military = next(u for u in client.get("/units", headers=headers).json if u["code"] == "BCHQS")
+    communes_2026 = client.get("/units?on=2026-01-01&type=commune", headers=headers)
+    assert communes_2026.headers["X-Pagination"] and len(communes_2026.json) == 50  # the default page
+    rest = client.get("/units?on=2026-01-01&type=commune&page=2", headers=headers)
+    assert len(rest.json) == 19 and 'rel="prev"' in rest.headers["Link"] and 'rel="next"' not in rest.headers["Link"]
+    first_link = communes_2026.headers["Link"].split(", ")
+    assert first_link[0].endswith('page=1&page_size=50>; rel="first"') and 'type=commune' in first_link[0]
+    assert any(link.endswith('page=2&page_size=50>; rel="next"') for link in first_link)
+    assert {u["parent_code"] for u in communes_2026.json + rest.json} == {"HT"}
+    everything = client.get("/units?page_size=500", headers=headers).json
+    military = next(u for u in everything if u["code"] == "BCHQS")
     assert military["evaluated"] is False and military["type"] == "province_department"
-    tran_phu = next(u for u in client.get("/units?type=commune", headers=headers).json if u["code"] == "18070")
+    tran_phu = next(u for u in everything if u["code"] == "18070")
     assert tran_phu["active_to"] == "2025-07-01" and tran_phu["merged_into"] == "18073-2025"
     assert client.get("/units?type=village", headers=headers).status_code == 422
+    assert client.get("/units?page_size=501", headers=headers).json["errors"]["page_size"][0]["rule"] == "range"
 
 
 def test_loading_the_registry_twice_changes_nothing(runtime):

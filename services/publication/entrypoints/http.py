@@ -6,10 +6,8 @@ and every public GET an ETag (`If-None-Match` answers 304).
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
-from flask import Response, g, request
-from flask_smorest import Blueprint, Page
+from flask import Response, g
 from marshmallow import Schema, fields, validate
 
 from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
@@ -17,24 +15,7 @@ from services.publication.service_layer import exports, handlers, webhooks
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Line, Text
-
-
-class PagedBlueprint(Blueprint):
-    """flask-smorest's pagination, with RFC 8288 `Link` headers (first, prev, next, last) as well."""
-
-    def _set_pagination_metadata(self, page_params, result, headers):
-        result, headers = super()._set_pagination_metadata(page_params, result, headers)
-        metadata = self._make_pagination_metadata(page_params.page, page_params.page_size, page_params.item_count)
-        links = []
-        for rel, key in (("first", "first_page"), ("prev", "previous_page"), ("next", "next_page"),
-                         ("last", "last_page")):
-            if key in metadata:
-                args = {**request.args.to_dict(), "page": metadata[key], "page_size": page_params.page_size}
-                links.append(f'<{request.base_url}?{urlencode(args)}>; rel="{rel}"')
-        if links:
-            headers["Link"] = ", ".join(links)
-        return result, headers
-
+from shared.http_paging import Page, PagedBlueprint
 
 results_blp = PagedBlueprint("results", __name__,
                              description="Công bố và tra cứu kết quả (publication and look-up)")
@@ -230,6 +211,7 @@ def search_units(query):
 @results_blp.route("/units/<unit_code>/results")
 @results_blp.etag
 @results_blp.response(200, StandingSchema(many=True))
+@results_blp.paginate(Page)
 @results_blp.doc(security=[])
 def unit_history(unit_code):
     """One unit's published results in every round (the newest version of each), oldest round first."""
@@ -240,6 +222,7 @@ def unit_history(unit_code):
 @results_blp.etag
 @results_blp.arguments(VersionQuery, location="query")
 @results_blp.response(200, PublishedRankingSchema(many=True))
+@results_blp.paginate(Page)
 @results_blp.doc(security=[])
 def list_rankings(query, round_id):
     """The round's published rankings: complete or partial (with what is missing), and from which version."""
@@ -274,6 +257,7 @@ def _file(content: bytes, file_format: str, name: str) -> Response:
 @results_blp.route("/rounds/<round_id>/snapshots")
 @results_blp.etag
 @results_blp.response(200, SnapshotSchema(many=True))
+@results_blp.paginate(Page)
 @results_blp.doc(security=[])
 def list_snapshots(round_id):
     """Every published version of the round, oldest first, with what each changed."""
@@ -328,6 +312,7 @@ def file_reconsideration(body, round_id):
 @results_blp.route("/rounds/<round_id>/reconsiderations")
 @requires()
 @results_blp.response(200, ReconsiderationSchema(many=True))
+@results_blp.paginate(Page)
 def list_reconsiderations(round_id):
     """A unit's own requests with their answers; a reviewer's, those it answers."""
     return handlers.reconsiderations(unit_of_work(), round_id, g.principal)
@@ -346,12 +331,13 @@ def answer_reconsideration(body, request_id):
 @results_blp.route("/rounds/<round_id>/district-reports")
 @requires()
 @results_blp.response(200, DistrictReportSchema(many=True))
+@results_blp.paginate(Page)
 def list_district_reports(round_id):
     """The districts' reports of their communes' results, one item per district (late if after the due date)."""
     return handlers.district_reports(unit_of_work(), round_id, g.principal, clock())
 
 
-webhooks_blp = Blueprint("webhooks", __name__, description="Webhook của đối tác (signed webhooks for partners)")
+webhooks_blp = PagedBlueprint("webhooks", __name__, description="Webhook của đối tác (signed webhooks for partners)")
 
 
 class WebhookSchema(Schema):
@@ -396,6 +382,7 @@ def register_webhook(body):
 @webhooks_blp.route("/webhooks", methods=["GET"])
 @requires()
 @webhooks_blp.response(200, WebhookSchema(many=True))
+@webhooks_blp.paginate(Page)
 def list_webhooks():
     return webhooks.list_webhooks(unit_of_work())
 
@@ -411,6 +398,7 @@ def deactivate_webhook(webhook_id):
 @webhooks_blp.route("/webhooks/<webhook_id>/deliveries")
 @requires()
 @webhooks_blp.response(200, DeliverySchema(many=True))
+@webhooks_blp.paginate(Page)
 def list_deliveries(webhook_id):
     """The delivery log: every event sent to the webhook, newest first, with each attempt."""
     return webhooks.deliveries(unit_of_work(), webhook_id)

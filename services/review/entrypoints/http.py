@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Response, g
-from flask_smorest import Blueprint
 
 from services.review.domain.cases import local_date
 from services.review.entrypoints.schemas import (
@@ -28,8 +27,9 @@ from services.review.service_layer.scope import require_reader
 from shared.auth import requires
 from shared.csv_safety import safe_csv
 from shared.http import clock, unit_of_work
+from shared.http_paging import Page, PagedBlueprint, link_header
 
-review_blp = Blueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
+review_blp = PagedBlueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
 AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action", "actor", "actor_unit",
                  "criterion", "before", "after", "reason")
 
@@ -38,9 +38,14 @@ AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action
 @requires()
 @review_blp.arguments(QueueQuery, location="query")
 @review_blp.response(200, QueueSchema)
-def reviewer_queue(query):
+@review_blp.paginate()
+def reviewer_queue(query, pagination_parameters):
+    """`items` are paged (`counts` and `total` count the whole queue)."""
     with unit_of_work() as uow:
-        return views.queue(uow.session, g.principal, now=clock(), **query)
+        found = views.queue(uow.session, g.principal, now=clock(), offset=pagination_parameters.first_item,
+                            limit=pagination_parameters.page_size, **query)
+    pagination_parameters.item_count = found.pop("listed")
+    return found
 
 
 @review_blp.route("/cases/<report_id>")
@@ -70,8 +75,9 @@ def case_audit(query, report_id):
         handlers.case_for_reading(uow, report_id, g.principal)
         entries = views.audit_entries(uow.session, report_id)
     if query["format"] == "csv":
-        return _csv(entries, f"audit-{report_id}.csv")
-    return entries
+        return _csv(entries, f"audit-{report_id}.csv")  # the whole trail: an export is not paged
+    page, size = query["page"], query["page_size"]
+    return entries[(page - 1) * size:page * size], 200, {"Link": link_header(page, size, len(entries))}
 
 
 def _csv(entries: list[dict], filename: str) -> Response:
@@ -133,6 +139,7 @@ def approve(body, report_id):
 @review_blp.route("/evidence-requests/overdue")
 @requires()
 @review_blp.response(200, OverdueSchema(many=True))
+@review_blp.paginate(Page)
 def overdue_evidence_requests():
     with unit_of_work() as uow:
         return views.overdue_requests(uow.session, g.principal, today=local_date(clock()))

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 from services.review.domain.cases import AWAITING_APPROVAL
 from services.review.domain.decisions import ACCEPT, ADJUST
 from shared.http_fields import Line, Text
+from shared.http_paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 QUEUE_STATUSES = ["submitted", "evidence_requested", AWAITING_APPROVAL, "returned", "verified"]
 EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1),
@@ -62,6 +63,9 @@ class QueueQuery(Schema):
 
 class AuditQuery(Schema):
     format = fields.Str(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Int(load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+                           metadata={"description": "JSON only: the CSV export holds every entry"})
 
 
 class EvidenceRequestSchema(Schema):

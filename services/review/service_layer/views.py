@@ -35,8 +35,10 @@ def reviewer_kind(session: Session, reviewer_unit_code: str) -> str | None:
 
 
 def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id: str | None = None,
-          status: str | None = None, unit_type: str | None = None, min_age_days: int | None = None) -> dict:
-    """The cases in the caller's scope, oldest submission first, with counts per status."""
+          status: str | None = None, unit_type: str | None = None, min_age_days: int | None = None,
+          offset: int = 0, limit: int | None = None) -> dict:
+    """The cases in the caller's scope, oldest submission first (`limit` of them from `offset`),
+    with counts per status and how many are `listed` in all."""
     where = _scope(principal)
     if round_id:
         where.append(cases.c.round_id == round_id)
@@ -48,8 +50,10 @@ def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id:
     listed = where + ([QUEUE_STATUS == status] if status else [])
     rows = session.execute(
         sa.select(cases, QUEUE_STATUS.label("queue_status")).where(*listed)
-        .order_by(cases.c.submitted_at, cases.c.report_id)).mappings().all()
-    return {"counts": counts, "total": sum(counts.values()), "items": [_queue_item(row, now) for row in rows]}
+        .order_by(cases.c.submitted_at, cases.c.report_id).offset(offset).limit(limit)).mappings().all()
+    total = sum(counts.values())
+    return {"counts": counts, "total": total, "listed": counts.get(status, 0) if status else total,
+            "items": [_queue_item(row, now) for row in rows]}
 
 
 def _queue_item(row, now: dt.datetime) -> dict:

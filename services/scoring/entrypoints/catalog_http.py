@@ -4,14 +4,14 @@ portal is built from this alone. Scoring serves it because the rules it describe
 applies (shared/criteria); the shape is documented by the schemas below."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from shared.criteria import CatalogError, available_versions, load_catalog
 from shared.criteria.forms import catalog_summary, form_description
 from shared.domain.errors import Bilingual, not_found
+from shared.http_paging import Page, PagedBlueprint
 
-catalog_blp = Blueprint("catalog", __name__, url_prefix="/catalogs",
+catalog_blp = PagedBlueprint("catalog", __name__, url_prefix="/catalogs",
                         description="Bộ tiêu chí, công khai (the criteria catalog, public, read-only)")
 
 
@@ -148,6 +148,7 @@ def _catalog(version: str):
 
 @catalog_blp.route("")
 @catalog_blp.response(200, CatalogSchema(many=True))
+@catalog_blp.paginate(Page)
 @catalog_blp.doc(security=[])
 def list_catalogs():
     """The released catalog versions (public)."""

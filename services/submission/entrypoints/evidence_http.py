@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 from flask import current_app, g, send_file
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from services.submission.adapters import content_inspection, file_storage
@@ -12,8 +11,9 @@ from services.submission.service_layer import evidence
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Line
+from shared.http_paging import Page, PagedBlueprint
 
-evidence_blp = Blueprint("evidence", __name__, url_prefix="/reports",
+evidence_blp = PagedBlueprint("evidence", __name__, url_prefix="/reports",
                          description="Minh chứng của báo cáo (evidence files)")
 UPLOAD_HEADROOM = 1024 * 1024  # the multipart envelope around the file
 
@@ -82,6 +82,7 @@ def upload_evidence(form, files, report_id):
 @evidence_blp.route("/<report_id>/evidence")
 @requires()
 @evidence_blp.response(200, EvidenceFileSchema(many=True))
+@evidence_blp.paginate(Page)
 def list_evidence(report_id):
     return evidence.list_files(unit_of_work(), report_id, g.principal)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 
 from services.submission.entrypoints.schemas import (
     DraftUpdateSchema,
@@ -16,14 +15,17 @@ from services.submission.service_layer import handlers, measurements
 from services.submission.service_layer.preview import provisional_score
 from shared.auth import requires
 from shared.http import clock, unit_of_work
+from shared.http_paging import Page, PagedBlueprint
 
-reports_blp = Blueprint("reports", __name__, url_prefix="/reports", description="Báo cáo của đơn vị (unit reports)")
+reports_blp = PagedBlueprint("reports", __name__, url_prefix="/reports",
+                             description="Báo cáo của đơn vị (unit reports)")
 
 
 @reports_blp.route("")
 @requires()
 @reports_blp.arguments(ReportListQuery, location="query")
 @reports_blp.response(200, ReportSchema(many=True))
+@reports_blp.paginate(Page)
 def list_reports(query):
     return handlers.list_reports(unit_of_work(), g.principal, query.get("round_id"), query.get("status"))
 

@@ -3,14 +3,14 @@ round (JSON, CSV or XLSX; multipart `file`), and reads its import history."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from services.submission.service_layer import measurements
 from shared.auth import requires
 from shared.http import clock, unit_of_work
+from shared.http_paging import Page, PagedBlueprint
 
-measurements_blp = Blueprint("measurements", __name__, url_prefix="/rounds",
+measurements_blp = PagedBlueprint("measurements", __name__, url_prefix="/rounds",
                              description="Số liệu đo từ hệ thống của tỉnh (measured inputs from provincial systems)")
 
 
@@ -50,6 +50,7 @@ def import_measurements(files, round_id):
 @measurements_blp.route("/<round_id>/measurements/imports")
 @requires()
 @measurements_blp.response(200, MeasurementImportSchema(many=True))
+@measurements_blp.paginate(Page)
 def import_history(round_id):
     """Every import of the round, newest first, superseded ones included."""
     return measurements.history(unit_of_work(), round_id, g.principal)

@@ -3,7 +3,6 @@ extensions changed by an admin; completeness for reviewers) and the unit registr
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 
 from services.submission.domain.units import UnitType
 from services.submission.entrypoints.rounds_schemas import (
@@ -19,9 +18,10 @@ from services.submission.service_layer import rounds
 from shared.auth import requires
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
 from shared.http import clock, unit_of_work
+from shared.http_paging import Page, PagedBlueprint
 
-rounds_blp = Blueprint("rounds", __name__, url_prefix="/rounds", description="Kỳ báo cáo (reporting rounds)")
-units_blp = Blueprint("units", __name__, url_prefix="/units", description="Danh mục đơn vị (unit registry)")
+rounds_blp = PagedBlueprint("rounds", __name__, url_prefix="/rounds", description="Kỳ báo cáo (reporting rounds)")
+units_blp = PagedBlueprint("units", __name__, url_prefix="/units", description="Danh mục đơn vị (unit registry)")
 
 
 @rounds_blp.route("", methods=["POST"])
@@ -36,6 +36,7 @@ def create_round(body):
 @rounds_blp.route("")
 @requires()
 @rounds_blp.response(200, RoundSchema(many=True))
+@rounds_blp.paginate(Page)
 def list_rounds():
     return rounds.list_rounds(unit_of_work())
 
@@ -92,6 +93,7 @@ def completeness(round_id):
 @requires()
 @units_blp.arguments(UnitsQuery, location="query")
 @units_blp.response(200, UnitSchema(many=True))
+@units_blp.paginate(Page)
 def list_units(query):
     return rounds.list_units(unit_of_work(), query.get("on"), query.get("unit_type"))
 
