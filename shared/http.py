@@ -11,11 +11,11 @@ from typing import Any, Callable
 from flask import Flask, Response, current_app, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import audit_http, authorization, http_messages, http_security
+from shared import audit_http, authorization, http_docs, http_messages, http_security
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
@@ -43,6 +43,9 @@ class FieldErrorSchema(Schema):
 class ProblemSchema(Schema):
     """RFC 9457 problem details, Vietnamese first with English alongside; a problem may carry
     more members that help act on it (e.g. `current_version`)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: the members a problem adds
 
     type = fields.Str(metadata={"format": "uri", "description": "the kind of problem"})
     title = fields.Str(metadata={"description": "the kind of problem in words (Vietnamese)"})
@@ -146,10 +149,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["cqs_runtime"] = runtime
-    api = ProblemApi(app, spec_kwargs={
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-        "security": [{"bearer": []}],
-    })
+    api = ProblemApi(app, spec_kwargs=http_docs.spec_kwargs())
     # First, so that every request is traced and timed, refused ones included.
     web_observability.instrument(app, runtime)
     http_security.install(app, settings)  # before authorization: a flood is refused before any token is read
@@ -175,6 +175,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     for blueprint in [*blueprints, dead_letters_blp]:
         api.register_blueprint(blueprint)
     http_security.limit_routes(app)
+    http_docs.register(app)
     return app
 
 

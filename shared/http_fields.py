@@ -1,10 +1,12 @@
-"""Text fields of request schemas, bounded like the columns that keep them: `Line` for one line
+"""Fields of the API's schemas. `Instant`: every timestamp the APIs return, RFC 3339 with the
+province's offset (+07:00). Text fields of request schemas, bounded like the columns that keep them: `Line` for one line
 (codes, names, ids: no tab or line break) and `Text` for what people write over several lines
 (reasons, comments, notes). Both refuse the characters `http_input` refuses everywhere."""
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields
 
+from shared.clock import in_province_time
 from shared.domain.errors import Bilingual, FieldError
 from shared.http_input import text_problem
 
@@ -44,3 +46,25 @@ class Line(Text):
             return FieldError("single_line", Bilingual("Chỉ được một dòng (không có tab hay xuống dòng)",
                                                        "one line only (no tab or line break)"))
         return super()._extra_problem(text)
+
+
+class Moment(fields.AwareDateTime):
+    """A moment a client gives (a window's start, a deadline): RFC 3339 with its offset, in the
+    years the system can mean (an 0001-01-01 is a typing error, and out of range once shifted)."""
+
+    EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not self.EARLIEST_YEAR <= moment.year <= self.LATEST_YEAR:
+            raise ValidationError([FieldError("range", Bilingual(
+                f"Năm phải từ {self.EARLIEST_YEAR} đến {self.LATEST_YEAR}",
+                f"the year must be between {self.EARLIEST_YEAR} and {self.LATEST_YEAR}")).to_dict()])
+        return moment
+
+
+class Instant(fields.DateTime):
+    """A moment as the APIs show it: RFC 3339 in the province's time, e.g. 2026-11-15T00:00:00+07:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(in_province_time(value) if value else value, attr, obj, **kwargs)

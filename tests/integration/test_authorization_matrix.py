@@ -147,7 +147,7 @@ def seeded(tmp_path_factory):
     client = bootstrap.create_app(runtime).test_client()
     round_id = f"{demo.current_annual_year(runtime.clock())}-annual"
     admin = token(Role.ADMIN, "HT")
-    [report] = [r for r in client.get(f"/reports?round_id={round_id}", headers=admin).json if r["unit_code"] == "STC"]
+    [report] = [r for r in client.get(f"/reports?round_id={round_id}&page_size=500", headers=admin).json if r["unit_code"] == "STC"]
     assert report["reviewer_unit_code"] == "SKHCN"
     yield client, {"report_id": report["id"], "round_id": round_id, "file_id": "x", "unit_type": "commune"}
     runtime.engine.dispose()

@@ -115,6 +115,7 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
 
     still_open = client.post(f"/rounds/{ROUND}/publish", headers=department)
     assert still_open.status_code == 409 and "chưa kết thúc" in still_open.json["detail"]
+    assert still_open.headers["Retry-After"] == "5" and still_open.json["type"].endswith("/round-still-open")
     publish(amqp_url, namespace, "round.closed", {"round_id": ROUND, "kind": "annual_evaluation", "year": 2022,
                                                   "period_month": None, "closed_at": "2022-11-15T00:00:00+07:00"},
             "/cqs/submission")

@@ -14,7 +14,7 @@ from services.publication.domain.publication import DEFAULT_FEEDBACK_DAYS, Stage
 from services.publication.service_layer import exports, handlers, webhooks
 from shared.auth import requires
 from shared.http import clock, unit_of_work
-from shared.http_fields import Line, Text
+from shared.http_fields import Instant, Line, Text
 from shared.http_paging import Page, PagedBlueprint
 
 results_blp = PagedBlueprint("results", __name__,
@@ -46,7 +46,7 @@ class StandingSchema(Schema):
     catalog_version = fields.Str()
     stage = fields.Str(metadata={"description": "district | provisional | final | correction"})
     snapshot_version = fields.Int()
-    published_at = fields.DateTime()
+    published_at = Instant()
 
     @staticmethod
     def _rank_change(row) -> int | None:
@@ -90,8 +90,8 @@ class SnapshotSchema(Schema):
     stage = fields.Str()
     publisher_unit = fields.Str(allow_none=True, metadata={"description": "the district, or null: the province"})
     published_by = fields.Str()
-    published_at = fields.DateTime()
-    feedback_closes_at = fields.DateTime(allow_none=True)
+    published_at = Instant()
+    feedback_closes_at = Instant(allow_none=True)
     note = fields.Str()
     decision_reference = fields.Str(allow_none=True)
     scopes = fields.List(fields.Nested(RankingSummarySchema))
@@ -102,7 +102,7 @@ class SnapshotSchema(Schema):
 class PublishedRankingSchema(RankingSummarySchema):
     stage = fields.Str()
     snapshot_version = fields.Int()
-    published_at = fields.DateTime()
+    published_at = Instant()
 
 
 class PublishRequest(Schema):
@@ -127,11 +127,12 @@ class DistrictReportSchema(Schema):
 class StandingsQuery(Schema):
     unit_type = Line(32)
     scope = Line(80, metadata={"description": "e.g. province_department, commune, commune:436"})
-    version = fields.Int(validate=validate.Range(min=1), metadata={"description": "as of this snapshot version"})
+    version = fields.Int(validate=validate.Range(min=1, max=2**31 - 1),
+                         metadata={"description": "as of this snapshot version"})
 
 
 class VersionQuery(Schema):
-    version = fields.Int(validate=validate.Range(min=1))
+    version = fields.Int(validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class ExportQuery(VersionQuery):
@@ -283,8 +284,8 @@ class ReconsiderationSchema(Schema):
     answers = fields.Dict(keys=fields.Str(), values=fields.Nested(ReconsiderationAnswerSchema),
                           metadata={"description": "per criterion: the reviewer's decision and reason"})
     filed_by = fields.Str()
-    filed_at = fields.DateTime()
-    settled_at = fields.DateTime(allow_none=True)
+    filed_at = Instant()
+    settled_at = Instant(allow_none=True)
 
 
 class FileReconsiderationRequest(Schema):
@@ -348,7 +349,7 @@ class WebhookSchema(Schema):
     description = fields.Str(load_default="", validate=validate.Length(max=500))
     active = fields.Bool(dump_only=True)
     created_by = fields.Str(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Instant(dump_only=True)
 
 
 class RegisteredWebhookSchema(WebhookSchema):
@@ -363,9 +364,9 @@ class DeliverySchema(Schema):
     event_type = fields.Str()
     status = fields.Str(metadata={"description": "pending | delivered | failed"})
     attempts = fields.Int()
-    next_attempt_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    delivered_at = fields.DateTime(allow_none=True)
+    next_attempt_at = Instant(allow_none=True)
+    created_at = Instant()
+    delivered_at = Instant(allow_none=True)
     log = fields.List(fields.Dict(), metadata={"description": "every attempt: when, HTTP status, error, duration"})
 
 

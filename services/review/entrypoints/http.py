@@ -30,6 +30,7 @@ from shared.http import clock, unit_of_work
 from shared.http_paging import Page, PagedBlueprint, link_header
 
 review_blp = PagedBlueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
+MAX_OFFSET = 2**31 - 1  # a page far past the end is empty, not an out-of-range SQL OFFSET
 AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action", "actor", "actor_unit",
                  "criterion", "before", "after", "reason")
 
@@ -42,8 +43,8 @@ AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action
 def reviewer_queue(query, pagination_parameters):
     """`items` are paged (`counts` and `total` count the whole queue)."""
     with unit_of_work() as uow:
-        found = views.queue(uow.session, g.principal, now=clock(), offset=pagination_parameters.first_item,
-                            limit=pagination_parameters.page_size, **query)
+        found = views.queue(uow.session, g.principal, now=clock(), limit=pagination_parameters.page_size,
+                            offset=min(pagination_parameters.first_item, MAX_OFFSET), **query)
     pagination_parameters.item_count = found.pop("listed")
     return found
 

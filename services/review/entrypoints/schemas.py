@@ -1,16 +1,29 @@
 """Request and response bodies of the review API (marshmallow; unknown fields are refused)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.review.domain.cases import AWAITING_APPROVAL
 from services.review.domain.decisions import ACCEPT, ADJUST
-from shared.http_fields import Line, Text
+from shared.domain.errors import Bilingual, FieldError
+from shared.http_fields import Instant, Line, Text
 from shared.http_paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 QUEUE_STATUSES = ["submitted", "evidence_requested", AWAITING_APPROVAL, "returned", "verified"]
 EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1),
                               metadata={"description": "the case version the reviewer read"})
+
+
+MAX_POINTS = 1000  # more than any criterion gives; the catalog's own bounds are checked by the domain
+
+
+def _plausible_points(points: Decimal) -> None:
+    if not -MAX_POINTS <= points <= MAX_POINTS:
+        raise ValidationError([FieldError("range", Bilingual(f"Điểm phải từ {-MAX_POINTS} đến {MAX_POINTS}",
+                                                             f"points must be between {-MAX_POINTS} and {MAX_POINTS}"))
+                               .to_dict()])
 
 
 class DecisionBody(Schema):
@@ -23,7 +36,8 @@ class DecisionBody(Schema):
     no_data = fields.Dict(keys=Line(100, min_length=1), values=Text(2000, min_length=1), load_default=dict,
                           metadata={"description": "field → reason: a reviewer's or a system's input that has no "
                                                    "data; scored as the catalog says for a missing value"})
-    points = fields.Decimal(allow_none=True, load_default=None, validate=validate.Range(min=-1000, max=1000))
+    points = fields.Decimal(allow_none=True, load_default=None, validate=_plausible_points,
+                            metadata={"minimum": -MAX_POINTS, "maximum": MAX_POINTS})
     reason = Text(4000, load_default="")
     expected_version = EXPECTED_VERSION
 
@@ -74,8 +88,8 @@ class EvidenceRequestSchema(Schema):
     requests = fields.List(fields.Dict())
     due_date = fields.Date()
     requested_by = fields.Str()
-    requested_at = fields.DateTime()
-    answered_at = fields.DateTime(allow_none=True)
+    requested_at = Instant()
+    answered_at = Instant(allow_none=True)
     reply = fields.Dict(allow_none=True)
 
 
@@ -90,7 +104,7 @@ class CaseSummarySchema(Schema):
     reviewer_unit_code = fields.Str()
     status = fields.Str()
     revision = fields.Int()
-    submitted_at = fields.DateTime(allow_none=True)
+    submitted_at = Instant(allow_none=True)
     version = fields.Int()
 
 
@@ -150,7 +164,7 @@ class VersionSchema(Schema):
     revision = fields.Int()
     kind = fields.Str()
     by = fields.Str()
-    at = fields.DateTime()
+    at = Instant()
     note = fields.Str()
     answers = fields.Dict()
     evidence = fields.Dict()
@@ -190,12 +204,12 @@ class OverdueSchema(Schema):
     due_date = fields.Date()
     days_overdue = fields.Int()
     requested_by = fields.Str()
-    requested_at = fields.DateTime()
+    requested_at = Instant()
 
 
 class SettingsSchema(Schema):
     reviewer_unit_code = fields.Str()
     four_eyes = fields.Bool()
     updated_by = fields.Str(allow_none=True)
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = Instant(allow_none=True)
     version = fields.Int(allow_none=True)

@@ -13,6 +13,7 @@ from services.review.domain import history
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
 from shared.auth import Principal
 from shared.authorization import reads_everything, reviewer_kind_of
+from shared.clock import in_province_time
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.forms import form_description
 from shared.criteria.suppliers import REVIEWER, SYSTEM
@@ -93,7 +94,7 @@ def audit_entries(session: Session, report_id: str, *, since_version: int | None
     if since_version is not None:
         where.append(log.c.subject_version >= since_version)
     rows = session.execute(sa.select(log).where(*where).order_by(log.c.id)).mappings().all()
-    return [{**row, "at": aware(row["at"]).isoformat()} for row in rows]
+    return [{**row, "at": in_province_time(row["at"]).isoformat()} for row in rows]
 
 
 def versions(case: ReviewCase) -> list[dict[str, Any]]:

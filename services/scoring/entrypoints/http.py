@@ -11,7 +11,7 @@ from shared.auth import requires
 from shared.criteria import available_versions, load_catalog
 from shared.domain.errors import Bilingual, FieldError
 from shared.http import unit_of_work
-from shared.http_fields import Line, Text
+from shared.http_fields import Instant, Line, Text
 
 RESCORE_REASON_MAX = 240
 scores_blp = Blueprint("scores", __name__, description="Điểm và giải trình điểm (scores and their explanation)")
@@ -25,7 +25,7 @@ class ScoreSummarySchema(Schema):
     total = fields.Decimal(as_string=True)
     reason = fields.Str()
     current = fields.Bool()
-    scored_at = fields.DateTime()
+    scored_at = Instant()
 
 
 class ScoreExplanationSchema(Schema):

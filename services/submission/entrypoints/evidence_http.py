@@ -4,17 +4,19 @@ from __future__ import annotations
 import io
 
 from flask import current_app, g, send_file
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from services.submission.adapters import content_inspection, file_storage
 from services.submission.service_layer import evidence
 from shared.auth import requires
 from shared.http import clock, unit_of_work
-from shared.http_fields import Line
+from shared.http_fields import Instant, Line
+from shared.http_multipart import read_multipart
 from shared.http_paging import Page, PagedBlueprint
 
-evidence_blp = PagedBlueprint("evidence", __name__, url_prefix="/reports",
-                         description="Minh chứng của báo cáo (evidence files)")
+evidence_blp = read_multipart(PagedBlueprint("evidence", __name__, url_prefix="/reports",
+                                            description="Minh chứng của báo cáo (evidence files)"))
 UPLOAD_HEADROOM = 1024 * 1024  # the multipart envelope around the file
 
 
@@ -36,13 +38,12 @@ def _store():
 
 
 class UploadForm(Schema):
-    criterion = Line(32, min_length=1, required=True)
+    """multipart/form-data: the file and what it is for."""
+
+    criterion = Line(32, min_length=1, required=True, metadata={"description": "the criterion (tiêu chí), e.g. 1.1"})
     supersedes = Line(36, min_length=1,
                       metadata={"description": "id of an earlier file of the same criterion this one replaces"})
-
-
-class UploadFile(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = Upload(required=True)
 
 
 class EvidenceFileSchema(Schema):
@@ -55,22 +56,21 @@ class EvidenceFileSchema(Schema):
     size = fields.Int()
     sha256 = fields.Str()
     uploaded_by = fields.Str()
-    uploaded_at = fields.DateTime()
+    uploaded_at = Instant()
     supersedes = fields.Str(allow_none=True)
     superseded_by = fields.Str(allow_none=True)
 
 
 @evidence_blp.route("/<report_id>/evidence", methods=["POST"])
 @requires()
-@evidence_blp.arguments(UploadForm, location="form")
-@evidence_blp.arguments(UploadFile, location="files")
+@evidence_blp.arguments(UploadForm, location="files")
 @evidence_blp.response(201, EvidenceFileSchema)
-def upload_evidence(form, files, report_id):
+def upload_evidence(form, report_id):
     """Attach a file to a criterion (multipart: `criterion`, `file`, optional `supersedes`).
 
     PDF, PNG/JPEG, docx/xlsx/odt, doc/xls; checked by content; at most CQS_EVIDENCE_MAX_BYTES.
     """
-    upload = files["file"]
+    upload = form["file"]
     max_bytes = current_app.extensions["cqs_evidence_max_bytes"]
     return evidence.attach(unit_of_work(), _store(), current_app.extensions["cqs_evidence_inspector"], report_id,
                            g.principal, criterion=form["criterion"], filename=upload.filename,

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from services.submission.service_layer import measurements
 from shared.auth import requires
 from shared.http import clock, unit_of_work
+from shared.http_fields import Instant
 from shared.http_paging import Page, PagedBlueprint
 
 measurements_blp = PagedBlueprint("measurements", __name__, url_prefix="/rounds",
@@ -28,11 +29,11 @@ class MeasurementImportSchema(Schema):
     file_name = fields.Str()
     file_format = fields.Str()
     imported_by = fields.Str()
-    imported_at = fields.DateTime()
+    imported_at = Instant()
     rows = fields.Function(lambda made: len(made.values), metadata={"type": "integer"})
     supersedes = fields.Str(allow_none=True)
     superseded_by = fields.Str(allow_none=True)
-    superseded_at = fields.DateTime(allow_none=True)
+    superseded_at = Instant(allow_none=True)
 
 
 @measurements_blp.route("/<round_id>/measurements", methods=["POST"])

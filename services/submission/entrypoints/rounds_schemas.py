@@ -6,17 +6,10 @@ from marshmallow import Schema, fields, validate
 from services.submission.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
 from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
-from shared.http_fields import Line, Text
+from shared.http_fields import Instant, Line, Moment, Text
 
 REASON = Text(2000, min_length=1, required=True,
               metadata={"description": "why the change is made; kept in the round's audit"})
-
-
-class VietnamTime(fields.DateTime):
-    """An instant shown in Vietnam time, as the windows and deadlines are."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(value.astimezone(VIETNAM_TZ) if value else value, attr, obj, **kwargs)
 
 
 def _window(window) -> dict[str, str]:
@@ -29,15 +22,15 @@ class WindowOverrideOutSchema(Schema):
     before = fields.Function(lambda o: _window(o.before))
     after = fields.Function(lambda o: _window(o.after))
     by = fields.Str()
-    at = VietnamTime()
+    at = Instant()
     reason = fields.Str()
 
 
 class ExtensionOutSchema(Schema):
     unit_code = fields.Str()
-    until = VietnamTime()
+    until = Instant()
     by = fields.Str()
-    at = VietnamTime()
+    at = Instant()
     reason = fields.Str()
 
 
@@ -51,17 +44,17 @@ class RoundSchema(Schema):
     catalog_versions = fields.Function(lambda r: {t.value: v for t, v in r.catalog_versions.items()})
     windows = fields.Function(lambda r: {t.value: _window(w) for t, w in r.windows.items()},
                               metadata={"description": "per unit type: {start, end}, end exclusive"})
-    opens_at = VietnamTime()
-    closes_at = VietnamTime(metadata={"description": "the last deadline, extensions included"})
+    opens_at = Instant()
+    closes_at = Instant(metadata={"description": "the last deadline, extensions included"})
     unit_count = fields.Function(lambda r: len(r.units_in_scope))
     window_overrides = fields.List(fields.Nested(WindowOverrideOutSchema))
     extensions = fields.List(fields.Nested(ExtensionOutSchema))
     reminders_sent = fields.Function(
         lambda r: [{"unit_type": t.value, "days_before": days} for t, days in sorted(r.reminders_sent)])
-    opened_at = VietnamTime(allow_none=True)
-    commune_results_due = VietnamTime(allow_none=True)
-    closed_at = VietnamTime(allow_none=True)
-    published_at = VietnamTime(allow_none=True)
+    opened_at = Instant(allow_none=True)
+    commune_results_due = Instant(allow_none=True)
+    closed_at = Instant(allow_none=True)
+    published_at = Instant(allow_none=True)
 
 
 class RoundCreateSchema(Schema):
@@ -74,14 +67,14 @@ class RoundCreateSchema(Schema):
 
 
 class WindowOverrideSchema(Schema):
-    start = fields.AwareDateTime(required=True)
-    end = fields.AwareDateTime(required=True, metadata={"description": "exclusive"})
+    start = Moment(required=True)
+    end = Moment(required=True, metadata={"description": "exclusive"})
     reason = REASON
 
 
 class ExtensionGrantSchema(Schema):
     unit_code = Line(64, min_length=1, required=True)
-    until = fields.AwareDateTime(required=True, metadata={"description": "exclusive, like every deadline"})
+    until = Moment(required=True, metadata={"description": "exclusive, like every deadline"})
     reason = REASON
 
 
@@ -89,12 +82,12 @@ class LateUnitSchema(Schema):
     unit_code = fields.Str()
     unit_name_vi = fields.Str()
     unit_type = fields.Str()
-    deadline = VietnamTime()
+    deadline = Instant()
 
 
 class CompletenessSchema(Schema):
     round_id = fields.Str()
-    as_of = VietnamTime()
+    as_of = Instant()
     counts = fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Int()),
                          metadata={"description": "unit type → report status → number of units"})
     late = fields.List(fields.Nested(LateUnitSchema),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.http_fields import Line, Text
+from shared.http_fields import Instant, Line, Text
 
 ANSWER_VALUE = fields.Raw(allow_none=True)
 EXPECTED_VERSION = fields.Int(validate=validate.Range(min=1, max=2**31 - 1),
@@ -25,7 +25,7 @@ class ReportSchema(Schema):
     criterion_comments = fields.Dict(keys=fields.Str(), values=fields.Str())
     evidence_requests = fields.List(fields.Dict())
     evidence_due_date = fields.Str(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
+    submitted_at = Instant(allow_none=True)
     version = fields.Int()
     measured = fields.Dict(keys=fields.Str(), values=fields.Dict(), metadata={
         "description": "read-only: field → {value, agency, source_system, as_of, import_id, imported_by}, the "
