@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from shared.auth import requires
+from shared.http_fields import Instant
 
 dead_letters_blp = Blueprint("dead_letters", __name__, url_prefix="/admin",
                              description="Sự kiện không xử lý được (dead letters), cho quản trị viên")
@@ -26,7 +27,7 @@ class DeadLetterSchema(Schema):
     subject = fields.Str(allow_none=True, metadata={"description": "what is stuck, e.g. reports/<id>"})
     error = fields.Str()
     attempts = fields.Int()
-    dead_lettered_at = fields.DateTime()
+    dead_lettered_at = Instant()
 
 
 class DeadLetterListSchema(Schema):

@@ -185,13 +185,14 @@ class PublishedRoundSchema(Schema):
     stage = fields.Str(metadata={"description": "the newest publication: district | provisional | final | "
                                                "correction"})
     latest_version = fields.Int()
-    published_at = fields.DateTime()
-    feedback_closes_at = fields.DateTime(allow_none=True)
+    published_at = Instant()
+    feedback_closes_at = Instant(allow_none=True)
 
 
 @results_blp.route("/published-rounds")
 @results_blp.etag
 @results_blp.response(200, PublishedRoundSchema(many=True))
+@results_blp.paginate(Page)
 @results_blp.doc(security=[])
 def list_published_rounds():
     """Rounds with published results, newest first."""
