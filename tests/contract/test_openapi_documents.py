@@ -34,10 +34,15 @@ def test_the_document_describes_problems_servers_and_the_multipart_upload(client
     assert "Link" in listing["responses"]["200"]["headers"]
 
 
-def test_the_documents_page_is_served_without_a_cdn(client):
+def test_the_documents_page_is_served_without_a_cdn_or_inline_script(client):
     page = client.get("/docs")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert 'src="swagger-ui/swagger-ui-bundle.js"' in html and "http" not in html.split("<script>")[0].lower()
+    assert 'src="swagger-ui/swagger-ui-bundle.js"' in html and 'src="docs.js"' in html
+    assert "<script>" not in html and "http" not in html.replace("<!DOCTYPE html>", "").replace("<html", "")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    starter = client.get("/docs.js")
+    assert starter.status_code == 200 and 'url: "openapi.json"' in starter.get_data(as_text=True)
     script = client.get("/swagger-ui/swagger-ui-bundle.js")
     assert script.status_code == 200 and b"SwaggerUIBundle" in script.get_data()
+    assert client.get("/swagger-ui/swagger-ui.css").status_code == 200
