@@ -126,6 +126,16 @@ class ServiceClient:
     def views(self, round_id: str) -> dict[str, dict[str, dict]]:
         return {service: self.view(service, round_id) for service in SERVICES}
 
+    def dead_letters(self, service: str) -> list[dict]:
+        """The service's unresolved dead letters (`GET /admin/dead-letters`)."""
+        return self._call(service, "GET", "/admin/dead-letters")["items"]
+
+    def stuck(self, report_ids: set[str]) -> list[str]:
+        """The dead letters, in every service, about the given reports: each a line to print."""
+        return [f"{service}: {item['consumer']} {item.get('event_type') or '?'} {item['subject']}: {item['error']}"
+                for service in SERVICES for item in self.dead_letters(service)
+                if (item.get("subject") or "").removeprefix("reports/") in report_ids]
+
     def republish(self, service: str, subjects: list[str]) -> int:
         return self._call(service, "POST", "/admin/outbox/republish", {"subjects": subjects})["republished"]
 
@@ -140,8 +150,12 @@ def reconcile(client: ServiceClient, round_id: str, *, repair: bool, wait_s: flo
         f"{len({d.report_id for d in found})} lệch / divergent")
     for divergence in found:
         say("  " + divergence.describe())
+    # Dead letters are not repaired here: their cause needs fixing first (then `cqs dlq replay`).
+    stuck = client.stuck(set(views["submission"]))
+    for line in stuck:
+        say("  sự kiện không xử lý được / dead letter: " + line)
     if not found or not repair:
-        return not found
+        return not found and not stuck
     for owner, subjects in repairs(found).items():
         say(f"  {owner}: {client.republish(owner, subjects)} sự kiện phát lại / events re-published "
             f"({len(subjects)} báo cáo / reports)")
@@ -149,8 +163,9 @@ def reconcile(client: ServiceClient, round_id: str, *, repair: bool, wait_s: flo
     while True:
         remaining = divergences(client.views(round_id))
         if not remaining:
-            say(f"kỳ / round {round_id}: các dịch vụ đã thống nhất / every service agrees")
-            return True
+            say(f"kỳ / round {round_id}: các dịch vụ đã thống nhất / every service agrees"
+                + (f" ({len(stuck)} sự kiện không xử lý được / dead letters remain)" if stuck else ""))
+            return not stuck
         if time.monotonic() >= deadline:
             say(f"kỳ / round {round_id}: còn {len(remaining)} chỗ lệch / divergences remain:")
             for divergence in remaining:
