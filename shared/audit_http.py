@@ -27,7 +27,7 @@ def install(app: Flask) -> None:
         if kind is not None:
             try:
                 record(kind, response)
-            except Exception:  # the security log must never turn an answer into a 500; the gap shows in verify
+            except Exception:  # the security log must never turn an answer into a 500; the failure is logged
                 log.exception("could not write the security log")
         return response
 
