@@ -100,3 +100,22 @@ def test_with_a_key_a_forged_row_appended_at_the_end_is_found(tmp_path):
     audit_chain.append(engine, table, [Entry(kind="action", actor="acct-1")], key=b"server-side-key")
     audit_chain.append(engine, table, [Entry(kind="action", actor="forger")], key=b"guessed-key")
     assert [f.seq for f in findings(engine, table, key=b"server-side-key")] == [2]
+
+
+def test_the_worker_exports_anchors_periodically_when_a_directory_is_set(tmp_path, monkeypatch):
+    from services.review import bootstrap
+    from shared.config import ServiceSettings
+
+    runtime = bootstrap.runtime(ServiceSettings(service="review", database_url=f"sqlite:///{tmp_path / 'r.sqlite'}",
+                                                broker_url="memory://", jwt_secret="x" * 32, data_dir=tmp_path))
+    runtime.migrate()
+    assert runtime._anchor_jobs() == []  # not configured: nothing exported
+    monkeypatch.setenv("CQS_AUDIT_ANCHOR_DIR", str(tmp_path / "anchors"))
+    monkeypatch.setenv("CQS_AUDIT_ANCHOR_INTERVAL_S", "60")
+    [job] = runtime._anchor_jobs()
+    assert job.interval_s == 60
+    audit_chain.append(runtime.engine, runtime.security_log, [Entry(kind="action", actor="acct-1")])
+    job.run(AT)
+    job.run(AT)  # the same head is anchored once
+    assert [a["seq"] for a in audit_chain.read_anchors(tmp_path / "anchors" / "review.anchors.jsonl")] == [1]
+    runtime.engine.dispose()
