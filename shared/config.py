@@ -32,6 +32,8 @@ class ServiceSettings:
     # The worker's Prometheus endpoint; None: no listener (several workers on one host need their own ports).
     metrics_port: int | None = None
     broker_heartbeat_s: float = 30
+    # Deliveries a consumer handles in one transaction (its prefetch).
+    consumer_batch_size: int = 100
     # How long an event no queue was bound to waits in the outbox before it is offered again.
     relay_unroutable_retry_s: float = 10
     # "pgbouncer" when database_url names a PgBouncer database in transaction pooling (see db.make_engine).
@@ -82,6 +84,7 @@ def load(service: str) -> ServiceSettings:
         consumer_backoff_s=float(os.environ.get("CQS_CONSUMER_BACKOFF_S", "0.25")),
         metrics_port=int(os.environ["CQS_METRICS_PORT"]) if os.environ.get("CQS_METRICS_PORT") else None,
         broker_heartbeat_s=float(os.environ.get("CQS_BROKER_HEARTBEAT_S", "30")),
+        consumer_batch_size=int(os.environ.get("CQS_CONSUMER_BATCH_SIZE", "100")),
         relay_unroutable_retry_s=float(os.environ.get("CQS_RELAY_UNROUTABLE_RETRY_S", "10")),
         database_pooler=os.environ.get("CQS_DATABASE_POOLER", ""),
     )

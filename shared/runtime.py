@@ -24,6 +24,7 @@ from shared.clock import utc_now
 from shared.config import ServiceSettings
 from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.dead_letters import DeadLetterLog, DeadLetterQueues
+from shared.messaging.outbox_signal import OutboxListener
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
@@ -73,7 +74,9 @@ class ServiceRuntime:
                                         heartbeat_s=self.settings.broker_heartbeat_s)
         return OutboxRelay(self.engine, self.outbox, publisher,
                            batch_size=self.settings.relay_batch_size, interval_s=self.settings.relay_interval_s,
-                           unroutable_retry_s=self.settings.relay_unroutable_retry_s)
+                           unroutable_retry_s=self.settings.relay_unroutable_retry_s,
+                           listener=OutboxListener(self.engine, self.settings.service)
+                           if self.engine.dialect.name == "postgresql" else None)
 
     def dead_letter_log(self) -> DeadLetterLog:
         return DeadLetterLog(self.engine, self.dead_letters)
@@ -89,6 +92,7 @@ class ServiceRuntime:
             max_attempts=self.settings.consumer_max_attempts,
             backoff_s=self.settings.consumer_backoff_s,
             heartbeat_s=self.settings.broker_heartbeat_s,
+            batch_size=self.settings.consumer_batch_size,
         )
 
     def dead_letter_queues(self) -> DeadLetterQueues:

@@ -1,6 +1,11 @@
 """Idempotent consumers: each handler processes an event once, acks only after commit,
 retries with backoff, and dead-letters what still fails.
 
+Deliveries are handled in batches (prefetch > 1): the events a handler received together run
+in one transaction, in delivery order (so a report's events keep theirs), with one query for
+those already processed and one commit, and are acked after it. If anything in a batch fails,
+its events are handled again one at a time, as below, so a poison event costs only itself.
+
 The handler runs inside the service's unit of work together with a row in
 `processed_events` keyed on (handler, CloudEvents source, id): a redelivered event finds
 its row and is acked without running again, and a handler that raises leaves nothing
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import socket
 import threading
 import time
 import uuid
@@ -46,6 +52,8 @@ class ConsumingUnitOfWork(Protocol):
     def __exit__(self, *args): ...
     def already_processed(self, consumer: str, source: str, event_id: str) -> bool: ...
     def mark_processed(self, consumer: str, source: str, event_id: str) -> None: ...
+    def processed_among(self, consumer: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]: ...
+    def mark_all_processed(self, consumer: str, keys: list[tuple[str, str]]) -> None: ...
     def commit(self) -> None: ...
 
 
@@ -80,6 +88,31 @@ def process_once(
         raise
 
 
+def process_batch(
+    uow_factory: Callable[[], ConsumingUnitOfWork], consumer: str, subscription: Subscription,
+    events: list[CloudEvent],
+) -> int:
+    """Run the handler for each new event of the batch, in order, in one transaction: one query finds
+    those already processed, one insert records the others, one commit. Raise if any fails (then
+    nothing is kept). Returns how many were new."""
+    for event in events:
+        authorization.require_event_source(event.routing_key, event.source)
+    with uow_factory() as uow:
+        seen = uow.processed_among(consumer, [(event.source, event.id) for event in events])
+        new = []
+        for event in events:
+            key = (event.source, event.id)
+            if key in seen:
+                continue  # processed before, or a duplicate earlier in this batch
+            seen.add(key)
+            subscription.handle(uow, event)
+            new.append(key)
+        if new:
+            uow.mark_all_processed(consumer, new)
+        uow.commit()
+        return len(new)
+
+
 def decode(message: Message) -> CloudEvent:
     """The CloudEvent a message carries; InvalidCloudEvent if it carries none a consumer could store."""
     content_type = (message.content_type or "").split(";")[0].strip().lower()
@@ -101,6 +134,8 @@ class EventConsumer(ConsumerMixin):
         max_attempts: int = 4,
         backoff_s: float = 0.25,
         heartbeat_s: float = DEFAULT_HEARTBEAT_S,
+        batch_size: int = 100,
+        linger_s: float = 0.02,
     ):
         self.service = service
         # polling_interval only matters to the in-process transport, which polls its queues.
@@ -111,6 +146,10 @@ class EventConsumer(ConsumerMixin):
         self._dead_letter_log = dead_letter_log
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
+        self._batch_size = batch_size
+        self._linger_s = linger_s
+        self._pending: dict[str, tuple[Subscription, list[Message]]] = {}
+        self._first_pending_at = 0.0
         self._dead_letters = ConfirmingPublisher(broker_url, dead_letter_exchange(namespace), heartbeat_s=heartbeat_s)
 
     def declare(self) -> None:
@@ -139,42 +178,100 @@ class EventConsumer(ConsumerMixin):
             work, dead = self._queues(subscription)
             dead(channel).declare()
             # on_message takes the raw message: kombu's own decoding would ack and drop what it cannot decode.
-            consumers.append(consumer_factory(queues=[work], on_message=self._callback_for(subscription),
-                                              prefetch_count=1))
+            consumers.append(consumer_factory(queues=[work], on_message=self._receiver_for(subscription),
+                                              prefetch_count=self._batch_size))
         return consumers
 
     def on_iteration(self) -> None:
         self._dead_letters.keep_alive()
 
-    def _callback_for(self, subscription: Subscription):
-        consumer = self.queue_for(subscription)
-
-        def on_message(message: Message) -> None:
-            try:
-                event = decode(message)
-            except cloudevents.InvalidCloudEvent as exc:
-                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
-                return
-            for attempt in range(1, self._max_attempts + 1):
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        """ConsumerMixin's loop, gathering deliveries: a handler's batch is handled when it is full,
+        when its first delivery has waited `linger_s`, or when nothing more is arriving."""
+        self._pending.clear()  # deliveries of a lost channel are redelivered on the new one
+        with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
+            while not self.should_stop:
+                self.on_iteration()
+                waiting = bool(self._pending)
                 try:
-                    process_once(self._uow_factory, consumer, subscription, event)
-                    message.ack()
-                    return
-                except DATABASE_UNAVAILABLE as exc:
-                    # Not the event's fault: keep it, and try again once the database answers.
-                    log.warning("%s: database unavailable (%r); event %s goes back to the queue", consumer, exc,
-                                event.id)
-                    self._requeue_later(message)
-                    return
-                except Exception as exc:  # the handler's failure, whatever it is, must not kill the worker
-                    log.warning("%s: attempt %d/%d failed for event %s: %r",
-                                consumer, attempt, self._max_attempts, event.id, exc)
-                    if attempt == self._max_attempts:
-                        self._dead_letter(consumer, message, repr(exc), attempts=attempt)
-                        return
-                    time.sleep(self._backoff_s * 2 ** (attempt - 1))
+                    conn.drain_events(timeout=self._linger_s if waiting else safety_interval)
+                except socket.timeout:
+                    conn.heartbeat_check()
+                    self._handle_pending()
+                except OSError:
+                    if not self.should_stop:
+                        raise
+                else:
+                    if self._batch_due():
+                        self._handle_pending()
+                yield
+
+    def _receiver_for(self, subscription: Subscription):
+        def on_message(message: Message) -> None:
+            if not self._pending:
+                self._first_pending_at = time.monotonic()
+            self._pending.setdefault(subscription.handler_name, (subscription, []))[1].append(message)
 
         return on_message
+
+    def _batch_due(self) -> bool:
+        return bool(self._pending) and (
+            any(len(messages) >= self._batch_size for _subscription, messages in self._pending.values())
+            or time.monotonic() - self._first_pending_at >= self._linger_s)
+
+    def _handle_pending(self) -> None:
+        batches, self._pending = list(self._pending.values()), {}
+        for subscription, messages in batches:
+            self._handle_batch(subscription, messages)
+
+    def _handle_batch(self, subscription: Subscription, messages: list[Message]) -> None:
+        """One transaction for the whole batch (one dedupe query, one commit, acks after it); if
+        anything in it fails, the batch is handled again one message at a time, in order, so that
+        only the failing event is retried and dead-lettered."""
+        consumer = self.queue_for(subscription)
+        decoded = []
+        for message in messages:
+            try:
+                decoded.append((message, decode(message)))
+            except cloudevents.InvalidCloudEvent as exc:
+                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
+        if len(decoded) > 1:
+            try:
+                process_batch(self._uow_factory, consumer, subscription, [event for _message, event in decoded])
+            except DATABASE_UNAVAILABLE as exc:
+                log.warning("%s: database unavailable (%r); %d event(s) go back to the queue", consumer, exc,
+                            len(decoded))
+                time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))
+                for message, _event in decoded:
+                    message.requeue()
+                return
+            except Exception as exc:  # one event of the batch failed: find which, one at a time
+                log.info("%s: a batch of %d failed (%r); handling them one at a time", consumer, len(decoded), exc)
+            else:
+                for message, _event in decoded:
+                    message.ack()
+                return
+        for message, event in decoded:
+            self._handle_one(consumer, subscription, message, event)
+
+    def _handle_one(self, consumer: str, subscription: Subscription, message: Message, event: CloudEvent) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                process_once(self._uow_factory, consumer, subscription, event)
+                message.ack()
+                return
+            except DATABASE_UNAVAILABLE as exc:
+                # Not the event's fault: keep it, and try again once the database answers.
+                log.warning("%s: database unavailable (%r); event %s goes back to the queue", consumer, exc, event.id)
+                self._requeue_later(message)
+                return
+            except Exception as exc:  # the handler's failure, whatever it is, must not kill the worker
+                log.warning("%s: attempt %d/%d failed for event %s: %r",
+                            consumer, attempt, self._max_attempts, event.id, exc)
+                if attempt == self._max_attempts:
+                    self._dead_letter(consumer, message, repr(exc), attempts=attempt)
+                    return
+                time.sleep(self._backoff_s * 2 ** (attempt - 1))
 
     def _requeue_later(self, message: Message) -> None:
         time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))

@@ -6,7 +6,9 @@ deduplicate on the CloudEvents source + id). Rows leave in id order, which keeps
 events of one report in the order they happened. An event that no queue is bound to yet
 (a first deploy, a new broker, a consuming service not started) comes back from the
 broker and stays in the outbox, offered again after `unroutable_retry_s` until a queue
-takes it. Between batches the relay keeps its broker connection alive (heartbeats).
+takes it. Between batches the relay keeps its broker connection alive (heartbeats) and,
+on PostgreSQL, waits for the outbox's notification (`outbox_signal`) rather than sleeping
+out its poll interval, which stays as the fallback.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from shared.clock import utc_now
+from shared.messaging.outbox_signal import OutboxListener
 from shared.messaging.publisher import ConfirmingPublisher, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,7 @@ class OutboxRelay:
         interval_s: float = 0.2,
         max_backoff_s: float = 5.0,
         unroutable_retry_s: float = 10.0,
+        listener: OutboxListener | None = None,
     ):
         self._engine = engine
         self._outbox = outbox
@@ -43,6 +47,7 @@ class OutboxRelay:
         self._max_backoff_s = max_backoff_s
         self._unroutable_retry = dt.timedelta(seconds=unroutable_retry_s)
         self._locking = engine.dialect.name == "postgresql"
+        self._listener = listener
 
     def relay_once(self) -> int:
         """Publish one batch of pending rows; return how many the broker took (routed and confirmed)."""
@@ -90,5 +95,14 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self._max_backoff_s)
                 stop.wait(backoff)
                 continue
-            stop.wait(self._interval_s)
+            self._wait(stop)
         self._publisher.close()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _wait(self, stop: threading.Event) -> None:
+        """Until the next poll, or earlier when an event is committed (PostgreSQL)."""
+        if self._listener is None:
+            stop.wait(self._interval_s)
+        else:
+            self._listener.wait(self._interval_s)

@@ -406,3 +406,81 @@ def test_an_event_its_consumers_could_not_store_is_refused_and_nothing_is_writte
     with runtime.uow_factory() as uow:
         assert uow.reports.get(report.id) is None
     assert _outbox_count(runtime) == 0
+
+
+def test_deliveries_are_handled_in_batches_keeping_each_reports_order(runtime, amqp_url, namespace):
+    transactions: list[int] = []
+    with runtime.engine.begin() as conn:  # what the handler did, as committed, in the order it did it
+        conn.exec_driver_sql("CREATE TABLE handled (id serial PRIMARY KEY, subject text, seq int)")
+
+    def record(uow, event):
+        if event.data["comment"] == "poison":
+            raise ValueError("this one cannot be processed")
+        uow.session.execute(sa.text("INSERT INTO handled (subject, seq) VALUES (:subject, :seq)"),
+                            {"subject": event.subject, "seq": int(event.data["comment"])})
+
+    def handled() -> list[tuple[str, int]]:
+        with runtime.engine.connect() as conn:
+            return [tuple(row) for row in conn.exec_driver_sql("SELECT subject, seq FROM handled ORDER BY id")]
+
+    def counting_uow():
+        transactions.append(1)
+        return runtime.uow_factory()
+
+    consumer = EventConsumer("submission", amqp_url, namespace, [Subscription("batched", ("report.returned",), record)],
+                             counting_uow, max_attempts=2, backoff_s=0.01, batch_size=50)
+    consumer.declare()
+    reports = [f"r{n}" for n in range(5)]
+    events = [cloudevents.from_event(
+        ReportReturned(report_id=reports[seq % 5], round_id="2026", unit_code="u", comment=str(seq),
+                       criterion_comments={}, returned_by="reviewer", returned_at=NOW.isoformat()),
+        source="/cqs/review") for seq in range(100)]
+    poison = cloudevents.from_event(
+        ReportReturned(report_id="r-poison", round_id="2026", unit_code="u", comment="poison", criterion_comments={},
+                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
+    with Connection(amqp_url) as conn:  # all queued before the consumer starts: they come in batches
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        for event in [*events[:30], events[10], poison, *events[30:]]:
+            producer.publish(event.to_json(), routing_key=event.routing_key,
+                             content_type="application/cloudevents+json", delivery_mode=2)
+    stop, thread = _run_consumer(consumer)
+    dlq = f"{namespace}.submission.batched.dlq"
+    try:
+        _wait_for(lambda: len(handled()) >= 100)
+        dead: list = []
+        _wait_for(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+    finally:
+        stop.set()
+        thread.join(10)
+        with Connection(amqp_url) as conn:
+            conn.channel().queue_delete(f"{namespace}.submission.batched")
+            conn.channel().queue_delete(dlq)
+    assert sorted(handled()) == sorted((f"reports/{reports[seq % 5]}", seq) for seq in range(100))  # duplicate once
+    for report in reports:
+        sequence = [seq for subject, seq in handled() if subject == f"reports/{report}"]
+        assert sequence == sorted(sequence)  # each report's events in the order they were published
+    [(headers, _body)] = dead
+    assert "cannot be processed" in headers["x-cqs-error"]
+    # 100 events in a handful of transactions: the batch with the poison one is retried one at a time.
+    assert len(transactions) < 60
+    with runtime.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one() == 100
+
+
+def test_the_relay_wakes_when_an_event_is_committed_not_at_its_next_poll(settings_for, partner):
+    runtime = submission.runtime(settings_for("submission", relay_interval_s=60))
+    runtime.migrate()
+    stop = threading.Event()
+    thread = threading.Thread(target=runtime.relay().run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        time.sleep(1.0)  # the relay has found the outbox empty and waits: its next poll is a minute away
+        report = _add_submitted(runtime)
+        started = time.monotonic()
+        partner.collect(lambda got: len(got) >= 1, timeout_s=30)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        runtime.engine.dispose()
+    assert [event["subject"] for event in partner.received] == [report_subject(report)]
+    assert waited < 30  # woken by the commit's notification, long before the poll

@@ -65,3 +65,14 @@ def test_a_consumer_refuses_what_the_outbox_would_have_refused():
         cloudevents.parse(json.dumps(body))
     with pytest.raises(cloudevents.InvalidCloudEvent, match="not JSON"):
         cloudevents.parse(b'{"id": ' + b"9" * 5000 + b"}")
+
+
+def test_the_refusal_answers_422_naming_the_field():
+    from flask import Flask
+
+    from shared.http import render_domain_error
+
+    with Flask(__name__).app_context():
+        response = render_domain_error(UnstorableEvent("data.note", "chứa ký tự NUL", "contains a NUL"))
+    assert response.status_code == 422
+    assert "data.note" in response.get_json()["errors"]
