@@ -116,7 +116,6 @@ def ratio(operands: _Operands, zero_denominator: Outcome, max_points: Decimal, p
         if ratio_read is None:  # b = 0
             return zero_denominator
         num, den, shown, warnings = ratio_read
-        num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
         points = of_ratio(num * max_n, den * max_d)
         return _new(Outcome, (points, ("ratio", (shown, max_points, points)), warnings))
 
@@ -158,7 +157,6 @@ def ratio_threshold(operands: _Operands, zero_denominator: Outcome, max_points: 
         if ratio_read is None:  # b = 0
             return zero_denominator
         num, den, shown, warnings = ratio_read
-        num = 0 if num < 0 else den if num > den else num  # the derived ratio is clamped, never the inputs
         if num * t_d >= t_n * den:
             return _new(Outcome, (full, ("threshold_met", (shown, threshold, full)), warnings))
         return below_threshold(num, den, shown, warnings)
@@ -233,13 +231,11 @@ def _zero_denominator_outcome(mode: str | None, max_points: Decimal, places: int
 
 # --- ratio operands --------------------------------------------------------------------------------------
 
-class _RatioRead(NamedTuple):
-    """The exact, unclamped ratio numerator/denominator (denominator > 0) a rule reads (built with `_new`)."""
-
-    numerator: int
-    denominator: int
-    shown: tuple  # the values as the unit gave them: (a, b), or (percent,)
-    warnings: tuple[str, ...]
+# What a rule reads of a ratio: (numerator, denominator, shown, warnings), the exact ratio with
+# denominator > 0 clamped to [0, 1] (the derived ratio is clamped, never the inputs), the values `shown`
+# as the unit gave them ((a, b) or (percent,)), and the data warnings. A plain tuple: it is built for
+# every ratio of every report, and unpacked at once.
+_RatioRead = tuple[int, int, tuple, tuple[str, ...]]
 
 
 class _RatioOperands:
@@ -259,7 +255,9 @@ class _RatioOperands:
         num, den = a_n * b_d, a_d * b_n
         if den < 0:
             num, den = -num, -den
-        return _new(_RatioRead, (num, den, (a, b), self.warning if num > den else NO_WARNINGS))
+        if num > den:
+            return den, den, (a, b), self.warning
+        return 0 if num < 0 else num, den, (a, b), NO_WARNINGS
 
 
 class _PercentOperand:
@@ -271,7 +269,8 @@ class _PercentOperand:
     def read(self, values: Values) -> _RatioRead:
         percent = values[self.field]
         n, d = percent.as_integer_ratio()
-        return _new(_RatioRead, (n, d * 100, (percent,), NO_WARNINGS))
+        num, den = n, d * 100
+        return 0 if num < 0 else den if num > den else num, den, (percent,), NO_WARNINGS
 
 
 _Operands = _RatioOperands | _PercentOperand
