@@ -4,6 +4,8 @@ province's offset (+07:00). Text fields of request schemas, bounded like the col
 (reasons, comments, notes). Both refuse the characters `http_input` refuses everywhere."""
 from __future__ import annotations
 
+import datetime as dt
+
 from marshmallow import ValidationError, fields
 
 from shared.clock import in_province_time
@@ -67,4 +69,6 @@ class Instant(fields.DateTime):
     """A moment as the APIs show it: RFC 3339 in the province's time, e.g. 2026-11-15T00:00:00+07:00."""
 
     def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str):  # kept as ISO 8601 text (in a JSON column, an event's payload)
+            value = dt.datetime.fromisoformat(value)
         return super()._serialize(in_province_time(value) if value else value, attr, obj, **kwargs)

@@ -119,8 +119,8 @@ class DistrictReportSchema(Schema):
     district = fields.Str()
     status = fields.Str(metadata={"description": "reported | pending"})
     communes_published = fields.Int()
-    reported_at = fields.Str(allow_none=True)
-    due = fields.Str(allow_none=True)
+    reported_at = Instant(allow_none=True)
+    due = Instant(allow_none=True)
     late = fields.Bool()
 
 
@@ -270,7 +270,7 @@ class ReconsiderationAnswerSchema(Schema):
     decision = fields.Str()
     reason = fields.Str()
     by = fields.Str()
-    at = fields.Str()
+    at = Instant()
 
 
 class ReconsiderationSchema(Schema):
