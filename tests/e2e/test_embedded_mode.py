@@ -18,7 +18,8 @@ from shared.config import EMBEDDED_SECRET
 from shared.criteria import load_catalog
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.documents import MINIMAL_PDF
-from tests.support.http_flow import auth, call, eventually
+from tests.support.http_flow import auth, call
+from tests.support.polling import eventually
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.e2e

@@ -18,8 +18,9 @@ from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.documents import MINIMAL_PDF
-from tests.support.http_flow import auth, call, eventually
+from tests.support.http_flow import auth, call
 from tests.support.partner import PartnerSubscriber
+from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,8 @@ from services.review.adapters import orm as review_orm
 from shared import cli
 from shared.auth import Role
 from tests.conftest import TEST_SECRET
-from tests.support.review_system import shut_down, start, wait_for
+from tests.support.polling import eventually
+from tests.support.review_system import shut_down, start
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +63,7 @@ def test_a_stuck_report_is_shown_to_an_admin_then_replayed_or_discarded(system, 
     system.submit(stuck)
     system.submit(dropped)
 
-    letters = wait_for(lambda: len(stuck_reports(system)) == 2 and stuck_reports(system), what="two dead letters")
+    letters = eventually(lambda: len(stuck_reports(system)) == 2 and stuck_reports(system), what="two dead letters")
     by_subject = {letter["subject"]: letter for letter in letters}
     assert set(by_subject) == {f"reports/{stuck.id}", f"reports/{dropped.id}"}
     assert "frozen for maintenance" in by_subject[f"reports/{stuck.id}"]["error"]

@@ -30,7 +30,7 @@ from tests.support import asyncapi
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.partner import PartnerSubscriber
-from tests.support.review_system import wait_for
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 UNIT = "STC"  # Sở Tài chính
@@ -174,7 +174,7 @@ def test_every_input_is_filled_by_its_owner_and_the_score_shows_each_source(syst
 
     # The reviewer sees its inputs with their types and the measured ones with their source.
     reviewer = auth(Role.DEPARTMENT_REVIEWER, report["reviewer_unit_code"], "tham.dinh.vien")
-    case = wait_for(lambda: (r := rev.get(f"/cases/{report['id']}", headers=reviewer)).status_code == 200
+    case = eventually(lambda: (r := rev.get(f"/cases/{report['id']}", headers=reviewer)).status_code == 200
                     and all(i["value"] is not None for i in r.json["measured_inputs"]) and r.json,
                     what="the case with the measured values")
     owed = {item["key"]: item for item in case["reviewer_inputs"]}
@@ -207,7 +207,7 @@ def test_every_input_is_filled_by_its_owner_and_the_score_shows_each_source(syst
     assert verified.status_code == 200 and verified.json["status"] == "verified", verified.json
 
     # The score: each input's source, numbers as numbers, equal to the engine on the same full inputs.
-    score = wait_for(lambda: (r := sco.get(f"/scores/{report['id']}", headers=REPORTER)).status_code == 200 and r.json,
+    score = eventually(lambda: (r := sco.get(f"/scores/{report['id']}", headers=REPORTER)).status_code == 200 and r.json,
                      what="the score")
     breakdown = score["breakdown"]
     sources = {item["key"]: item["source"] for c in breakdown["criteria"] for item in c["inputs"]}

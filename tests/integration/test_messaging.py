@@ -22,6 +22,7 @@ from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.topology import events_exchange
 from tests.support import rabbitmq_node
 from tests.support.partner import PartnerSubscriber, dlq_messages
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -115,15 +116,6 @@ def _run_consumer(consumer: EventConsumer):
     return stop, thread
 
 
-def _wait_for(condition, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 def _returned_event(report: Report) -> cloudevents.CloudEvent:
     return cloudevents.from_event(
         ReportReturned(report_id=report.id, round_id=report.round_id, unit_code=report.unit_code,
@@ -146,7 +138,7 @@ def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
         # One queue, one consumer, one message at a time: once the sentinel published after the
         # duplicates is processed, the duplicates have been handled too.
         _publish_raw(amqp_url, namespace, _returned_event(sentinel))
-        _wait_for(lambda: _status(runtime, sentinel) == "returned")
+        eventually(lambda: _status(runtime, sentinel) == "returned")
     finally:
         stop.set()
         thread.join(10)
@@ -181,7 +173,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered(runtime, amqp_url, name
     try:
         _publish_raw(amqp_url, namespace, event)
         dead: list = []
-        _wait_for(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
     finally:
         stop.set()
         thread.join(10)
@@ -212,7 +204,7 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
     stop, thread = _run_consumer(consumer)
     try:
         _publish_raw(amqp_url, namespace, event)
-        _wait_for(lambda: len(calls) == 2)
+        eventually(lambda: len(calls) == 2)
     finally:
         stop.set()
         thread.join(10)
@@ -273,7 +265,7 @@ def test_an_event_from_a_source_that_does_not_own_it_is_never_acted_on(runtime, 
     try:
         _publish_raw(amqp_url, namespace, forged)
         dead: list = []
-        _wait_for(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
     finally:
         stop.set()
         thread.join(10)
@@ -309,7 +301,7 @@ def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp
         _publish_bytes(amqp_url, namespace, "report.returned", nul_in_text.to_json().encode(),
                        "application/cloudevents+json")
         _publish_raw(amqp_url, namespace, _returned_event(report))  # a real event behind them all
-        _wait_for(lambda: _status(runtime, report) == "returned")
+        eventually(lambda: _status(runtime, report) == "returned")
     finally:
         stop.set()
         thread.join(10)
@@ -362,7 +354,7 @@ def test_an_event_published_before_its_consumer_queue_existed_arrives_once_the_c
         def case_arrived():
             with review_runtime.uow_factory() as uow:
                 return uow.cases.get(report.id) is not None
-        _wait_for(case_arrived)
+        eventually(case_arrived)
     finally:
         stop.set()
         for thread in threads:
@@ -446,9 +438,9 @@ def test_deliveries_are_handled_in_batches_keeping_each_reports_order(runtime, a
     stop, thread = _run_consumer(consumer)
     dlq = f"{namespace}.submission.batched.dlq"
     try:
-        _wait_for(lambda: len(handled()) >= 100)
+        eventually(lambda: len(handled()) >= 100)
         dead: list = []
-        _wait_for(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
     finally:
         stop.set()
         thread.join(10)

@@ -19,8 +19,9 @@ from shared.observability import logs
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import evidence_criteria
+from tests.support.polling import eventually
 from tests.support.processes import free_port
-from tests.support.review_system import EVIDENCE_PDF, shut_down, start, wait_for
+from tests.support.review_system import EVIDENCE_PDF, shut_down, start
 
 pytestmark = pytest.mark.integration
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -67,7 +68,7 @@ def test_a_traceparent_given_to_submit_reaches_the_event_and_the_review_handlers
     asyncapi.validate("report.submitted", event)
 
     system.wait_for_case(report.id, status="submitted")
-    handled = wait_for(lambda: [r for r in caplog.records if getattr(r, "handler", None) == "on_report_submitted"],
+    handled = eventually(lambda: [r for r in caplog.records if getattr(r, "handler", None) == "on_report_submitted"],
                        what="the review handler's log line")
     [record] = handled
     line = json.loads(logs.json_formatter().format(record))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportScored
 from shared.messaging.topology import events_exchange
 from tests.conftest import TEST_SECRET
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 ROUND = "2022-annual"
@@ -67,14 +67,6 @@ def processed(runtime) -> int:
 
 def bearer(role: Role, unit: str) -> dict:
     return {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'user', role, unit)}"}
-
-
-def eventually(check, timeout_s: float = 20.0):
-    deadline = time.monotonic() + timeout_s
-    while not (result := check()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-    return result
 
 
 def test_districts_report_their_communes_and_the_province_publishes_a_closed_round(service, amqp_url, namespace):

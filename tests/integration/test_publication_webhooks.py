@@ -18,7 +18,7 @@ from shared.criteria import load_catalog
 from tests.conftest import TEST_SECRET
 from tests.integration.test_publication_exports import UNITS, handle, scored
 from tests.support.answers import complete_answers
-from tests.support.review_system import wait_for
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
@@ -97,7 +97,7 @@ def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, rece
     handle(runtime, handlers.on_round_closed, "round.closed", {"round_id": ROUND})
     assert client.post(f"/rounds/{ROUND}/publish", headers=ADMIN).status_code == 201
 
-    wait_for(lambda: [status for _h, _b, status in receiver.received] == [500, 200], what="a retry after the 500")
+    eventually(lambda: [status for _h, _b, status in receiver.received] == [500, 200], what="a retry after the 500")
     (first_headers, first_body, _), (headers, body, _) = receiver.received
     assert first_body == body and first_headers["x-cqs-event-id"] == headers["x-cqs-event-id"]
     assert verified(secret, headers, body) and not verified("another secret", headers, body)
@@ -112,7 +112,7 @@ def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, rece
 
     resent = client.post(f"/webhook-deliveries/{delivery['id']}/resend", headers=ADMIN)
     assert resent.status_code == 200 and resent.json["status"] == "pending"
-    wait_for(lambda: len(receiver.received) == 3, what="the delivery sent again")
+    eventually(lambda: len(receiver.received) == 3, what="the delivery sent again")
     assert receiver.received[2][1] == body and verified(secret, receiver.received[2][0], body)
     [delivery] = client.get(f"/webhooks/{webhook['id']}/deliveries", headers=ADMIN).json
     assert delivery["status"] == "delivered" and [e["status_code"] for e in delivery["log"]] == [500, 200, None, 200]

@@ -19,6 +19,7 @@ from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.documents import MINIMAL_PDF, png
 from tests.support.partner import PartnerSubscriber
+from tests.support.polling import eventually
 from tests.support.review_system import (
     DEPARTMENT_REVIEWER,
     DEPARTMENT_UNIT,
@@ -26,7 +27,6 @@ from tests.support.review_system import (
     OTHER_DISTRICT,
     shut_down,
     start,
-    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -92,7 +92,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
         "expected_version": case["version"]})
     assert asked.status_code == 201, asked.json
     assert asked.json["status"] == "evidence_requested"
-    wait_for(lambda: system.report_status(report)["status"] == "evidence_requested", what="report follows review")
+    eventually(lambda: system.report_status(report)["status"] == "evidence_requested", what="report follows review")
     minutes = upload(system, report, "2.3", "bien-ban.png", PNG)
     replaced = upload(system, report, "1.1", "Kế hoạch (bản ký số).pdf", PDF + b"%signed\n",
                       supersedes=first_pdf.json["id"])
@@ -125,7 +125,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
         "comment": FORMULA_COMMENT, "criterion_comments": {"2.2": "Thiếu danh sách"},
         "expected_version": adjusted.json["version"]})
     assert returned.status_code == 200 and returned.json["status"] == "returned"
-    returned_report = wait_for(lambda: (r := system.report_status(report))["status"] == "returned" and r)
+    returned_report = eventually(lambda: (r := system.report_status(report))["status"] == "returned" and r)
     assert returned_report["criterion_comments"] == {"2.2": "Thiếu danh sách"}
 
     # The unit revises and resubmits: revision 2, the 1.4 adjustment stands (its inputs did not change).
@@ -148,7 +148,7 @@ def test_submit_request_evidence_adjust_return_resubmit_verify(system, partner):
     version = accept_remaining(system, report.id)
     verified = post(system, report.id, "verify", {"expected_version": version})
     assert verified.status_code == 200 and verified.json["status"] == "verified"
-    wait_for(lambda: system.report_status(report)["status"] == "verified", what="report verified in submission")
+    eventually(lambda: system.report_status(report)["status"] == "verified", what="report verified in submission")
 
     events = partner.collect(lambda got: any(e["type"].endswith("report.verified") for e in got))
     assert [e["type"].removeprefix("vn.gov.cqs.") for e in events] == [

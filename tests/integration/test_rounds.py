@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from tests.support import asyncapi
 from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.partner import PartnerSubscriber
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 EXCLUDED = {"BCHQS", "BCHBDBP"}  # the Military and Border Guard Commands, registered but not evaluated
@@ -265,10 +265,8 @@ def test_the_worker_runs_the_calendar_on_the_runtime_clock(runtime):
     stop = threading.Event()
     threads = runtime.start_background(stop)
     try:
-        deadline = time.monotonic() + 30
-        while rounds.get_round(runtime.uow_factory(), "2022-annual").status.value != "open":
-            assert time.monotonic() < deadline, "the calendar job did not open the round"
-            time.sleep(0.1)
+        eventually(lambda: rounds.get_round(runtime.uow_factory(), "2022-annual").status.value == "open",
+                   what="the calendar job opening the round")
     finally:
         stop.set()
         for thread in threads:

@@ -3,7 +3,6 @@ report out, exactly once."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from shared.messaging.topology import events_exchange
 from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.partner import PartnerSubscriber
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 EXAMPLES = yaml.safe_load((Path(__file__).parents[1] / "unit" / "criteria" / "worked_examples.yaml").read_text())
@@ -67,13 +67,6 @@ def scored_in_outbox(runtime) -> int:
                             .where(orm.outbox.c.routing_key == "report.scored")).scalar_one()
 
 
-def wait_until(condition, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.05)
-
-
 def score_rows(runtime) -> int:
     with runtime.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(orm.scores)).scalar_one()
@@ -88,7 +81,7 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
         [scored] = partner.collect(lambda got: len(got) >= 1)
         # The queue delivers in order: once the third message's id is recorded, the duplicate
         # before it was handled too, and whatever the three produced is in the outbox.
-        wait_until(lambda: processed_ids(running_scoring) == 2)
+        eventually(lambda: processed_ids(running_scoring) == 2)
     finally:
         partner.close()
     assert scored_in_outbox(running_scoring) == 1

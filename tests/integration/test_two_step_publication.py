@@ -22,7 +22,8 @@ from tests.conftest import TEST_SECRET
 from tests.integration.test_review_flow import accept_remaining, post
 from tests.support import asyncapi
 from tests.support.partner import PartnerSubscriber
-from tests.support.review_system import DEPARTMENT_REVIEWER, shut_down, start, wait_for
+from tests.support.polling import eventually
+from tests.support.review_system import DEPARTMENT_REVIEWER, shut_down, start
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
@@ -95,7 +96,7 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
         version = accept_remaining(system, report.id, province)
         assert post(system, report.id, "verify", {"expected_version": version}, province).status_code == 200
         reports[code] = report
-    first_scores = wait_for(lambda: len(found := scores_recorded(runtime)) == 3 and found, what="scores recorded")
+    first_scores = eventually(lambda: len(found := scores_recorded(runtime)) == 3 and found, what="scores recorded")
 
     # Nothing is public before publication, and the province waits for the round to close.
     assert client.get(f"/results/{ROUND}").status_code == 404
@@ -105,7 +106,7 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     assert client.post(f"/rounds/{ROUND}/publish", headers=province).status_code == 409
     send(amqp_url, namespace, "round.closed", {"round_id": ROUND, "kind": "annual_evaluation", "year": 2026,
                                                "period_month": None, "closed_at": "2026-11-15T00:00:00+07:00"})
-    provisional = wait_for(lambda: (r := client.post(f"/rounds/{ROUND}/publish", headers=province,
+    provisional = eventually(lambda: (r := client.post(f"/rounds/{ROUND}/publish", headers=province,
                                                      json={"feedback_days": 5})).status_code == 201 and r,
                            what="provisional publication")
     assert (provisional.json["version"], provisional.json["stage"]) == (1, "provisional")
@@ -143,7 +144,7 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     report = reports[raised]
     case = system.wait_for_case(report.id, province, status="submitted")
     assert RAISED in case["undecided"]
-    wait_for(lambda: system.report_status(report)["status"] == "submitted", what="submission follows")
+    eventually(lambda: system.report_status(report)["status"] == "submitted", what="submission follows")
     criterion = system.review_client.get(f"/cases/{report.id}", headers=province).json
     adjusted = post(system, report.id, "decisions", {
         "criterion": RAISED, "decision": "adjust", "values": {"tasks_done_on_time": 10}, "reason": "Theo kiến nghị",
@@ -151,7 +152,7 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
     assert adjusted.status_code == 200, adjusted.json
     version = accept_remaining(system, report.id, province)
     assert post(system, report.id, "verify", {"expected_version": version}, province).status_code == 200
-    wait_for(lambda: scores_recorded(runtime)[raised] != first_scores[raised], what="re-scored")
+    eventually(lambda: scores_recorded(runtime)[raised] != first_scores[raised], what="re-scored")
 
     # The new score is not published yet: every unit and round shows only what was published.
     clock["now"] += dt.timedelta(days=6)

@@ -1,8 +1,6 @@
 """Small helpers for tests that drive running services over real HTTP."""
 from __future__ import annotations
 
-import time
-
 import requests
 
 from shared.auth import Role, issue_token
@@ -18,12 +16,3 @@ def call(method: str, url: str, headers: dict, expected: int = 200, **kwargs) ->
     return response.json()
 
 
-def eventually(fetch, condition, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if condition(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met in {timeout_s}s; last value: {value}")
-        time.sleep(0.1)

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import io
 import threading
-import time
 import uuid
 
 from flask.testing import FlaskClient
@@ -19,6 +18,7 @@ from shared.criteria import load_catalog
 from shared.runtime import ServiceRuntime
 from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.documents import MINIMAL_PDF
+from tests.support.polling import eventually
 
 CATALOG_VERSION = "hatinh-2021-ref-1"
 EVIDENCE_PDF = MINIMAL_PDF
@@ -35,16 +35,6 @@ class Clock:
 
     def advance(self, days: int) -> None:
         self.now += dt.timedelta(days=days)
-
-
-def wait_for(condition, timeout_s: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not met within {timeout_s}s")
 
 
 @dataclasses.dataclass
@@ -101,7 +91,7 @@ class ReviewSystem:
             response = self.case(report_id, headers)
             return response.status_code == 200 and all(response.json[k] == v for k, v in expected.items()) \
                 and response.json
-        return wait_for(arrived, what=f"review case {report_id} with {expected}")
+        return eventually(arrived, what=f"review case {report_id} with {expected}")
 
     def submitted_case(self, **report_fields) -> tuple[Report, dict]:
         report = self.new_report(**report_fields)
