@@ -1,45 +1,24 @@
-"""Criteria catalog (versioned data) and the pure scoring engine for the CQS yearly evaluation."""
+"""Criteria catalog (versioned data) and the pure scoring engine for the CQS yearly evaluation.
+
+What the services use; the catalog's other values are in `shared.criteria.model`."""
 
 from shared.criteria.engine import CriterionScore, GroupScore, InputError, ScoreResult, score_report
 from shared.criteria.loader import available_versions, load_catalog, read_catalog
-from shared.criteria.model import (
-    Bilingual,
-    Catalog,
-    CatalogError,
-    ClassificationTier,
-    Criterion,
-    EnumOption,
-    Evidence,
-    Group,
-    GuidanceLevel,
-    InputField,
-    PeriodBoundary,
-    Rule,
-    Tier,
-    UnitTypeCatalog,
-)
+from shared.criteria.model import Catalog, CatalogError, Criterion, InputField, Rule, UnitTypeCatalog
 from shared.criteria.ranking import RankedUnit, classify, rank
 from shared.criteria.validation import ValidationIssue, ValidationReport, validate_answers
 
 __all__ = [
-    "Bilingual",
     "Catalog",
     "CatalogError",
-    "ClassificationTier",
     "Criterion",
     "CriterionScore",
-    "EnumOption",
-    "Evidence",
     "GroupScore",
-    "GuidanceLevel",
-    "Group",
     "InputError",
     "InputField",
-    "PeriodBoundary",
     "RankedUnit",
     "Rule",
     "ScoreResult",
-    "Tier",
     "UnitTypeCatalog",
     "ValidationIssue",
     "ValidationReport",

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.criteria import Criterion, Evidence, InputField, Rule, Tier
+from shared.criteria.model import Criterion, Evidence, InputField, Rule, Tier
 from shared.criteria.rules import compile_rule, reviewer_override
 from shared.criteria.wording import word
 
