@@ -1,0 +1,37 @@
+"""`shared/` is a library the services use, never a caller of a service: only the composition root
+(the CLI, the embedded runner and the broker topology generation, which wire the four services
+together) may import one, until it moves to a package of its own."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+COMPOSITION_ROOT = {"cli.py", "embedded.py", "messaging/definitions.py"}
+# import_module("services.x...") or f"services.{service}..." reach a service as surely as an import does.
+DYNAMIC_IMPORT = re.compile(r"""["']services\.|f["']services\.""")
+
+
+def imports_a_service(path: Path) -> bool:
+    source = path.read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "services" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "services":
+            return True
+    return bool(DYNAMIC_IMPORT.search(source))
+
+
+def test_only_the_composition_root_in_shared_imports_a_service():
+    importing = {path.relative_to(SHARED).as_posix() for path in SHARED.rglob("*.py") if imports_a_service(path)}
+    assert importing <= COMPOSITION_ROOT, f"shared/ modules importing a service: {sorted(importing - COMPOSITION_ROOT)}"
+
+
+def test_the_check_sees_every_kind_of_import(tmp_path):
+    for text in ("import services.review", "from services.scoring import bootstrap",
+                 "import_module(f'services.{name}.bootstrap')"):
+        (tmp_path / "m.py").write_text(text, encoding="utf-8")
+        assert imports_a_service(tmp_path / "m.py"), text
+    (tmp_path / "m.py").write_text("from shared import services_list  # not a service", encoding="utf-8")
+    assert not imports_a_service(tmp_path / "m.py")
