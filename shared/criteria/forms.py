@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shared.criteria.model import Catalog, Criterion, InputField, Rule, UnitTypeCatalog
+from shared.criteria.model import Bilingual, Catalog, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
 from shared.criteria.wording import LANGUAGES
 
@@ -131,79 +131,78 @@ def missing_in_words(criterion: Criterion) -> dict[str, str]:
 
 def _shown_default(value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return ("Có" if value else "Không") if lang == "vi" else ("yes" if value else "no")
-    return _num(lang, value) if isinstance(value, Decimal) else str(value)
+        return getattr(YES_NO[value], lang)
+    return LANGUAGES[lang].number(value) if isinstance(value, Decimal) else str(value)
 
 
-def _num(lang: str, value: Decimal) -> str:
-    return LANGUAGES[lang].number(value)
-
-
-def _label(criterion: Criterion, name: str, lang: str) -> str:
-    field = next(f for f in criterion.inputs if f.field == name)
-    return field.label_vi if lang == "vi" else field.label_en
-
-
-def _operand(lang: str, criterion: Criterion, rule: Rule) -> str:
-    if rule.input:
-        return f"{_label(criterion, rule.input, lang)} (%)"
-    return f"{_label(criterion, rule.numerator, lang)} / {_label(criterion, rule.denominator, lang)}"
-
-
-def _zero_denominator(lang: str, rule: Rule) -> str:
-    if rule.input or rule.on_zero_denominator is None:
-        return ""
-    full = rule.on_zero_denominator == "full_points"
-    if lang == "vi":
-        return "; mẫu số bằng 0: " + ("đạt tối đa" if full else "0 điểm")
-    return "; denominator 0: " + ("full points" if full else "0 points")
+# The rule in words: each sentence once, its two languages side by side.
+YES_NO = {True: Bilingual("Có", "yes"), False: Bilingual("Không", "no")}
+POINTS = Bilingual("{points} điểm", "{points} points")
+BOOLEAN = Bilingual("Có: {top} điểm; Không: 0 điểm", "Yes: {top} points; No: 0 points")
+TIER = Bilingual("≥ {min}: {points} điểm", "≥ {min}: {points} points")
+LOWER = Bilingual("thấp hơn: {points} điểm", "lower: {points} points")
+RATIO_OF = Bilingual("Tỷ lệ {operand}", "Ratio {operand}")
+TIMES = Bilingual("{operand} × {top} điểm", "{operand} × {top} points")
+THRESHOLD = Bilingual("{operand} ≥ {limit}%: {top} điểm; dưới ngưỡng: {below}",
+                      "{operand} ≥ {limit}%: {top} points; below it: {below}")
+BELOW = {
+    "proportional": Bilingual("tỷ lệ × {top} điểm", "ratio × {top} points"),
+    "scaled": Bilingual("(tỷ lệ / {limit}%) × {top} điểm", "(ratio / {limit}%) × {top} points"),
+    "zero": Bilingual("0 điểm", "0 points"),
+}
+STEP = Bilingual("≥ {step}%: {points} điểm", "≥ {step}%: {points} points")
+BELOW_STEPS = Bilingual(", thấp hơn: 0 điểm", ", lower: 0 points")
+ZERO_DENOMINATOR = {"full_points": Bilingual("; mẫu số bằng 0: đạt tối đa", "; denominator 0: full points"),
+                    "zero": Bilingual("; mẫu số bằng 0: 0 điểm", "; denominator 0: 0 points")}
+ASSESSED = Bilingual("Cơ quan thẩm định chấm từ 0 đến {top} điểm", "Scored by the verifier from 0 to {top} points")
+DEDUCTION = Bilingual("Trừ {per} điểm cho mỗi {counted} ({label}), tối đa trừ {cap} điểm",
+                      "Deduct {per} points per {counted} ({label}), at most {cap} points")
+INFO = Bilingual("Chỉ thu thập thông tin, không chấm điểm", "Information only, not scored")
 
 
 def _say_rule(lang: str, criterion: Criterion) -> str:
-    rule, top = criterion.rule, _num(lang, criterion.max_points)
-    vi = lang == "vi"
-    pts = " điểm" if vi else " points"
+    rule, num = criterion.rule, LANGUAGES[lang].number
+    top = num(criterion.max_points)
+
+    def say(sentence: Bilingual, **fields: object) -> str:
+        return getattr(sentence, lang).format(**fields)
+
+    def label(name: str) -> str:
+        return getattr(next(f for f in criterion.inputs if f.field == name), f"label_{lang}")
+
+    def operand() -> str:
+        if rule.input:
+            return f"{label(rule.input)} (%)"
+        return say(RATIO_OF, operand=f"{label(rule.numerator)} / {label(rule.denominator)}")
+
+    def zero_denominator() -> str:
+        if rule.input or rule.on_zero_denominator is None:
+            return ""
+        return say(ZERO_DENOMINATOR["full_points" if rule.on_zero_denominator == "full_points" else "zero"])
+
     if rule.kind == "boolean":
-        return f"Có: {top} điểm; Không: 0 điểm" if vi else f"Yes: {top} points; No: 0 points"
+        return say(BOOLEAN, top=top)
     if rule.kind == "tiered":
-        steps = [f"≥ {_num(lang, tier.min)}: {_num(lang, tier.points)}{pts}" for tier in rule.tiers]
-        below = "thấp hơn" if vi else "lower"
-        return "; ".join([*steps, f"{below}: {_num(lang, rule.else_points)}{pts}"])
+        tiers = [say(TIER, min=num(tier.min), points=num(tier.points)) for tier in rule.tiers]
+        return "; ".join([*tiers, say(LOWER, points=num(rule.else_points))])
     if rule.kind == "ratio":
-        head = "" if rule.input else ("Tỷ lệ " if vi else "Ratio ")
-        text = f"{head}{_operand(lang, criterion, rule)} × {top}{pts}"
-        return text + _zero_denominator(lang, rule)
+        return say(TIMES, operand=operand(), top=top) + zero_denominator()
     if rule.kind == "ratio_threshold":
-        limit = _num(lang, rule.threshold * 100)
-        operand = _operand(lang, criterion, rule) if rule.input else (
-            f"{'Tỷ lệ' if vi else 'Ratio'} {_operand(lang, criterion, rule)}")
-        head = (f"{operand} ≥ {limit}%: {top} điểm; dưới ngưỡng: " if vi else
-                f"{operand} ≥ {limit}%: {top} points; below it: ")
-        return head + _below_threshold(lang, rule, top) + _zero_denominator(lang, rule)
+        limit = num(rule.threshold * 100)
+        if rule.below == "stepped":
+            below = ", ".join(say(STEP, step=num(step.min * 100), points=num(step.points))
+                              for step in rule.steps) + say(BELOW_STEPS)
+        else:
+            below = say(BELOW[rule.below], top=top, limit=limit)
+        return say(THRESHOLD, operand=operand(), limit=limit, top=top, below=below) + zero_denominator()
     if rule.kind == "assessed":
-        levels = "; ".join(f"{_num(lang, level.points)}{pts}: {level.label_vi if vi else level.label_en}"
+        levels = "; ".join(f"{say(POINTS, points=num(level.points))}: {getattr(level, f'label_{lang}')}"
                            for level in rule.guidance)
-        head = (f"Cơ quan thẩm định chấm từ 0 đến {top} điểm" if vi else
-                f"Scored by the verifier from 0 to {top} points")
+        head = say(ASSESSED, top=top)
         return f"{head} ({levels})" if levels else head
     if rule.kind == "deduction":
         field = next(f for f in criterion.inputs if f.field == rule.input)
-        counted = (field.unit.vi if vi else field.unit.en) if field.unit else _label(criterion, rule.input, lang)
-        per, cap = _num(lang, rule.points_per_unit), _num(lang, rule.max_deduction)
-        return (f"Trừ {per} điểm cho mỗi {counted} ({field.label_vi}), tối đa trừ {cap} điểm" if vi else
-                f"Deduct {per} points per {counted} ({field.label_en}), at most {cap} points")
-    return "Chỉ thu thập thông tin, không chấm điểm" if vi else "Information only, not scored"
-
-
-def _below_threshold(lang: str, rule: Rule, top: str) -> str:
-    vi = lang == "vi"
-    if rule.below == "proportional":
-        return f"tỷ lệ × {top} điểm" if vi else f"ratio × {top} points"
-    if rule.below == "scaled":
-        limit = _num(lang, rule.threshold * 100)
-        return f"(tỷ lệ / {limit}%) × {top} điểm" if vi else f"(ratio / {limit}%) × {top} points"
-    if rule.below == "stepped":
-        return ", ".join(f"≥ {_num(lang, step.min * 100)}%: {_num(lang, step.points)}{' điểm' if vi else ' points'}"
-                         for step in rule.steps) + (", thấp hơn: 0 điểm" if vi else ", lower: 0 points")
-    return "0 điểm" if vi else "0 points"
-
+        counted = getattr(field.unit, lang) if field.unit else label(rule.input)
+        return say(DEDUCTION, per=num(rule.points_per_unit), counted=counted, label=getattr(field, f"label_{lang}"),
+                   cap=num(rule.max_deduction))
+    return say(INFO)
