@@ -14,7 +14,6 @@ class ReviewUnitOfWork(SqlAlchemyUnitOfWork):
     measured: MeasuredValues
 
     def _open_repositories(self, session) -> None:
-        orm.start_mappers()
         self.cases = ReviewCaseRepository(session)
         self.settings = SqlAlchemyRepository(session, ReviewerSettings)
         self.measured = MeasuredValues(session)

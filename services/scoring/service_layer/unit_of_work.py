@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from services.scoring.adapters import orm
 from services.scoring.adapters.repository import ScoreSheetRepository
 from shared.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -9,7 +8,6 @@ class ScoringUnitOfWork(SqlAlchemyUnitOfWork):
     sheets: ScoreSheetRepository
 
     def _open_repositories(self, session) -> None:
-        orm.start_mappers()
         self.sheets = ScoreSheetRepository(session)
 
     def _seen_aggregates(self) -> list:
