@@ -55,6 +55,13 @@ class RunningSystem:
         process.wait(timeout=30)
         self._processes.remove(process)
 
+    def kill_process(self, name: str) -> None:
+        """Kill one process with no warning (SIGKILL), as a crash or an OOM kill does."""
+        process, _, _ = self._named[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        self._processes.remove(process)
+
     def restart_process(self, name: str) -> None:
         _, command, extra_env = self._named[name]
         self._spawn(name, command, extra_env)

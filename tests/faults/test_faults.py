@@ -1,0 +1,165 @@
+"""Fault injection on the services as processes, the real PostgreSQL (a database of the module's
+own) and a RabbitMQ node of the module's own (so the broker can be stopped without touching the
+machine's). Each test breaks something while reports flow, then ends with a reconciliation:
+every report in the same state in every service, scored exactly once, no dead letter."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from shared.reconciliation import ServiceClient, divergences, reconcile
+from tests.conftest import TEST_SECRET
+from tests.e2e.test_reconcile import ADMIN, ROUND, SEED, submit, verify
+from tests.support import infrastructure, rabbitmq_node
+from tests.support.http_flow import call
+from tests.support.polling import eventually
+from tests.support.processes import RunningSystem
+
+pytestmark = [pytest.mark.e2e, pytest.mark.faults,
+              pytest.mark.skipif(not rabbitmq_node.available(), reason="rabbitmq-server is not installed")]
+WORKERS = ("submission-worker", "review-worker", "scoring-worker", "publication-worker")
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory):
+    with rabbitmq_node.rabbitmq_node(tmp_path_factory.mktemp("rabbitmq")) as node:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def database(postgres_server_url):
+    with infrastructure.fresh_database(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def system(database, broker, tmp_path_factory):
+    env = {**os.environ, "CQS_DATABASE_URL": database, "CQS_BROKER_URL": broker.url,
+           "CQS_NAMESPACE": f"cqs-faults-{uuid.uuid4().hex[:8]}", "CQS_JWT_SECRET": TEST_SECRET,
+           "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+           "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
+    running = RunningSystem(env, tmp_path_factory.mktemp("logs"))
+    try:
+        running.cli("migrate", "submission")
+        running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
+        running.cli("load-review-models", str(SEED / "review_models.yaml"))
+        running.start()
+        submission = running.urls["submission"]
+        call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2027})
+        call("POST", f"{submission}/rounds/{ROUND}/open", ADMIN)
+        yield running
+    finally:
+        running.stop()
+
+
+def in_background(work: Callable[[], None]) -> Callable[[], None]:
+    """Run `work` in a thread; the returned function waits for it and re-raises what it raised."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: B036 - handed to the test's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def join() -> None:
+        thread.join(timeout=300)
+        assert not thread.is_alive(), "the background flow did not finish"
+        if failure:
+            raise failure[0]
+    return join
+
+
+def assert_reconciled(running: RunningSystem, report_ids: Iterable[str]) -> None:
+    """Everything drains on its own (no repair needed), then `cqs reconcile ROUND`'s own function
+    finds every service agreeing and no dead letter; each report is scored exactly once and
+    publication holds that score."""
+    report_ids = list(report_ids)
+    submission = running.urls["submission"]
+    for report_id in report_ids:
+        eventually(lambda url=f"{submission}/reports/{report_id}": call("GET", url, ADMIN)["status"],
+                   lambda status: status == "scored", timeout_s=120, interval_s=0.3, what=f"{report_id} scored")
+    client = ServiceClient(running.urls, ADMIN["Authorization"].removeprefix("Bearer "))
+    eventually(lambda: divergences(client.views(ROUND)), lambda found: found == [], timeout_s=60, interval_s=0.5,
+               what="every service caught up")
+    lines: list[str] = []
+    assert reconcile(client, ROUND, repair=False, wait_s=0, say=lines.append), "\n".join(lines)
+    views = client.views(ROUND)
+    for report_id in report_ids:
+        score = call("GET", f"{running.urls['scoring']}/scores/{report_id}", ADMIN)
+        assert len(score["history"]) == 1, score["history"]  # scored once, however often events came
+        assert views["publication"][report_id]["score_id"] == views["scoring"][report_id]["score_id"]
+    for service in running.urls:
+        assert client.dead_letters(service) == [], service
+
+
+def test_each_worker_killed_mid_flow_restarts_and_everything_drains(system):
+    running = system
+    units = ("SNV", "SCT", "SXD", "SGDDT")
+    report_ids: list[str] = []
+
+    def flow() -> None:
+        for unit in units:
+            report_ids.append(submit(running, unit))
+        for report_id in report_ids:
+            verify(running, report_id)
+
+    done = in_background(flow)
+    for worker in WORKERS:  # one after another while submissions and verifications flow
+        time.sleep(1.5)
+        running.kill_process(worker)
+        time.sleep(0.5)
+        running.restart_process(worker)
+    done()
+    assert_reconciled(running, report_ids)
+
+
+def test_broker_down_ten_seconds_http_keeps_accepting_and_outboxes_drain(system, broker):
+    running = system
+    broker.stop_app()
+    stopped = time.monotonic()
+    # Every call inside submit() must answer 2xx while the broker is away: the events wait in the outbox.
+    report_ids = [submit(running, unit) for unit in ("VPUBND", "SVHTTDL")]
+    time.sleep(max(0.0, 10 - (time.monotonic() - stopped)))
+    broker.start_app()
+    for report_id in report_ids:
+        verify(running, report_id)
+    assert_reconciled(running, report_ids)
+
+
+def terminate_connections(database_url: str) -> int:
+    """End every backend connected to this test's database (and only to it), but our own."""
+    url = sa.engine.make_url(database_url)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            return len(connection.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": url.database}).all())
+    finally:
+        engine.dispose()
+
+
+def test_database_connections_terminated_pools_recover_nothing_lost(system, database):
+    running = system
+    report_ids = [submit(running, "STP")]
+    assert terminate_connections(database) > 0
+    report_ids.append(submit(running, "STC"))
+    assert terminate_connections(database) > 0
+    for report_id in report_ids:
+        verify(running, report_id)
+        terminate_connections(database)
+    # The web processes answer again after their pools drop the dead connections.
+    for url in running.urls.values():
+        assert requests.get(f"{url}/ready", timeout=10).status_code == 200
+    assert_reconciled(running, report_ids)
