@@ -3,7 +3,9 @@
 A row is marked published only after the broker confirmed it, so a crash or a broker
 outage delays events but never loses one (a retry may publish a row twice; consumers
 deduplicate on the CloudEvents source + id). Rows leave in id order, which keeps the
-events of one report in the order they happened. An event that no queue is bound to yet
+events of one report in the order they happened; on PostgreSQL one relay at a time sends from
+an outbox (a transaction-level advisory lock), because two relays each taking the rows the
+other had not locked could send a report's later event before its earlier one. An event that no queue is bound to yet
 (a first deploy, a new broker, a consuming service not started) comes back from the
 broker and stays in the outbox, offered again after `unroutable_retry_s` until a queue
 takes it. Between batches the relay keeps its broker connection alive (heartbeats) and,
@@ -47,6 +49,7 @@ class OutboxRelay:
         self._max_backoff_s = max_backoff_s
         self._unroutable_retry = dt.timedelta(seconds=unroutable_retry_s)
         self._locking = engine.dialect.name == "postgresql"
+        self._lock_name = f"cqs-outbox-relay:{outbox.fullname}"
         self._listener = listener
 
     def relay_once(self) -> int:
@@ -59,10 +62,10 @@ class OutboxRelay:
             .order_by(outbox.c.id)
             .limit(self._batch_size)
         )
-        if self._locking:
-            # A second relay skips rows the first is sending instead of sending them again.
-            query = query.with_for_update(skip_locked=True)
         with self._engine.begin() as conn:
+            if self._locking and not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(
+                    sa.func.hashtext(self._lock_name)))).scalar_one():
+                return 0  # another relay is sending from this outbox; it keeps the order
             rows = conn.execute(query).all()
             if not rows:
                 return 0
