@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -51,6 +52,15 @@ def ensure_installed() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_browser_tools() -> None:
+    """axe-core (npm, pinned by package-lock.json) for the browser tests, into ./node_modules, when npm is here.
+    The browser itself is Debian's chromium (.ci/run installs it); no tool downloads one."""
+    if (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists() or not shutil.which("npm"):
+        return
+    print("Installing axe-core into node_modules …", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], check=True, cwd=ROOT)
+
+
 def lock() -> int:
     """Resolve pyproject.toml's ranges to exact versions with hashes, from PyPI alone."""
     ensure_venv()
@@ -81,6 +91,7 @@ def main(argv: list[str]) -> int:
     ensure_installed()
     if argv[0] == "run":
         return subprocess.call([str(BIN / "cqs"), "run", *argv[1:]], cwd=ROOT)
+    ensure_browser_tools()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT)
 
 

@@ -38,11 +38,12 @@ from benchmarks import bare_insert_app
 from shared.auth import Role, issue_token
 from shared.config import SERVICES
 from shared.criteria import load_catalog
+from shared.signing import SigningKey, write_jwks
 from tests.support import infrastructure
 from tests.support.answers import unit_answers
 from tests.support.processes import BIN, ROOT, free_port
 
-SECRET = "benchmark-secret-of-at-least-32-bytes"
+KEY = SigningKey.generate()  # the benchmark signs its own tokens; the services read its key set from a file
 SEED = ROOT / "services" / "submission" / "seed"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 CLIENT_PROCESSES = 5
@@ -163,7 +164,8 @@ def main() -> None:
     with infrastructure.postgres_server() as pg, infrastructure.rabbitmq_server() as amqp, \
             infrastructure.fresh_database(pg) as database_url:
         env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp, "CQS_NAMESPACE": namespace,
-               "CQS_JWT_SECRET": SECRET, "CQS_DATA_DIR": str(logs / "data"), "CQS_LOG_LEVEL": "warning",
+               "CQS_JWKS_URL": write_jwks(logs / "jwks.json", KEY), "CQS_DATA_DIR": str(logs / "data"),
+               "CQS_LOG_LEVEL": "warning",
                "CQS_WEB_WORKERS": str(args.workers), "CQS_WEB_THREADS": str(args.threads),
                "BARE_DATABASE_URL": database_url,
                # The 50 clients share one address here, unlike 50 units: the limiter stays on (its cost
@@ -234,7 +236,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 def open_round_and_drafts(port: int, clients: int) -> list[tuple[str, str, str]]:
     """Open the annual round over the registry; one (report, reporter token, full answers) per client."""
-    admin = issue_token(SECRET, "bench-admin", Role.ADMIN, "HT")
+    admin = issue_token(KEY, "bench-admin", Role.ADMIN, "HT")
 
     def call(method: str, path: str, token: str, body: dict | None = None) -> object:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -254,7 +256,7 @@ def open_round_and_drafts(port: int, clients: int) -> list[tuple[str, str, str]]
     jobs = []
     for report in reports[:clients]:
         answers = unit_answers(load_catalog(report["catalog_version"]).unit_type(report["unit_type"]))
-        token = issue_token(SECRET, f"bench-{report['unit_code']}", Role.UNIT_REPORTER, report["unit_code"])
+        token = issue_token(KEY, f"bench-{report['unit_code']}", Role.UNIT_REPORTER, report["unit_code"])
         jobs.append((report["id"], token, json.dumps({"answers": answers})))
     if len(jobs) < clients:
         raise RuntimeError(f"only {len(jobs)} drafts for {clients} clients")

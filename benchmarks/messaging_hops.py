@@ -38,14 +38,12 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
 from tests.support import infrastructure
 
-SECRET = "benchmark-secret-of-at-least-32-bytes"
-
 
 def consumer_throughput(pg: str, amqp: str, events: int, batch_size: int) -> float:
     namespace = f"cqs-bench-{uuid.uuid4().hex[:8]}"
     with infrastructure.fresh_database(pg) as database_url:
         settings = ServiceSettings(service="publication", database_url=database_url, broker_url=amqp,
-                                   jwt_secret=SECRET, data_dir=None, namespace=namespace,
+                                   jwks_url="", data_dir=None, namespace=namespace,
                                    consumer_batch_size=batch_size)
         runtime = publication.runtime(settings)
         runtime.migrate()
@@ -87,7 +85,7 @@ def relay_hops(pg: str, amqp: str, hops: int, listen: bool) -> list[float]:
     namespace = f"cqs-bench-{uuid.uuid4().hex[:8]}"
     with infrastructure.fresh_database(pg) as database_url:
         settings = ServiceSettings(service="submission", database_url=database_url, broker_url=amqp,
-                                   jwt_secret=SECRET, data_dir=None, namespace=namespace, relay_interval_s=0.2)
+                                   jwks_url="", data_dir=None, namespace=namespace, relay_interval_s=0.2)
         runtime = submission.runtime(settings)
         runtime.migrate()
         # Without the listener: the relay as it was, a poll every 200 ms.

@@ -59,7 +59,7 @@ def main() -> None:
     with infrastructure.postgres_server() as pg, infrastructure.rabbitmq_server() as amqp, \
             infrastructure.fresh_database(pg) as database_url:
         settings = ServiceSettings(service="submission", database_url=database_url, broker_url=amqp,
-                                   jwt_secret="benchmark-secret-of-at-least-32-bytes", data_dir=None,
+                                   jwks_url="", data_dir=None,
                                    namespace=namespace)
         runtime = submission.runtime(settings)
         runtime.migrate()

@@ -53,7 +53,7 @@ def main() -> None:
     # The mix of a national round: per 12 reports, 10 communes, a department and a district.
     with infrastructure.postgres_server() as pg, infrastructure.fresh_database(pg) as database_url:
         settings = ServiceSettings(service="publication", database_url=database_url, broker_url="memory://",
-                                   jwt_secret="benchmark-secret-of-at-least-32-bytes", data_dir=None)
+                                   jwks_url="", data_dir=None)
         runtime = publication.runtime(settings)
         runtime.migrate()
         try:

@@ -1,7 +1,9 @@
-"""Bearer tokens (JWT, HS256) naming the user, the role and the unit, and the scoping rules.
+"""Bearer tokens (JWT signed with the portal's Ed25519 key) naming the user, the role and the unit,
+and the scoping rules.
 
-The full security story (an identity provider, key rotation) is a later issue; who may
-touch which report is decided here already.
+The portal issues short-lived tokens; the services verify them against the portal's public key
+set (JWKS), fetched and cached by `kid` so a new key is picked up when it first signs. A token
+whose lifetime exceeds `MAX_LIFETIME` is refused even if its signature is good.
 """
 from __future__ import annotations
 
@@ -9,14 +11,20 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import jwt
 from flask import current_app, g, request
 
-from shared.domain.errors import Bilingual, Forbidden, Unauthenticated
+from shared.domain.errors import Bilingual, Forbidden, Unauthenticated, Unavailable
+from shared.signing import ALGORITHM, SigningKey
 
 ISSUER = "cqs"
-ALGORITHM = "HS256"
+AUDIENCE = "cqs-api"
+DEFAULT_LIFETIME = dt.timedelta(minutes=10)
+MAX_LIFETIME = dt.timedelta(hours=1)
 
 
 class Role(str, enum.Enum):
@@ -43,30 +51,79 @@ class Principal:
         return self.role in REVIEWER_ROLES
 
 
-def issue_token(secret: str, user: str, role: Role | str, unit: str, *, ttl: dt.timedelta = dt.timedelta(hours=12),
+def issue_token(key: SigningKey, user: str, role: Role | str, unit: str, *, ttl: dt.timedelta = DEFAULT_LIFETIME,
                 now: dt.datetime | None = None) -> str:
     moment = now or dt.datetime.now(dt.timezone.utc)
     claims = {
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "sub": user,
         "role": Role(role).value,
         "unit": unit,
         "iat": int(moment.timestamp()),
         "exp": int((moment + ttl).timestamp()),
     }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
 
 
-def decode_token(secret: str, token: str) -> Principal:
+class PublicKeys:
+    """The verification keys, from a JWKS URL: the portal's (http/https), or a file:// key set in embedded mode
+    and tests. Cached, and fetched again when a token names a `kid` not seen yet (key rotation)."""
+
+    def __init__(self, jwks_url: str, cache_s: int = 300):
+        self.url = jwks_url
+        parsed = urllib.parse.urlparse(jwks_url)
+        self._file = Path(urllib.request.url2pathname(parsed.path)) if parsed.scheme == "file" else None
+        self._client = None if self._file else jwt.PyJWKClient(jwks_url, cache_jwk_set=True, lifespan=cache_s,
+                                                               timeout=5)
+        self._file_keys: jwt.PyJWKSet | None = None
+
+    def key_for(self, token: str):
+        if self._client is None:
+            return self._key_from_file(jwt.get_unverified_header(token).get("kid"))
+        try:
+            return self._client.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError as exc:
+            raise Unavailable(Bilingual("Chưa lấy được khóa kiểm tra mã đăng nhập; hãy thử lại",
+                                        "the token signing keys cannot be fetched now; try again"),
+                              retry_after_s=30) from exc
+
+    def _key_from_file(self, kid: str | None):
+        for reload in (self._file_keys is None, True):
+            if reload:
+                self._file_keys = jwt.PyJWKSet.from_json(self._file.read_text())
+            for key in self._file_keys.keys:
+                if key.key_id == kid:
+                    return key.key
+        raise jwt.PyJWKClientError(f"no signing key with kid {kid!r}")
+
+
+class StaticKeys:
+    """Verification against known keys only (unit tests, scripts)."""
+
+    def __init__(self, *keys: SigningKey):
+        self._keys = {key.kid: key.public_key for key in keys}
+
+    def key_for(self, token: str):
+        kid = jwt.get_unverified_header(token).get("kid")
+        if kid not in self._keys:
+            raise jwt.InvalidTokenError(f"unknown key id {kid!r}")
+        return self._keys[kid]
+
+
+def decode_token(keys: PublicKeys | StaticKeys, token: str) -> Principal:
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "iss"]})
+        claims = jwt.decode(token, keys.key_for(token), algorithms=[ALGORITHM], issuer=ISSUER, audience=AUDIENCE,
+                            options={"require": ["exp", "iat", "sub", "iss", "aud"]})
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated(Bilingual("Phiên đăng nhập đã hết hạn (expired); hãy đăng nhập lại",
                                         "the bearer token has expired; sign in again")) from exc
-    except jwt.InvalidTokenError as exc:
+    except jwt.PyJWTError as exc:
         raise Unauthenticated(Bilingual("Mã đăng nhập (bearer token) không hợp lệ (not valid)",
                                         f"the bearer token is not valid: {exc}")) from exc
+    if claims["exp"] - claims["iat"] > MAX_LIFETIME.total_seconds():
+        raise Unauthenticated(Bilingual(f"Mã đăng nhập có thời hạn quá {MAX_LIFETIME} (not valid); hãy lấy mã mới",
+                                        f"the bearer token lives longer than {MAX_LIFETIME}; ask for a new one"))
     try:
         return Principal(user=claims["sub"], role=Role(claims["role"]), unit=str(claims["unit"]))
     except (KeyError, ValueError) as exc:
@@ -80,7 +137,7 @@ def current_principal() -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated(Bilingual("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'",
                                         "send 'Authorization: Bearer <token>'"))
-    return decode_token(current_app.config["JWT_SECRET"], token.strip())
+    return decode_token(current_app.extensions["cqs_token_keys"], token.strip())
 
 
 def requires(*roles: Role):

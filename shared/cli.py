@@ -3,7 +3,10 @@
     cqs run                      the four services on one port, SQLite + in-process broker, demo data
     cqs worker SERVICE           relay + consumers of one service (production: beside gunicorn)
     cqs migrate SERVICE          bring the service's schema to the newest migration [--grant-to APP_ROLE]
-    cqs token --role R --unit U  a signed bearer token for the demo or for tests
+    cqs migrate portal           the portal's accounts schema
+    cqs token --role R --unit U  a bearer token signed with the portal's key, for scripts and tests
+    cqs signing-key              print a new Ed25519 signing key (PEM) for CQS_SIGNING_KEY_FILE
+    cqs create-account ...       a portal account (e.g. the first admin); prints its temporary password
     cqs reconcile ROUND          compare the services' views of every report of a round (--repair re-publishes)
     cqs load-units FILE...       load unit registry files (YAML, applied in order) into the submission service
     cqs load-review-models FILE  replace who-reviews-whom with the models of FILE (YAML)
@@ -30,6 +33,9 @@ import sqlalchemy as sa
 from shared import audit_chain, config, db_roles
 from shared.auth import Role, issue_token
 from shared.observability import logs
+from shared.signing import SigningKey
+
+PORTAL = "portal"
 
 
 def _bootstrap(service: str):
@@ -43,6 +49,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
+    if args.service == PORTAL:
+        _bootstrap(PORTAL).migrate()
+        print(f"{args.service}: schema at the newest migration")
+        return
     runtime = _bootstrap(args.service).runtime()
     runtime.migrate()
     print(f"{args.service}: schema at the newest migration")
@@ -57,8 +67,23 @@ def cmd_worker_only(args: argparse.Namespace) -> None:
 
 
 def cmd_token(args: argparse.Namespace) -> None:
-    secret = config.load("submission").jwt_secret
-    print(issue_token(secret, args.user, args.role, args.unit, ttl=dt.timedelta(hours=args.hours)))
+    print(issue_token(config.signing_key(), args.user, args.role, args.unit, ttl=dt.timedelta(minutes=args.minutes)))
+
+
+def cmd_signing_key(_args: argparse.Namespace) -> None:
+    print(SigningKey.generate().pem().decode("ascii"), end="")
+
+
+def cmd_create_account(args: argparse.Namespace) -> None:
+    portal = _bootstrap(PORTAL)
+    portal.migrate()
+    errors = importlib.import_module("services.portal.domain.accounts")
+    try:
+        account, password = portal.accounts_for().create(args.username, args.name or args.username,
+                                                                 args.unit, args.role)
+    except errors.AccountError as error:
+        sys.exit(f"cqs create-account: {error.code}")
+    print(f"{account.username}: temporary password {password} (to be changed at first sign-in)")
 
 
 def _submission_uow():
@@ -135,7 +160,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
             sys.exit(f"cqs reconcile: --url takes SERVICE=URL with SERVICE one of {', '.join(config.SERVICES)}")
         urls[service] = url
     token = os.environ.get("CQS_ADMIN_TOKEN") or issue_token(
-        config.load("submission").jwt_secret, "cqs-reconcile", Role.ADMIN, args.admin_unit,
+        config.signing_key(), "cqs-reconcile", Role.ADMIN, args.admin_unit,
         ttl=dt.timedelta(minutes=30))
     client = reconciliation.ServiceClient(urls, token)
     if not reconciliation.reconcile(client, args.round_id, repair=args.repair, wait_s=args.wait):
@@ -215,24 +240,32 @@ def main(argv: list[str] | None = None) -> None:
     worker.add_argument("service", choices=config.SERVICES)
     worker.add_argument("--no-migrate", dest="func", action="store_const", const=cmd_worker_only, default=cmd_worker,
                         help="do not migrate first (the application role may not; the owner migrates)")
-    migrate = commands.add_parser("migrate", help="migrate one service's schema (run as the schema's owner)")
-    migrate.add_argument("service", choices=config.SERVICES)
+    migrate = commands.add_parser("migrate", help="migrate one service's schema, or the portal's (run as the owner)")
+    migrate.add_argument("service", choices=(*config.SERVICES, PORTAL))
     migrate.add_argument("--grant-to", metavar="ROLE",
                          help="then grant the application's database ROLE what it needs, and no more")
     migrate.set_defaults(func=cmd_migrate)
+
+    commands.add_parser("signing-key", help="print a new token signing key (PEM)").set_defaults(func=cmd_signing_key)
+    account = commands.add_parser("create-account", help="create a portal account")
+    account.add_argument("--username", required=True)
+    account.add_argument("--name", help="the person's full name")
+    account.add_argument("--role", required=True, choices=[role.value for role in Role])
+    account.add_argument("--unit", required=True, help="the unit code the person acts for")
+    account.set_defaults(func=cmd_create_account)
 
     token = commands.add_parser("token", help="issue a signed bearer token")
     token.add_argument("--role", required=True, choices=[role.value for role in Role])
     token.add_argument("--unit", required=True, help="the unit code the user acts for")
     token.add_argument("--user", default="demo")
-    token.add_argument("--hours", type=int, default=12)
+    token.add_argument("--minutes", type=int, default=60, help="lifetime; the services refuse more than 60")
     token.set_defaults(func=cmd_token)
 
     reconcile = commands.add_parser(
         "reconcile", help="compare the services' views of a round's reports; --repair re-publishes what was lost",
         description="Exit status 0 when every service agrees (after the repair, with --repair), 1 otherwise. "
                     "Service URLs: CQS_<SERVICE>_URL (default: the embedded system on 127.0.0.1:8000) or --url; "
-                    "the admin token: CQS_ADMIN_TOKEN, else one signed with CQS_JWT_SECRET.")
+                    "the admin token: CQS_ADMIN_TOKEN, else one signed with the signing key (CQS_SIGNING_KEY_FILE).")
     reconcile.add_argument("round_id", metavar="ROUND")
     reconcile.add_argument("--repair", action="store_true", help="re-publish from the owning services' outboxes")
     reconcile.add_argument("--wait", type=float, default=60.0, help="seconds to wait for agreement after a repair")

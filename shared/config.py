@@ -8,9 +8,9 @@ import dataclasses
 import os
 from pathlib import Path
 
+from shared.signing import SigningKey, write_jwks
+
 SERVICES = ("submission", "review", "scoring", "publication")
-# Public by design: it signs the demo tokens of the embedded mode and nothing else.
-EMBEDDED_SECRET = "cqs-embedded-demo-secret-change-me"
 
 
 class ConfigError(RuntimeError):
@@ -22,7 +22,7 @@ class ServiceSettings:
     service: str
     database_url: str
     broker_url: str
-    jwt_secret: str
+    jwks_url: str
     data_dir: Path
     namespace: str = "cqs"
     relay_interval_s: float = 0.2
@@ -56,15 +56,29 @@ def database_url(service: str) -> str:
     return f"sqlite:///{data_dir() / (service + '.sqlite')}"
 
 
-def jwt_secret(database: str, broker: str) -> str:
-    """CQS_JWT_SECRET; only the embedded mode (SQLite and the in-process broker) may go without."""
-    secret = os.environ.get("CQS_JWT_SECRET")
-    if secret:
-        return secret
-    if database.startswith("sqlite") and broker.startswith("memory://"):
-        return EMBEDDED_SECRET
-    raise ConfigError("CQS_JWT_SECRET is not set: outside the embedded mode every service needs the secret "
-                      "that signs the bearer tokens")
+def is_embedded(database: str, broker: str) -> bool:
+    return database.startswith("sqlite") and broker.startswith("memory://")
+
+
+def signing_key() -> SigningKey:
+    """The key that signs access tokens: `CQS_SIGNING_KEY_FILE` (an Ed25519 PEM), else a development key
+    kept (and created on first use) in `CQS_DATA_DIR`."""
+    configured = os.environ.get("CQS_SIGNING_KEY_FILE")
+    if configured:
+        return SigningKey.load(Path(configured))
+    return SigningKey.load_or_create(data_dir() / "signing-key.pem")
+
+
+def jwks_url(database: str, broker: str) -> str:
+    """Where a service fetches the public keys of the token signer: `CQS_JWKS_URL` (the portal's
+    /.well-known/jwks.json); only the embedded mode may go without, reading the development key's."""
+    url = os.environ.get("CQS_JWKS_URL")
+    if url:
+        return url
+    if is_embedded(database, broker):
+        return write_jwks(data_dir() / "jwks.json", signing_key())
+    raise ConfigError("CQS_JWKS_URL is not set: outside the embedded mode every service needs the portal's "
+                      "key set (e.g. http://portal:8000/.well-known/jwks.json) to verify bearer tokens")
 
 
 def load(service: str) -> ServiceSettings:
@@ -76,7 +90,7 @@ def load(service: str) -> ServiceSettings:
         service=service,
         database_url=database,
         broker_url=broker,
-        jwt_secret=jwt_secret(database, broker),
+        jwks_url=jwks_url(database, broker),
         data_dir=data_dir(),
         namespace=os.environ.get("CQS_NAMESPACE", "cqs"),
         relay_interval_s=float(os.environ.get("CQS_RELAY_INTERVAL_S", "0.2")),

@@ -1,13 +1,13 @@
-"""The whole system in one process, for a laptop or a demo: the four services' apps under one
-port (werkzeug dispatcher), their relays and consumers as threads, SQLite files and the
-in-process broker. The code paths are production's; only the URLs differ."""
+"""The whole system in one process, for a laptop or a demo: the portal at / and the four services'
+apps under /<service> of one port (werkzeug dispatcher), their relays and consumers as threads,
+SQLite files and the in-process broker. The code paths are production's; only the URLs differ:
+the portal calls the services over HTTP on the same port, as it calls the reverse proxy in production."""
 from __future__ import annotations
 
 import importlib
 import logging
 import threading
 
-from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
@@ -23,21 +23,7 @@ class QuietRequestHandler(WSGIRequestHandler):
         return "cqs"
 
 
-def _index(mounts: list[str]) -> Flask:
-    index = Flask("cqs")
-
-    @index.get("/")
-    def root():
-        return {
-            "name": "CQS — Hệ thống đánh giá kết quả phát triển chính quyền số",
-            "services": {name: {"api": f"/{name}/", "openapi": f"/{name}/openapi.json", "health": f"/{name}/health"}
-                         for name in mounts},
-        }
-
-    return index
-
-
-def build(seed: bool) -> tuple[DispatcherMiddleware, list, threading.Event]:
+def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, threading.Event]:
     runtimes, apps = {}, {}
     for service in config.SERVICES:
         bootstrap = importlib.import_module(f"services.{service}.bootstrap")
@@ -48,24 +34,29 @@ def build(seed: bool) -> tuple[DispatcherMiddleware, list, threading.Event]:
     stop = threading.Event()
     for runtime in runtimes.values():
         runtime.start_background(stop)
-    tokens = []
+    # Imported here: shared must not depend on a service at import time (the portal is one).
+    portal = importlib.import_module("services.portal.bootstrap")
+    portal_settings = importlib.import_module("services.portal.settings").load(api_base=base_url)
+    portal.migrate(portal_settings.database_url)
+    accounts = portal.accounts_for(portal_settings.database_url)
+    demo_accounts = []
     if seed:
-        from services.submission import demo
-
-        tokens = demo.seed(runtimes["submission"])
-    return DispatcherMiddleware(_index(list(config.SERVICES)), apps), tokens, stop
+        importlib.import_module("services.submission.demo").seed(runtimes["submission"])
+        demo_accounts = importlib.import_module("services.portal.demo").seed(accounts)
+    return DispatcherMiddleware(portal.create_app(portal_settings, accounts), apps), demo_accounts, stop
 
 
 def run_embedded(host: str, port: int, seed: bool) -> None:
-    application, tokens, stop = build(seed)
     url = f"http://{host}:{port}"
-    print(f"\nCQS đang chạy tại / is running at {url}/")
+    application, demo_accounts, stop = build(seed, url)
+    print(f"\nCQS đang chạy tại / is running at {url}/  (đăng nhập / sign in: {url}/sign-in)")
     for service in config.SERVICES:
         print(f"  {service:12s} {url}/{service}/openapi.json")
-    if tokens:
-        print("\nDemo tokens (Authorization: Bearer …):")
-        for label, token in tokens:
-            print(f"  {label}:\n    {token}")
+    if demo_accounts:
+        print("\nTài khoản demo / demo accounts (tên đăng nhập / user name, mật khẩu / password):")
+        for label, username, password in demo_accounts:
+            print(f"  {label}:\n    {username} / {password}")
+    print("\nScripts: `cqs token --role R --unit U` signs a bearer token with the same key (CQS_DATA_DIR).")
     try:
         run_simple(host, port, application, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
     finally:

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from shared import audit_http, authorization, http_docs, http_messages, http_security
+from shared.auth import PublicKeys
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
@@ -144,11 +145,11 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        JWT_SECRET=settings.jwt_secret,
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
     )
     app.json.ensure_ascii = False
     app.extensions["cqs_runtime"] = runtime
+    app.extensions["cqs_token_keys"] = PublicKeys(settings.jwks_url)
     api = ProblemApi(app, spec_kwargs=http_docs.spec_kwargs())
     # First, so that every request is traced and timed, refused ones included.
     web_observability.instrument(app, runtime)

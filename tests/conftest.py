@@ -13,7 +13,7 @@ from tests.support import infrastructure
 # unless a test turns them on (tests/integration/test_http_hardening.py, and the embedded
 # e2e run, which starts without any CQS_ variable).
 os.environ.setdefault("CQS_RATE_LIMIT_ENABLED", "0")
-TEST_SECRET = "cqs-test-secret-of-at-least-32-bytes"
+from tests.support.keys import TEST_JWKS_URL
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +49,7 @@ def settings_for(database_url, amqp_url, namespace, tmp_path):
             service=service,
             database_url=database_url,
             broker_url=amqp_url,
-            jwt_secret=TEST_SECRET,
+            jwks_url=TEST_JWKS_URL,
             data_dir=tmp_path,
             namespace=namespace,
             relay_interval_s=0.05,

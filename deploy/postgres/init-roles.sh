@@ -18,6 +18,13 @@ CREATE SCHEMA :"service" AUTHORIZATION :"owner";
 GRANT CONNECT ON DATABASE cqs TO :"owner", :"app";
 SQL
 done
+# The portal keeps only its accounts: one role owns and uses its schema.
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+     -v owner_password="$(printenv CQS_DB_PASSWORD_PORTAL_OWNER)" <<'SQL'
+CREATE ROLE portal_owner LOGIN PASSWORD :'owner_password';
+CREATE SCHEMA portal AUTHORIZATION portal_owner;
+GRANT CONNECT ON DATABASE cqs TO portal_owner;
+SQL
 # Nobody creates objects in the public schema; each role works in its own service's schema only.
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
      -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" -c "REVOKE ALL ON DATABASE cqs FROM PUBLIC"

@@ -1,5 +1,6 @@
 """Demo data for `cqs run`: the Hà Tĩnh registry and review models, the annual round open
-today, a past round under the 2021 three-tier model, and bearer tokens to try them with.
+today, and a past round under the 2021 three-tier model. The portal seeds the demo accounts
+(services/portal/demo.py).
 
 Which round is "today's": the annual evaluation whose departments' window contains today.
 Windows run from 15 Nov (communes: 10 Nov) of the previous year, so on 25 Nov 2026 that is
@@ -25,28 +26,16 @@ from services.submission.domain.calendar import RoundKind, annual_window
 from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
 from services.submission.service_layer import measurements, rounds
-from shared.auth import Role, issue_token
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by, measuring_agencies
 
 THREE_TIER_YEAR = 2022
-DEMO_USERS = (
-    ("báo cáo / department reporter — Sở Tài chính", "demo-stc", Role.UNIT_REPORTER, "STC"),
-    ("báo cáo / commune reporter — Phường Thành Sen", "demo-thanhsen", Role.UNIT_REPORTER, "18073-2025"),
-    ("thẩm định / the Department's reviewer — Sở Khoa học và Công nghệ", "demo-skhcn",
-     Role.DEPARTMENT_REVIEWER, "SKHCN"),
-    ("quản trị / admin — UBND tỉnh Hà Tĩnh", "demo-admin", Role.ADMIN, "HT"),
-    (f"thẩm định cấp huyện / district reviewer (2021 three-tier model, round {THREE_TIER_YEAR}-annual) "
-     "— Thành phố Hà Tĩnh", "demo-tp-hatinh", Role.DISTRICT_REVIEWER, "436"),
-    ("cung cấp số liệu / data provider — Văn phòng UBND tỉnh (hệ thống giải quyết TTHC)", "demo-vpubnd",
-     Role.DATA_PROVIDER, "ppc_office"),
-)
 DEMO_SYSTEMS = {"ppc_office": "Hệ thống thông tin giải quyết TTHC tỉnh Hà Tĩnh",
                 "dic": "Hệ thống quản lý văn bản và điều hành; SOC tỉnh",
                 "district_office": "Hệ thống báo cáo của UBND huyện"}
 
 
-def seed(runtime) -> list[tuple[str, str]]:
+def seed(runtime) -> None:
     uow = runtime.uow_factory
     rounds.load_units(uow(), HATINH_UNIT_FILES)
     rounds.load_review_models_file(uow(), REVIEW_MODELS_FILE)
@@ -56,8 +45,6 @@ def seed(runtime) -> list[tuple[str, str]]:
     past = _open_annual(runtime, THREE_TIER_YEAR, None)
     if past.status is RoundStatus.OPEN:
         rounds.close_round(uow(), past.id, past.closes_at)
-    return [(label, issue_token(runtime.settings.jwt_secret, user, role, unit))
-            for label, user, role, unit in DEMO_USERS]
 
 
 def current_annual_year(now: dt.datetime) -> int:

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from services.submission import demo
 from shared.auth import Role, issue_token
-from tests.conftest import TEST_SECRET
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,7 @@ def service_app(request, postgres_server_url, tmp_path_factory):
     bootstrap = importlib.import_module(f"services.{name}.bootstrap")
     with infrastructure.fresh_database(postgres_server_url) as url:
         runtime = bootstrap.runtime(ServiceSettings(service=name, database_url=url, broker_url="memory://",
-                                                    jwt_secret=TEST_SECRET, data_dir=tmp_path_factory.mktemp(name)))
+                                                    jwks_url=TEST_JWKS_URL, data_dir=tmp_path_factory.mktemp(name)))
         runtime.migrate()
         if name == "submission":
             demo.seed(runtime)
@@ -46,7 +46,7 @@ def service_app(request, postgres_server_url, tmp_path_factory):
 def test_every_operation_answers_as_its_document_says(service_app, caller):
     name, app = service_app
     role, unit = CALLERS[caller]
-    headers = {"Authorization": f"Bearer {issue_token(TEST_SECRET, f'{caller}@{name}', role, unit)}"}
+    headers = {"Authorization": f"Bearer {issue_token(TEST_KEY, f'{caller}@{name}', role, unit)}"}
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
     failures, operations, statuses = [], [], {}
     for result in schema.get_all_operations():

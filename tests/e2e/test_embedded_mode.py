@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from shared.auth import Role
-from shared.config import EMBEDDED_SECRET
 from shared.criteria import load_catalog
+from shared.signing import SigningKey
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call
@@ -32,6 +32,7 @@ def embedded(tmp_path):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CQS_")}
     env["CQS_DATA_DIR"] = str(tmp_path)
+    env["PYTHONUNBUFFERED"] = "1"  # the printed accounts reach the log at once
     log = open(tmp_path / "run.log", "w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "cqs"), "run", "--port", str(port)], cwd=ROOT,
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -54,14 +55,18 @@ def embedded(tmp_path):
 def test_the_embedded_system_runs_a_report_to_publication(embedded):
     url, data_dir = embedded
     assert {path.name for path in data_dir.glob("*.sqlite")} == {
-        "submission.sqlite", "review.sqlite", "scoring.sqlite", "publication.sqlite"}
+        "submission.sqlite", "review.sqlite", "scoring.sqlite", "publication.sqlite", "portal.sqlite"}
     health = requests.get(f"{url}/submission/health", timeout=10)
     assert "werkzeug" not in health.headers.get("Server", "").lower() and "python" not in health.headers["Server"].lower()
     assert "Strict-Transport-Security" not in health.headers  # plain http on 127.0.0.1
     assert health.headers["X-Content-Type-Options"] == "nosniff"
-    reporter = auth(EMBEDDED_SECRET, Role.UNIT_REPORTER, "STC", "demo-stc")
-    reviewer = auth(EMBEDDED_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
-    admin = auth(EMBEDDED_SECRET, Role.ADMIN, "HT", "demo-admin")
+    printed = (data_dir / "run.log").read_text()
+    assert f"{url}/sign-in" in printed and "xa.thanhsen / demo-Ha-Tinh-2027" in printed
+    assert "Đăng nhập" in requests.get(f"{url}/", timeout=10).text  # the portal's sign-in page
+    key = SigningKey.load(data_dir / "signing-key.pem")  # the embedded mode's development key, as `cqs token` uses
+    reporter = auth(key, Role.UNIT_REPORTER, "STC", "demo-stc")
+    reviewer = auth(key, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
+    admin = auth(key, Role.ADMIN, "HT", "demo-admin")
 
     [report] = call("GET", f"{url}/submission/reports", reporter, params={"round_id": "2027-annual"})
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])

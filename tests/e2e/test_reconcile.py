@@ -14,19 +14,19 @@ from kombu import Connection
 
 from shared.auth import Role
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.support import infrastructure
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY, TEST_KEY_FILE
 from tests.support.polling import eventually
 from tests.support.processes import BIN, ROOT, RunningSystem
 
 pytestmark = pytest.mark.e2e
 SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
 PDF = MINIMAL_PDF
-ADMIN = auth(TEST_SECRET, Role.ADMIN, "HT", "admin")
-REVIEWER = auth(TEST_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
+ADMIN = auth(TEST_KEY, Role.ADMIN, "HT", "admin")
+REVIEWER = auth(TEST_KEY, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
 ROUND = "2027-annual"
 
 
@@ -36,7 +36,7 @@ def system(postgres_server_url, amqp_url, tmp_path_factory):
     namespace = f"cqs-e2e-{uuid.uuid4().hex[:10]}"
     with infrastructure.fresh_database(postgres_server_url) as database_url:
         env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
-               "CQS_NAMESPACE": namespace, "CQS_JWT_SECRET": TEST_SECRET,
+               "CQS_NAMESPACE": namespace, "CQS_JWKS_URL": TEST_JWKS_URL, "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE),
                "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
                "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
         running = RunningSystem(env, logs)
@@ -58,7 +58,7 @@ def reconcile(running: RunningSystem, *args: str) -> subprocess.CompletedProcess
 
 
 def submit(running: RunningSystem, unit: str) -> str:
-    submission, reporter = running.urls["submission"], auth(TEST_SECRET, Role.UNIT_REPORTER, unit, f"cb.{unit}")
+    submission, reporter = running.urls["submission"], auth(TEST_KEY, Role.UNIT_REPORTER, unit, f"cb.{unit}")
     [report] = call("GET", f"{submission}/reports", reporter, params={"round_id": ROUND})
     unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
     call("PATCH", f"{submission}/reports/{report['id']}", reporter, json={"answers": unit_answers(unit_catalog)})

@@ -14,11 +14,11 @@ import requests
 
 from shared.auth import Role
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi, infrastructure
 from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
@@ -35,7 +35,7 @@ def system(postgres_server_url, amqp_url, tmp_path_factory):
     namespace = f"cqs-e2e-{uuid.uuid4().hex[:10]}"
     with infrastructure.fresh_database(postgres_server_url) as database_url:
         env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
-               "CQS_NAMESPACE": namespace, "CQS_JWT_SECRET": TEST_SECRET,
+               "CQS_NAMESPACE": namespace, "CQS_JWKS_URL": TEST_JWKS_URL,
                "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
                "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
         partner = PartnerSubscriber(amqp_url, namespace)  # bound before anything is published
@@ -52,9 +52,9 @@ def system(postgres_server_url, amqp_url, tmp_path_factory):
             infrastructure.delete_namespace(amqp_url, namespace)
 
 
-ADMIN = auth(TEST_SECRET, Role.ADMIN, "HT", "admin")
-REPORTER = auth(TEST_SECRET, Role.UNIT_REPORTER, UNIT, "can.bo.stp")
-REVIEWER = auth(TEST_SECRET, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
+ADMIN = auth(TEST_KEY, Role.ADMIN, "HT", "admin")
+REPORTER = auth(TEST_KEY, Role.UNIT_REPORTER, UNIT, "can.bo.stp")
+REVIEWER = auth(TEST_KEY, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
 
 
 def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):

@@ -15,10 +15,10 @@ import requests
 import sqlalchemy as sa
 
 from shared.reconciliation import ServiceClient, divergences, reconcile
-from tests.conftest import TEST_SECRET
 from tests.e2e.test_reconcile import ADMIN, ROUND, SEED, submit, verify
 from tests.support import infrastructure, rabbitmq_node
 from tests.support.http_flow import call
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY_FILE
 from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
 
@@ -42,7 +42,7 @@ def database(postgres_server_url):
 @pytest.fixture(scope="module")
 def system(database, broker, tmp_path_factory):
     env = {**os.environ, "CQS_DATABASE_URL": database, "CQS_BROKER_URL": broker.url,
-           "CQS_NAMESPACE": f"cqs-faults-{uuid.uuid4().hex[:8]}", "CQS_JWT_SECRET": TEST_SECRET,
+           "CQS_NAMESPACE": f"cqs-faults-{uuid.uuid4().hex[:8]}", "CQS_JWKS_URL": TEST_JWKS_URL, "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE),
            "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
     running = RunningSystem(env, tmp_path_factory.mktemp("logs"))

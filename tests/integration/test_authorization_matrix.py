@@ -19,8 +19,8 @@ from shared.auth import Role, issue_token
 from shared.authorization import ROLE_NOT_PERMITTED, ROUTE_NOT_LISTED, policy
 from shared.config import SERVICES, ServiceSettings
 from tests.support.documents import MINIMAL_PDF
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 
-SECRET = "matrix-test-secret-of-at-least-32-bytes"
 METHODS = ("get", "post", "put", "patch", "delete")
 # A unit each role may hold in the seeded registry (the Department reviews, STC reports).
 FITTING_UNIT = {Role.UNIT_REPORTER: "STC", Role.UNIT_APPROVER: "STC", Role.DISTRICT_REVIEWER: "436",
@@ -29,12 +29,12 @@ FITTING_UNIT = {Role.UNIT_REPORTER: "STC", Role.UNIT_APPROVER: "STC", Role.DISTR
 
 
 def token(role: Role, unit: str, user: str = "matrix") -> dict:
-    return {"Authorization": f"Bearer {issue_token(SECRET, user, role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
 
 
 def settings(service: str, tmp_path) -> ServiceSettings:
     return ServiceSettings(service=service, database_url=f"sqlite:///{tmp_path / service}.sqlite",
-                           broker_url="memory://", jwt_secret=SECRET, data_dir=tmp_path)
+                           broker_url="memory://", jwks_url=TEST_JWKS_URL, data_dir=tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.http_input import MAX_JSON_BYTES
-from tests.conftest import TEST_SECRET
+from tests.support.keys import FOREIGN_KEY, TEST_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -42,8 +42,8 @@ def snapshot(runtime) -> tuple:
     return reports, outbox
 
 
-def bearer(role=Role.UNIT_REPORTER, unit="STP", secret=TEST_SECRET, **kwargs) -> dict:
-    return {"Authorization": f"Bearer {issue_token(secret, 'user', role, unit, **kwargs)}"}
+def bearer(role=Role.UNIT_REPORTER, unit="STP", key=TEST_KEY, **kwargs) -> dict:
+    return {"Authorization": f"Bearer {issue_token(key, 'user', role, unit, **kwargs)}"}
 
 
 def assert_problem(response, status: int, *, field: str | None = None, mentions: str | None = None) -> None:
@@ -80,7 +80,7 @@ EXPIRED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
      None, None),
     ("patch", "", {"json": {"answers": {}}}, 401, None, "Bearer"),
     ("patch", "", {"json": {"answers": {}}, "headers": bearer(now=EXPIRED)}, 401, None, "expired"),
-    ("patch", "", {"json": {"answers": {}}, "headers": bearer(secret="a-forged-secret-of-32-bytes-or-more!")}, 401,
+    ("patch", "", {"json": {"answers": {}}, "headers": bearer(key=FOREIGN_KEY)}, 401,
      None, "not valid"),
     ("patch", "", {"json": {"answers": {}}, "headers": {"Authorization": "Bearer not.a.token"}}, 401, None, None),
     ("post", "/evidence-reply", {"json": {"note": "x"}, "headers": bearer()}, 409, None, "bản nháp"),

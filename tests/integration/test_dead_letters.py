@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from services.review.adapters import orm as review_orm
 from shared import cli
 from shared.auth import Role
-from tests.conftest import TEST_SECRET
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 from tests.support.polling import eventually
 from tests.support.review_system import shut_down, start
 
@@ -31,7 +31,7 @@ THAW_CASES = "DROP TRIGGER refuse_new_cases ON review_cases; DROP FUNCTION refus
 @pytest.fixture
 def system(settings_for):
     stop = threading.Event()
-    started = start(settings_for, TEST_SECRET, stop)
+    started = start(settings_for, TEST_KEY, stop)
     yield started
     shut_down(started, stop)
 
@@ -40,7 +40,7 @@ def system(settings_for):
 def operator_env(monkeypatch, database_url, amqp_url, namespace):
     """`cqs` run by an operator against the same database and broker as the services."""
     for name, value in {"CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url, "CQS_NAMESPACE": namespace,
-                        "CQS_JWT_SECRET": TEST_SECRET}.items():
+                        "CQS_JWKS_URL": TEST_JWKS_URL}.items():
         monkeypatch.setenv(name, value)
 
 

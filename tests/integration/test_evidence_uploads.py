@@ -16,10 +16,10 @@ from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.cfb import compound_file
 from tests.support.documents import MINIMAL_PDF, png
+from tests.support.keys import TEST_KEY
 from tests.unit.submission.test_evidence_checks import DOCX_MAIN, content_types
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def report(service):
 
 
 def headers(role=Role.UNIT_REPORTER, unit=UNIT, user="reporter"):
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user, role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
 
 
 def upload(client, report_id, name, data, criterion="1.1", who=None):

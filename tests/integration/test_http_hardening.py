@@ -17,9 +17,9 @@ from shared.config import ServiceSettings
 from shared.criteria import load_catalog
 from tests.support.answers import complete_answers
 from tests.support.documents import MINIMAL_PDF
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 
 pytestmark = pytest.mark.integration
-SECRET = "hardening-test-secret-of-at-least-32-bytes"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -30,7 +30,7 @@ def rate_limits_on(monkeypatch):
 
 def settings(service: str, tmp_path, **overrides) -> ServiceSettings:
     values = dict(service=service, database_url=f"sqlite:///{tmp_path / service}.sqlite", broker_url="memory://",
-                  jwt_secret=SECRET, data_dir=tmp_path, namespace=f"cqs-test-{uuid.uuid4().hex[:8]}")
+                  jwks_url=TEST_JWKS_URL, data_dir=tmp_path, namespace=f"cqs-test-{uuid.uuid4().hex[:8]}")
     values.update(overrides)
     return ServiceSettings(**values)
 
@@ -42,7 +42,7 @@ def app_of(bootstrap, service_settings):
 
 
 def bearer(role=Role.UNIT_REPORTER, unit="HT-CL-KST", user="acct-7") -> dict:
-    return {"Authorization": f"Bearer {issue_token(SECRET, user, role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
 
 
 def test_every_response_carries_the_security_headers(tmp_path):

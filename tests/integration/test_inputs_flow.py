@@ -25,10 +25,10 @@ from services.submission.service_layer import rounds
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog, score_report
 from shared.criteria.suppliers import REVIEWER, SYSTEM, fields_supplied_by
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 
@@ -48,7 +48,7 @@ class Clock:
 
 
 def auth(role: Role, unit: str, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user, role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
 
 
 ADMIN = auth(Role.ADMIN, "HT", "admin@ht")

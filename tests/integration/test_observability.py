@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from services.submission.adapters import orm as submission_orm
 from shared.criteria import load_catalog
 from shared.observability import logs
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import evidence_criteria
+from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
 from tests.support.processes import free_port
 from tests.support.review_system import EVIDENCE_PDF, shut_down, start
@@ -31,7 +31,7 @@ CALLER_SPAN = "00f067aa0ba902b7"
 @pytest.fixture
 def system(settings_for):
     stop = threading.Event()
-    started = start(settings_for, TEST_SECRET, stop)
+    started = start(settings_for, TEST_KEY, stop)
     yield started
     shut_down(started, stop)
 

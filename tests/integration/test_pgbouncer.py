@@ -8,7 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import TEST_SECRET
+from tests.support.keys import TEST_KEY
 from tests.support.pgbouncer import pgbouncer
 from tests.support.review_system import shut_down, start
 
@@ -19,7 +19,7 @@ def test_submission_and_review_work_through_pgbouncer_in_transaction_pooling(set
     with pgbouncer(database_url, ["submission", "review"]) as pooled:
         stop = threading.Event()
         system = start(lambda service: settings_for(service, database_url=pooled[service],
-                                                    database_pooler="pgbouncer"), TEST_SECRET, stop)
+                                                    database_pooler="pgbouncer"), TEST_KEY, stop)
         try:
             # Enough of the same statements that psycopg would have prepared them, from several threads.
             reports = [system.new_report(unit_code=f"HT-CL-X{index}") for index in range(4)]

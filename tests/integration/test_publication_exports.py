@@ -16,8 +16,8 @@ from shared.auth import Role, issue_token
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
 from shared.criteria.engine import score_report
-from tests.conftest import TEST_SECRET
 from tests.support.answers import complete_answers
+from tests.support.keys import TEST_KEY
 
 pytestmark = pytest.mark.integration
 ROUND, VERSION = "2026-annual", "hatinh-2021-ref-1"
@@ -64,7 +64,7 @@ def published(service):
         handle(runtime, handlers.on_report_scored, "report.scored", scored(code, answers))
     handle(runtime, handlers.on_report_scored, "report.scored", scored("SYT", {**answers, "tasks_done_on_time": 3}))
     handle(runtime, handlers.on_round_closed, "round.closed", {"round_id": ROUND})
-    admin = {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'admin', Role.ADMIN, 'HT')}"}
+    admin = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}
     response = client.post(f"/rounds/{ROUND}/publish", headers=admin, json={"decision_reference": DECISION})
     assert response.status_code == 201, response.json
     return client

@@ -16,7 +16,7 @@ from shared import cloudevents
 from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportScored
 from shared.messaging.topology import events_exchange
-from tests.conftest import TEST_SECRET
+from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -66,7 +66,7 @@ def processed(runtime) -> int:
 
 
 def bearer(role: Role, unit: str) -> dict:
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'user', role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, 'user', role, unit)}"}
 
 
 def test_districts_report_their_communes_and_the_province_publishes_a_closed_round(service, amqp_url, namespace):

@@ -15,14 +15,14 @@ from services.publication import bootstrap as publication
 from services.publication.service_layer import handlers, webhooks
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.integration.test_publication_exports import UNITS, handle, scored
 from tests.support.answers import complete_answers
+from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
-ADMIN = {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'admin', Role.ADMIN, 'HT')}"}
+ADMIN = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}
 
 
 class Receiver(http.server.ThreadingHTTPServer):
@@ -112,7 +112,7 @@ def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, rece
     assert delivery["attempts"] == 2
     assert [entry["status_code"] for entry in delivery["log"]] == [500, 200]
     assert client.get(f"/webhooks/{webhook['id']}/deliveries", headers={
-        "Authorization": f"Bearer {issue_token(TEST_SECRET, 'u', Role.UNIT_REPORTER, 'STC')}"}).status_code == 403
+        "Authorization": f"Bearer {issue_token(TEST_KEY, 'u', Role.UNIT_REPORTER, 'STC')}"}).status_code == 403
 
     resent = client.post(f"/webhook-deliveries/{delivery['id']}/resend", headers=ADMIN)
     assert resent.status_code == 200 and resent.json["status"] == "pending"

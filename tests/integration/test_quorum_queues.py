@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 from shared.messaging.definitions import definitions
-from tests.conftest import TEST_SECRET
+from tests.support.keys import TEST_KEY
 from tests.support.review_system import shut_down, start
 
 pytestmark = pytest.mark.integration
@@ -42,7 +42,7 @@ def test_services_declare_quorum_queues_the_policy_governs_and_events_flow(setti
     vhost_url = urlunsplit(urlsplit(amqp_url)._replace(path="/" + quote(vhost, safe="")))
 
     stop = threading.Event()
-    system = start(lambda service: settings_for(service, broker_url=vhost_url), TEST_SECRET, stop)
+    system = start(lambda service: settings_for(service, broker_url=vhost_url), TEST_KEY, stop)
     try:
         report = system.new_report()
         system.submit(report)

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from services.review.adapters import orm as review_orm
 from services.review.domain.cases import ReviewCase, local_date
 from shared.auth import Role
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.documents import MINIMAL_PDF, png
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 from tests.support.review_system import (
@@ -46,7 +46,7 @@ def partner(amqp_url, namespace):
 @pytest.fixture
 def system(settings_for, partner):
     stop = threading.Event()
-    started = start(settings_for, TEST_SECRET, stop)
+    started = start(settings_for, TEST_KEY, stop)
     yield started
     shut_down(started, stop)
 

@@ -21,9 +21,9 @@ from services.submission.service_layer import rounds
 from shared import db
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
+from tests.support.keys import TEST_KEY
 
 pytestmark = pytest.mark.integration
 PDF = MINIMAL_PDF
@@ -35,7 +35,7 @@ def vn(*args) -> dt.datetime:
 
 
 def auth(role: Role, unit: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'tester', role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, 'tester', role, unit)}"}
 
 
 @contextlib.contextmanager

@@ -19,10 +19,10 @@ from services.submission.domain.units import UnitType
 from services.submission.service_layer import handlers, rounds
 from shared.auth import Principal, Role, issue_token
 from shared.criteria import load_catalog
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
 from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 
@@ -69,7 +69,7 @@ def partner(amqp_url, namespace):
 
 
 def auth(role: Role, unit: str, user: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user, role, unit)}"}
+    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
 
 
 ADMIN = auth(Role.ADMIN, "HT", "admin@ht")

@@ -16,8 +16,8 @@ from shared import cloudevents
 from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportVerified
 from shared.messaging.topology import events_exchange
-from tests.conftest import TEST_SECRET
 from tests.support import asyncapi
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 
@@ -26,12 +26,16 @@ EXAMPLES = yaml.safe_load((Path(__file__).parents[1] / "unit" / "criteria" / "wo
 EX1 = next(example for example in EXAMPLES["examples"] if example["id"] == "EX1")
 
 
+ADJUSTED = {"tasks_done_on_time": {"kind": "unit", "adjusted": True, "reason": "Biên bản chỉ chứng minh 7 nhiệm vụ"}}
+
+
 def verified(report_id: str = "r-ex1") -> cloudevents.CloudEvent:
     return cloudevents.from_event(ReportVerified(
         report_id=report_id, round_id="2026-annual", unit_code="18118", unit_name_vi="Xã Thạch Hạ",
         unit_type="commune", reviewer_unit_code="436", reviewer_kind="district", catalog_version=EX1.get(
             "version", "hatinh-2021-ref-1"), revision=1, answers=EX1["inputs"], self_assessed_answers=EX1["inputs"],
         adjustments=[], points_overrides={}, verified_by="reviewer", verified_at="2026-11-05T08:00:00+07:00",
+        input_sources=ADJUSTED,
     ), source="/cqs/review")
 
 
@@ -92,20 +96,21 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
     assert score_rows(running_scoring) == 1
 
     app = scoring.create_app(running_scoring)
-    token = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18118")
+    token = issue_token(TEST_KEY, "reporter", Role.UNIT_REPORTER, "18118")
     body = app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {token}"}).json
     criterion = next(c for c in body["breakdown"]["criteria"] if c["code"] == "1.4")
     assert {item["key"]: item["value"] for item in criterion["inputs"]} == {"tasks_done_on_time": 7,
                                                                            "tasks_assigned": 8}
     assert criterion["points"] == 26.25 and body["breakdown"]["total"] == 780.6
     assert "7/8" in criterion["explanation_vi"].replace(" ", "")
-    other = issue_token(TEST_SECRET, "reporter", Role.UNIT_REPORTER, "18119")
+    assert body["input_sources"] == ADJUSTED  # the unit reads why the reviewer changed its figure
+    other = issue_token(TEST_KEY, "reporter", Role.UNIT_REPORTER, "18119")
     assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {other}"}).status_code == 403
     # The commune's reviewer is district 436: that unit in the wrong role, or the Department in
     # the district's role, sees nothing; the district reviewer and an auditor do.
     for role, unit, status in ((Role.DEPARTMENT_REVIEWER, "436", 403), (Role.DISTRICT_REVIEWER, "SKHCN", 403),
                                (Role.DISTRICT_REVIEWER, "436", 200), (Role.AUDITOR, "TTRA", 200)):
-        token = issue_token(TEST_SECRET, "someone", role, unit)
+        token = issue_token(TEST_KEY, "someone", role, unit)
         assert app.test_client().get("/scores/r-ex1", headers={"Authorization": f"Bearer {token}"}).status_code \
             == status, (role, unit)
 
@@ -118,7 +123,7 @@ def test_an_admin_rescore_under_the_same_catalog_changes_nothing(running_scoring
     finally:
         partner.close()
     app = scoring.create_app(running_scoring)
-    admin = issue_token(TEST_SECRET, "admin", Role.ADMIN, "HT")
+    admin = issue_token(TEST_KEY, "admin", Role.ADMIN, "HT")
     response = app.test_client().post("/rounds/2026-annual/rescore", headers={"Authorization": f"Bearer {admin}"},
                                       json={"catalog_version": "hatinh-2021-ref-1", "reason": "kiểm tra lại"})
     assert response.status_code == 200 and response.json == {"reports": 1, "rescored": 0, "unchanged": 1}

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from services.review import bootstrap as review
 from shared import cli
 from shared.auth import Role, issue_token
-from tests.conftest import TEST_SECRET
 from tests.support import infrastructure
+from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -46,18 +46,18 @@ def test_the_application_role_only_appends_and_verify_catches_any_tampering(role
                                                                               capsys):
     owner_url, app_url, app_role = roles
     monkeypatch.setenv("CQS_REVIEW_DATABASE_URL", owner_url)
-    monkeypatch.setenv("CQS_JWT_SECRET", TEST_SECRET)
+    monkeypatch.setenv("CQS_JWKS_URL", TEST_JWKS_URL)
     cli.main(["migrate", "review", "--grant-to", app_role])  # as the owner, as deploy/ does
     owner_runtime = review.runtime(settings_for("review", database_url=owner_url))
 
     # The service runs as the application role: its refusals and writes go into the chain.
     app_runtime = review.runtime(settings_for("review", database_url=app_url))
     client = review.create_app(app_runtime).test_client()
-    reporter = {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'acct-42', Role.UNIT_REPORTER, 'STC')}"}
+    reporter = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'acct-42', Role.UNIT_REPORTER, 'STC')}"}
     for _ in range(3):
         assert client.get("/queue", headers=reporter).status_code == 403
     assert client.get("/queue", headers={"Authorization": "Bearer forged"}).status_code == 401
-    admin = {"Authorization": f"Bearer {issue_token(TEST_SECRET, 'acct-1', Role.ADMIN, 'HT')}"}
+    admin = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'acct-1', Role.ADMIN, 'HT')}"}
     assert client.put("/settings/SKHCN", json={"four_eyes": True}, headers=admin).status_code == 200
     log = app_runtime.security_log
     with app_runtime.engine.connect() as conn:

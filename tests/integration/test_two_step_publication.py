@@ -18,9 +18,9 @@ from services.scoring import bootstrap as scoring
 from shared import cloudevents
 from shared.auth import Role
 from shared.messaging.topology import events_exchange
-from tests.conftest import TEST_SECRET
 from tests.integration.test_review_flow import accept_remaining, post
 from tests.support import asyncapi
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
 from tests.support.review_system import DEPARTMENT_REVIEWER, shut_down, start
@@ -43,7 +43,7 @@ def partner(amqp_url, namespace):
 @pytest.fixture
 def services(settings_for, partner):
     stop = threading.Event()
-    system = start(settings_for, TEST_SECRET, stop)
+    system = start(settings_for, TEST_KEY, stop)
     extra = []
     for module in (scoring, publication):
         runtime = module.runtime(settings_for(module.SERVICE))

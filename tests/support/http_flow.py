@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import requests
 
-from shared.auth import Role, issue_token
+from shared.auth import MAX_LIFETIME, Role, issue_token
+from shared.signing import SigningKey
 
 
-def auth(secret: str, role: Role, unit: str, user: str = "e2e") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(secret, user, role, unit)}"}
+def auth(key: SigningKey, role: Role, unit: str, user: str = "e2e") -> dict[str, str]:
+    # Built once per test module, so it lives as long as the services allow.
+    return {"Authorization": f"Bearer {issue_token(key, user, role, unit, ttl=MAX_LIFETIME)}"}
 
 
 def call(method: str, url: str, headers: dict, expected: int = 200, **kwargs) -> dict | list:

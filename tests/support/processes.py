@@ -1,5 +1,6 @@
 """Start the four services as real processes: per service a gunicorn web process and a
-`cqs worker` process (outbox relay + consumers), as in production."""
+`cqs worker` process (outbox relay + consumers), as in production; and, when asked, the portal
+(a gunicorn process calling the services over HTTP)."""
 from __future__ import annotations
 
 import contextlib
@@ -66,7 +67,8 @@ class RunningSystem:
         _, command, extra_env = self._named[name]
         self._spawn(name, command, extra_env)
 
-    def start(self) -> None:
+    def start(self, portal_port: int | None = None) -> None:
+        """The services; with `portal_port`, the portal too (the services' CQS_JWKS_URL should name it)."""
         for service in SERVICES:
             self.cli("migrate", service)
         for service in SERVICES:
@@ -81,16 +83,23 @@ class RunningSystem:
             self.worker_metrics_urls[service] = f"http://127.0.0.1:{metrics_port}/metrics"
             self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service],
                         {"CQS_METRICS_PORT": str(metrics_port)})
+        if portal_port:
+            self.cli("migrate", "portal")
+            self.urls["portal"] = f"http://127.0.0.1:{portal_port}"
+            self._spawn("portal-web", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
+                                       "services.portal.bootstrap:create_app()"],
+                        {"CQS_BIND": f"127.0.0.1:{portal_port}", "CQS_WEB_WORKERS": "1",
+                         **{f"CQS_{service.upper()}_URL": self.urls[service] for service in SERVICES}})
         for service, url in self.urls.items():
-            self._wait_ready(service, url)
+            self._wait_ready(service, url, "/sign-in" if service == "portal" else "/ready")
 
-    def _wait_ready(self, service: str, url: str, timeout_s: float = 60) -> None:
+    def _wait_ready(self, service: str, url: str, path: str, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if any(process.poll() is not None for process in self._processes):
                 raise RuntimeError(f"a service process exited early; see the logs in {self.logs}")
             with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{url}/ready", timeout=2).status_code == 200:
+                if requests.get(f"{url}{path}", timeout=2).status_code == 200:
                     return
             time.sleep(0.2)
         raise RuntimeError(f"{service} not ready after {timeout_s}s; see {self.logs}")

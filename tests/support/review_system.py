@@ -16,6 +16,7 @@ from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from shared.runtime import ServiceRuntime
+from shared.signing import SigningKey
 from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.documents import MINIMAL_PDF
 from tests.support.polling import eventually
@@ -44,11 +45,11 @@ class ReviewSystem:
     submission_client: FlaskClient
     review_client: FlaskClient
     clock: Clock
-    secret: str
+    key: SigningKey
     threads: list[threading.Thread]
 
     def token(self, user: str, role: Role, unit: str) -> dict:
-        return {"Authorization": f"Bearer {issue_token(self.secret, user, role, unit)}"}
+        return {"Authorization": f"Bearer {issue_token(self.key, user, role, unit)}"}
 
     def reporter(self, unit: str = COMMUNE) -> dict:
         return self.token(f"reporter-{unit}", Role.UNIT_REPORTER, unit)
@@ -104,7 +105,7 @@ class ReviewSystem:
         return self.submission_client.get(f"/reports/{report.id}", headers=self.reporter(report.unit_code)).json
 
 
-def start(settings_for, secret: str, stop: threading.Event) -> ReviewSystem:
+def start(settings_for, key: SigningKey, stop: threading.Event) -> ReviewSystem:
     submission_runtime = submission.runtime(settings_for("submission"))
     review_runtime = review.runtime(settings_for("review"))
     threads = []
@@ -115,7 +116,7 @@ def start(settings_for, secret: str, stop: threading.Event) -> ReviewSystem:
     review_runtime.clock = lambda: clock.now  # deadlines and queue ages follow the test's clock
     return ReviewSystem(submission_runtime, review_runtime,
                         submission.create_app(submission_runtime).test_client(),
-                        review.create_app(review_runtime).test_client(), clock, secret,
+                        review.create_app(review_runtime).test_client(), clock, key,
                         threads)
 
 

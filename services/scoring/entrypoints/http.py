@@ -41,6 +41,9 @@ class ScoreExplanationSchema(Schema):
         "source: {kind: unit | reviewer | system | catalog_default, agency, system, as_of, adjusted, reason, "
         "no_data}}]")})
     history = fields.List(fields.Nested(ScoreSummarySchema))
+    input_sources = fields.Dict(metadata={
+        "description": "per input field, where the scored value came from: {kind: unit | reviewer | system, adjusted, "
+                       "reason, ...} as the review verified it (a reviewer's adjustment carries its reason)"})
 
 
 def _known_catalog_version(value: str) -> None:
@@ -78,6 +81,7 @@ def explain_score(report_id):
             "breakdown": explained(current.breakdown, unit_catalog, answers=sheet.answers,
                                    input_sources=sheet.input_sources, no_data=sheet.no_data,
                                    adjustments=sheet.adjustments),
+            "input_sources": sheet.input_sources,
         }
 
 

@@ -10,6 +10,7 @@ import yaml
 from services.scoring import bootstrap as scoring
 from shared.config import ServiceSettings
 from shared.criteria.loader import CATALOGS_DIR, MANIFEST_FILE
+from tests.support.keys import TEST_JWKS_URL
 
 SUPPLIER_KINDS = {"self_report": "unit", "system_measured": "system", "dic_verified": "reviewer",
                   "district_verified": "reviewer"}
@@ -19,7 +20,7 @@ SUPPLIER_KINDS = {"self_report": "unit", "system_measured": "system", "dic_verif
 def client(tmp_path_factory):
     directory = tmp_path_factory.mktemp("scoring")
     settings = ServiceSettings(service="scoring", database_url=f"sqlite:///{directory / 'scoring.sqlite'}",
-                               broker_url="memory://", jwt_secret="x" * 32, data_dir=directory)
+                               broker_url="memory://", jwks_url=TEST_JWKS_URL, data_dir=directory)
     return scoring.create_app(scoring.runtime(settings)).test_client()
 
 

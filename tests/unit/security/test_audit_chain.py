@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from shared import audit_chain
 from shared.audit_chain import Entry
+from tests.support.keys import TEST_JWKS_URL
 
 AT = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.timezone.utc)
 
@@ -107,7 +108,7 @@ def test_the_worker_exports_anchors_periodically_when_a_directory_is_set(tmp_pat
     from shared.config import ServiceSettings
 
     runtime = bootstrap.runtime(ServiceSettings(service="review", database_url=f"sqlite:///{tmp_path / 'r.sqlite'}",
-                                                broker_url="memory://", jwt_secret="x" * 32, data_dir=tmp_path))
+                                                broker_url="memory://", jwks_url=TEST_JWKS_URL, data_dir=tmp_path))
     runtime.migrate()
     assert runtime._anchor_jobs() == []  # not configured: nothing exported
     monkeypatch.setenv("CQS_AUDIT_ANCHOR_DIR", str(tmp_path / "anchors"))

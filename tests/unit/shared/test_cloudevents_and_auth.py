@@ -1,14 +1,17 @@
 import datetime as dt
 import json
 
+import jwt
 import pytest
 
 from shared import cloudevents
-from shared.auth import Role, decode_token, issue_token
+from shared.auth import MAX_LIFETIME, PublicKeys, Role, StaticKeys, decode_token, issue_token
 from shared.domain.errors import Unauthenticated
 from shared.domain.report_events import ReportReturned
+from shared.signing import SigningKey, write_jwks
 
-SECRET = "unit-test-secret-of-at-least-32-bytes"
+KEY = SigningKey.generate()
+KEYS = StaticKeys(KEY)
 RETURNED = ReportReturned(report_id="r1", round_id="2026", unit_code="U1", comment="Bổ sung minh chứng",
                           criterion_comments={"1.1": "Thiếu kế hoạch"}, returned_by="reviewer", returned_at="t")
 
@@ -37,16 +40,37 @@ def test_malformed_cloudevents_are_refused_with_the_reason(body, message):
         cloudevents.parse(body)
 
 
-def test_a_token_names_user_role_and_unit():
-    token = issue_token(SECRET, "nguyen.van.a", Role.UNIT_REPORTER, "HT-SO-TC")
-    principal = decode_token(SECRET, token)
+def test_a_token_names_user_role_and_unit_and_its_signing_key():
+    token = issue_token(KEY, "nguyen.van.a", Role.UNIT_REPORTER, "HT-SO-TC")
+    assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "kid": KEY.kid, "typ": "JWT"}
+    principal = decode_token(KEYS, token)
     assert (principal.user, principal.role, principal.unit) == ("nguyen.van.a", Role.UNIT_REPORTER, "HT-SO-TC")
 
 
-def test_expired_and_forged_tokens_are_refused():
-    expired = issue_token(SECRET, "a", Role.ADMIN, "HT", now=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+def test_expired_forged_and_over_long_tokens_are_refused():
+    expired = issue_token(KEY, "a", Role.ADMIN, "HT", now=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
     with pytest.raises(Unauthenticated, match="expired"):
-        decode_token(SECRET, expired)
-    forged = issue_token("another-secret-of-32-bytes-at-least!", "a", Role.ADMIN, "HT")
+        decode_token(KEYS, expired)
+    forged = issue_token(SigningKey.generate(), "a", Role.ADMIN, "HT")
     with pytest.raises(Unauthenticated, match="not valid"):
-        decode_token(SECRET, forged)
+        decode_token(KEYS, forged)
+    over_long = issue_token(KEY, "a", Role.ADMIN, "HT", ttl=MAX_LIFETIME + dt.timedelta(seconds=1))
+    with pytest.raises(Unauthenticated, match="lives longer"):
+        decode_token(KEYS, over_long)
+
+
+def test_a_shared_secret_token_is_refused():
+    claims = {"iss": "cqs", "aud": "cqs-api", "sub": "a", "role": "admin", "unit": "HT", "iat": 0, "exp": 2**40}
+    hs256 = jwt.encode(claims, "cqs-embedded-demo-secret-change-me", algorithm="HS256", headers={"kid": KEY.kid})
+    with pytest.raises(Unauthenticated, match="not valid"):
+        decode_token(KEYS, hs256)
+
+
+def test_the_key_set_is_fetched_again_when_a_new_key_signs(tmp_path):
+    path = tmp_path / "jwks.json"
+    keys = PublicKeys(write_jwks(path, KEY))
+    assert decode_token(keys, issue_token(KEY, "a", Role.ADMIN, "HT")).user == "a"
+    rotated = SigningKey.generate()
+    write_jwks(path, rotated, KEY)
+    assert decode_token(keys, issue_token(rotated, "b", Role.ADMIN, "HT")).user == "b"
+    assert decode_token(keys, issue_token(KEY, "c", Role.ADMIN, "HT")).user == "c"

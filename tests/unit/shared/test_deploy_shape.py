@@ -14,8 +14,12 @@ from shared.messaging.definitions import definitions
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET", "CQS_NAMESPACE", "CQS_DATA_DIR",
-             "CQS_AUDIT_KEY", "CQS_AUDIT_ANCHOR_DIR"}
+KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL", "CQS_NAMESPACE", "CQS_DATA_DIR",
+             "CQS_AUDIT_KEY", "CQS_AUDIT_ANCHOR_DIR", "CQS_SIGNING_KEY_FILE", "CQS_PORTAL_SECRET_KEY",
+             "CQS_SUBMISSION_URL", "CQS_REVIEW_URL", "CQS_SCORING_URL", "CQS_PUBLICATION_URL"}
+NGINX = " ".join((ROOT / "deploy" / "nginx" / "cqs.conf").read_text().split())
+# Read through one pattern: CQS_{service.upper()}_URL.
+SERVICE_URL_VARIABLES = {f"CQS_{service.upper()}_URL" for service in SERVICES}
 
 
 def test_every_service_has_a_web_and_a_worker_process():
@@ -37,7 +41,7 @@ def test_each_service_migrates_as_its_owner_and_runs_as_its_least_privileged_rol
             spec = COMPOSE["services"][f"{service}-{process}"]
             assert f"//{service}_app:" in spec["environment"]["CQS_DATABASE_URL"], (service, process)
             assert spec["depends_on"][f"{service}-migrate"] == {"condition": "service_completed_successfully"}
-    urls = [spec["environment"].get("CQS_DATABASE_URL", "") for name, spec in COMPOSE["services"].items()
+    urls = [spec.get("environment", {}).get("CQS_DATABASE_URL", "") for name, spec in COMPOSE["services"].items()
             if name not in ("postgres", "rabbitmq")]
     assert not any("//cqs:" in url or "//postgres:" in url for url in urls), "no service connects as the superuser"
 
@@ -51,13 +55,31 @@ def test_the_app_factories_and_cli_commands_the_compose_file_names_exist():
     assert 'cqs = "shared.cli:main"' in pyproject
 
 
+def test_the_portal_and_the_reverse_proxy_serve_one_origin():
+    portal = COMPOSE["services"]["portal-web"]
+    assert "services.portal.bootstrap:create_app()" in " ".join(portal["command"])
+    assert "cqs migrate portal" in " ".join(portal["command"])
+    assert "//portal_owner:" in portal["environment"]["CQS_DATABASE_URL"]
+    assert COMPOSE["services"]["submission-web"]["environment"]["CQS_JWKS_URL"] == \
+        "http://portal-web:8000/.well-known/jwks.json"
+    assert "CQS_SIGNING_KEY_FILE" in portal["environment"]
+    for service in SERVICES:
+        assert f"location /{service}/ {{ proxy_pass http://{service}/; }}" in NGINX
+        assert f"server {service}-web:8000;" in NGINX
+        assert portal["environment"][f"CQS_{service.upper()}_URL"] == f"http://{service}-web:8000"
+    assert "server portal-web:8000;" in NGINX and "location / { proxy_pass http://portal; }" in NGINX
+    assert COMPOSE["services"]["nginx"]["volumes"][0].startswith("./deploy/nginx/cqs.conf:")
+
+
 def test_every_environment_variable_named_is_read_by_the_code():
-    code = "\n".join(path.read_text() for path in (ROOT / "shared").rglob("*.py"))
+    code = "\n".join(path.read_text() for folder in ("shared", "services/portal")
+                     for path in (ROOT / folder).rglob("*.py"))
     for name, spec in COMPOSE["services"].items():
-        if name in ("postgres", "rabbitmq"):
+        if name in ("postgres", "rabbitmq", "nginx"):
             continue
         for variable in spec["environment"]:
-            assert variable in KNOWN_ENV and variable in code, f"{name}: {variable}"
+            read = variable in code or (variable in SERVICE_URL_VARIABLES and "CQS_{service.upper()}_URL" in code)
+            assert variable in KNOWN_ENV and read, f"{name}: {variable}"
 
 
 def test_ports_and_files_exist():

@@ -120,7 +120,7 @@ def test_web_and_worker_processes_connect_through_pgbouncer_as_their_service_rol
 @pytest.fixture
 def app_routes(monkeypatch, tmp_path):
     monkeypatch.setenv("CQS_DATA_DIR", str(tmp_path))
-    for variable in ("CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET"):
+    for variable in ("CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL"):
         monkeypatch.delenv(variable, raising=False)
 
     def routes(service: str) -> set[str]:

@@ -16,7 +16,7 @@ from shared.domain.errors import Conflict
 
 @pytest.fixture
 def seeded(tmp_path, monkeypatch):
-    for name in ("CQS_DATABASE_URL", "CQS_SUBMISSION_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWT_SECRET"):
+    for name in ("CQS_DATABASE_URL", "CQS_SUBMISSION_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CQS_DATA_DIR", str(tmp_path))
     runtime = submission.runtime(config.load("submission"))

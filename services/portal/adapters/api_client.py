@@ -1,0 +1,84 @@
+"""The portal's only way into the four services: their public HTTP APIs, called with a short-lived
+token naming the signed-in person (never a shortcut into their tables)."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+import requests
+
+SERVICES = ("submission", "review", "scoring", "publication")
+
+
+class ApiError(Exception):
+    """A service answered with an error; `problem` is its RFC 9457 body (title, detail, per-field errors)."""
+
+    def __init__(self, status: int, problem: dict[str, Any]):
+        super().__init__(f"{status}: {problem.get('detail') or problem.get('title')}")
+        self.status = status
+        self.problem = problem
+
+    @property
+    def detail(self) -> str:
+        return str(self.problem.get("detail_vi") or self.problem.get("detail") or self.problem.get("title") or "")
+
+    def field_errors(self) -> dict[str, str]:
+        """Per-field messages, flattened to one string each (field names as the API gives them)."""
+        flat = {}
+        for field, messages in (self.problem.get("errors") or {}).items():
+            flat[field] = " ".join(_flatten(messages))
+        return flat
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in _flatten(value)]
+    if isinstance(messages, list):
+        return [text for message in messages for text in _flatten(message)]
+    return [str(messages)]
+
+
+@dataclasses.dataclass
+class ApiClient:
+    """Calls on behalf of one person: `token()` mints a fresh short-lived bearer token for them."""
+
+    urls: dict[str, str]
+    token: Callable[[], str] | None
+    session: requests.Session = dataclasses.field(default_factory=requests.Session)
+    timeout_s: float = 30
+
+    def request(self, method: str, service: str, path: str, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token()}"
+        headers.setdefault("Accept-Language", "vi")
+        url = kwargs.pop("url", None) or f"{self.urls[service]}{path}"
+        response = self.session.request(method, url, headers=headers, timeout=self.timeout_s, **kwargs)
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {"title": response.reason, "detail": response.text[:500]}
+            raise ApiError(response.status_code, problem if isinstance(problem, dict) else {"detail": str(problem)})
+        return response
+
+    def get(self, service: str, path: str, **params) -> Any:
+        given = {name: value for name, value in params.items() if value not in (None, "")}
+        return self.request("GET", service, path, params=given).json()
+
+    def get_all(self, service: str, path: str, **params) -> list:
+        """Every item of a paged list: its pages in turn, following the RFC 8288 `next` links."""
+        given = {name: value for name, value in params.items() if value not in (None, "")}
+        response = self.request("GET", service, path, params={**given, "page_size": 500})
+        items = list(response.json())
+        while "next" in response.links:
+            response = self.request("GET", service, "", url=response.links["next"]["url"])
+            items.extend(response.json())
+        return items
+
+    def send(self, method: str, service: str, path: str, json: Any = None, **kwargs) -> Any:
+        response = self.request(method, service, path, json=json, **kwargs)
+        return response.json() if response.content else None
+
+    def raw(self, service: str, path: str) -> requests.Response:
+        return self.request("GET", service, path, stream=True)

@@ -1,0 +1,81 @@
+"""Wires the portal: its accounts database, sign-in sessions, translations, and the pages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from services.portal import settings as portal_settings
+from services.portal.adapters import orm
+from services.portal.entrypoints import admin, auth, errors, home, public, reports, review, signed_in
+from services.portal.service_layer.accounts import Accounts
+from shared import config, db
+
+MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+LANGUAGES = ("vi", "en")
+
+
+def accounts_for(database_url: str | None = None) -> Accounts:
+    orm.start_mappers()
+    engine = db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
+    return Accounts(db.make_session_factory(engine))
+
+
+def migrate(database_url: str | None = None) -> None:
+    """The portal's schema (accounts) at the newest migration; idempotent."""
+    engine = db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
+    db.upgrade(engine, MIGRATIONS, portal_settings.SERVICE)
+
+
+def _locale() -> str:
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else "vi"
+
+
+def _form_error_list(form) -> list[tuple[str, str]]:
+    """(field id, first message) for the error summary, in the form's field order."""
+    return [(field.id, field.errors[0]) for field in form if field.errors and field.type != "CSRFTokenField"]
+
+
+def create_app(settings: portal_settings.PortalSettings | None = None, accounts: Accounts | None = None) -> Flask:
+    settings = settings or portal_settings.load()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="cqs_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=settings.absolute_timeout,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session that holds it
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+    )
+    app.extensions["portal_settings"] = settings
+    app.extensions["portal_accounts"] = accounts or accounts_for(settings.database_url)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["form_error_list"] = _form_error_list
+    CSRFProtect(app)
+    Babel(app, locale_selector=_locale)
+
+    @app.context_processor
+    def _globals():
+        return {"account": g.get("account"), "lang": _locale(), "languages": LANGUAGES,
+                "session_ends": session.get("seen_at")}
+
+    @app.after_request
+    def _no_store(response):
+        # Pages show one person's data: never kept by a shared cache or the browser's back button.
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    errors.install(app)
+    signed_in.install(app)
+    for blueprint in (auth.blueprint, home.blueprint, reports.blueprint, review.blueprint, admin.blueprint,
+                      public.blueprint):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,140 @@
+"""The report form built from the public catalog API: which inputs the unit fills, how a typed value
+becomes the JSON the submission API takes, and each group's state on the task list."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import g
+
+from services.portal.adapters.api_client import ApiError
+
+UNIT_KIND = "unit"
+
+
+@dataclasses.dataclass
+class ReportView:
+    report: dict
+    form: dict
+    preview: dict
+    evidence: list[dict]
+    score: dict | None = None  # the official score, once scored (GET /scores/{id})
+
+    @property
+    def editable(self) -> bool:
+        return self.report["status"] in ("draft", "returned")
+
+    def group(self, code: str) -> dict | None:
+        return next((group for group in self.form["groups"] if group["code"] == code), None)
+
+    def unit_inputs(self, criterion: dict) -> list[dict]:
+        return [item for item in criterion["inputs"] if item["supplied_by"]["kind"] == UNIT_KIND]
+
+    def files_for(self, criterion_code: str) -> list[dict]:
+        return [item for item in self.evidence if item["criterion"] == criterion_code and not item.get("superseded_by")]
+
+    def issues(self) -> list[dict]:
+        return list((self.preview.get("before_submission") or {}).get("errors") or [])
+
+    def issues_of_criterion(self, criterion: dict) -> list[dict]:
+        fields = {item["key"] for item in criterion["inputs"]}
+        return [issue for issue in self.issues()
+                if issue.get("field") in fields or (issue.get("field") is None
+                                                     and issue.get("criterion") == criterion["code"])]
+
+    def points(self, criterion_code: str) -> dict | None:
+        return next((item for item in self.preview.get("criteria", [])
+                     if item.get("code") == criterion_code), None)
+
+    def group_points(self, group_code: str) -> dict | None:
+        return next((item for item in self.preview.get("groups", []) if item.get("code") == group_code), None)
+
+    def adjustments(self, criterion: dict | None = None) -> list[dict]:
+        """The reviewer's changes to the unit's figures, with their reason (of one criterion, or all)."""
+        sources = (self.score or {}).get("input_sources") or {}
+        keys = [item["key"] for item in criterion["inputs"]] if criterion else list(sources)
+        labels = {item["key"]: item["label"] for group in self.form["groups"] for c in group["criteria"]
+                  for item in c["inputs"]}
+        return [{"key": key, "label": labels.get(key, {"vi": key, "en": key}), **sources[key]} for key in keys
+                if key in sources and sources[key].get("adjusted")]
+
+    def official_points(self, criterion_code: str) -> str | None:
+        criteria = ((self.score or {}).get("breakdown") or {}).get("criteria", [])
+        return next((item.get("points") for item in criteria if item.get("code") == criterion_code), None)
+
+    def group_state(self, group: dict) -> str:
+        """not_started / in_progress / done / error, as the task list shows it."""
+        answers = self.report.get("answers") or {}
+        keys = [item["key"] for criterion in group["criteria"] for item in self.unit_inputs(criterion)]
+        answered = [key for key in keys if answers.get(key) not in (None, "")]
+        issues = [issue for criterion in group["criteria"] for issue in self.issues_of_criterion(criterion)]
+        if any(issue.get("rule") not in ("required", "evidence_required") for issue in issues):
+            return "error"
+        if not answered and not any(self.files_for(criterion["code"]) for criterion in group["criteria"]):
+            return "not_started" if issues or keys else "done"
+        return "in_progress" if issues else "done"
+
+    def unit_criteria_count(self) -> tuple[int, int]:
+        """(criteria with nothing missing, criteria the unit fills)."""
+        criteria = [criterion for group in self.form["groups"] for criterion in group["criteria"]
+                    if self.unit_inputs(criterion) or criterion["evidence"]["required"]]
+        done = [criterion for criterion in criteria if not self.issues_of_criterion(criterion)]
+        return len(done), len(criteria)
+
+
+def catalog_form(report: dict) -> dict:
+    """The report's form, from the public catalog API (groups → criteria → inputs)."""
+    return g.api.get("scoring", f"/catalogs/{report['catalog_version']}/unit-types/{report['unit_type']}")
+
+
+def load(report_id: str) -> ReportView:
+    report = g.api.get("submission", f"/reports/{report_id}")
+    form = catalog_form(report)
+    preview = g.api.get("submission", f"/reports/{report_id}/preview")
+    evidence = g.api.get_all("submission", f"/reports/{report_id}/evidence")
+    score = None
+    if report["status"] in ("scored", "published"):
+        try:
+            score = g.api.get("scoring", f"/scores/{report_id}")
+        except ApiError as error:
+            if error.status != 404:  # not scored yet: the event is on its way
+                raise
+    return ReportView(report, form, preview, evidence, score)
+
+
+def parse_value(spec: dict, raw: str | None) -> Any:
+    """The form's text as the JSON value of the input's type. A value that cannot be one is sent as
+    typed, so the API's own message (Vietnamese, naming the rule) is the one shown beside the field."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if text == "":
+        return None
+    if spec["type"] == "bool":
+        return {"true": True, "false": False}.get(text, text)
+    if spec["type"] in ("int", "decimal", "percent"):
+        return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    return text
+
+
+def answers_from(view: ReportView, criteria: list[dict], formdata) -> dict[str, Any]:
+    """The changed answers among `criteria`'s unit inputs present in `formdata`."""
+    current = view.report.get("answers") or {}
+    changes = {}
+    for criterion in criteria:
+        for spec in view.unit_inputs(criterion):
+            if spec["key"] not in formdata:
+                continue
+            value = parse_value(spec, formdata.get(spec["key"]))
+            if value != current.get(spec["key"]) and not (value is None and spec["key"] not in current):
+                changes[spec["key"]] = value
+    return changes
+
+
+def shown(value: Any) -> str:
+    """An answer as the form shows it back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,144 @@
+"""Account use cases: create (one, or a CSV of a round's units), sign in with lock-out, change and
+reset passwords, disable. Each runs in one transaction of the portal's own database."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import secrets
+import uuid
+from typing import Callable
+
+import argon2
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.portal.domain.accounts import Account, AccountError, password_problems
+from shared.auth import Role
+from shared.clock import utc_now
+
+# Argon2id (the library's default type) with its default, RFC 9106-recommended costs.
+_hasher = argon2.PasswordHasher()
+# Verifying against this when the user name is unknown costs the same time as a real check.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclasses.dataclass
+class Accounts:
+    """The use cases on one session factory and clock."""
+
+    sessions: sessionmaker
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def _session(self) -> Session:
+        return self.sessions()
+
+    def get(self, account_id: str) -> Account | None:
+        with self._session() as session:
+            return session.get(Account, account_id)
+
+    def list(self) -> list[Account]:
+        with self._session() as session:
+            return list(session.query(Account).order_by(Account.unit_code, Account.username))
+
+    def create(self, username: str, display_name: str, unit_code: str, role: Role | str,
+               password: str | None = None, *, must_change_password: bool = True) -> tuple[Account, str]:
+        """A new account with `password`, or a generated temporary one; answers the account and its password."""
+        username = username.strip().lower()
+        if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise AccountError("invalid_username", "username")
+        password = password or generate_password()
+        if password_problems(password, username):
+            raise AccountError(password_problems(password, username)[0], "password")
+        with self._session() as session, session.begin():
+            if session.query(Account).filter_by(username=username).first():
+                raise AccountError("username_taken", "username")
+            account = Account(id=str(uuid.uuid4()), username=username, display_name=display_name.strip() or username,
+                              unit_code=unit_code.strip(), role=Role(role), password_hash=_hasher.hash(password),
+                              created_at=self.clock(), must_change_password=must_change_password)
+            session.add(account)
+        return account, password
+
+    def create_from_csv(self, text: str) -> list[tuple[Account, str]]:
+        """Accounts from CSV rows `username,display_name,unit_code,role`, all or none."""
+        rows = [row for row in csv.DictReader(io.StringIO(text.strip()))]
+        required = {"username", "display_name", "unit_code", "role"}
+        if not rows or not required <= set(rows[0]):
+            raise AccountError("csv_columns", "file")
+        for row in rows:
+            if row["role"] not in {role.value for role in Role}:
+                raise AccountError("invalid_role", "file")
+        created = []
+        try:
+            for row in rows:
+                created.append(self.create(row["username"], row["display_name"], row["unit_code"], row["role"]))
+        except AccountError:
+            with self._session() as session, session.begin():
+                for account, _ in created:
+                    session.delete(session.get(Account, account.id))
+            raise
+        return created
+
+    def authenticate(self, username: str, password: str) -> Account:
+        now = self.clock()
+        failure = None
+        with self._session() as session, session.begin():
+            # The failure is counted in the same transaction, so it is committed, not rolled back by the refusal.
+            account = session.query(Account).filter_by(username=username.strip().lower()).first()
+            if account is None:
+                _verify(_DUMMY_HASH, password)
+                failure = "bad_credentials"
+            elif account.is_locked(now):
+                failure = "locked"
+            elif not _verify(account.password_hash, password):
+                account.record_failure(now)
+                failure = "locked" if account.is_locked(now) else "bad_credentials"
+            elif account.disabled:
+                failure = "disabled"
+            else:
+                account.record_success()
+                if _hasher.check_needs_rehash(account.password_hash):
+                    account.password_hash = _hasher.hash(password)
+        if failure:
+            raise AccountError(failure)
+        return account
+
+    def change_password(self, account_id: str, current: str, new: str) -> Account:
+        with self._session() as session, session.begin():
+            account = session.get(Account, account_id)
+            if not _verify(account.password_hash, current):
+                raise AccountError("bad_current_password", "current_password")
+            if new == current:
+                raise AccountError("same_password", "new_password")
+            problems = password_problems(new, account.username)
+            if problems:
+                raise AccountError(problems[0], "new_password")
+            account.set_password(_hasher.hash(new), temporary=False)
+            return account
+
+    def reset_password(self, account_id: str) -> tuple[Account, str]:
+        password = generate_password()
+        with self._session() as session, session.begin():
+            account = session.get(Account, account_id)
+            account.set_password(_hasher.hash(password), temporary=True)
+            return account, password
+
+    def set_disabled(self, account_id: str, disabled: bool) -> Account:
+        with self._session() as session, session.begin():
+            account = session.get(Account, account_id)
+            account.disable() if disabled else account.enable()
+            return account
+
+
+def generate_password() -> str:
+    """A temporary password to hand over; the account must change it at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except argon2.exceptions.VerificationError:
+        return False
+    except argon2.exceptions.InvalidHashError:
+        return False

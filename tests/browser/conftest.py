@@ -1,0 +1,125 @@
+"""Browser tests: Debian's chromium driven by Playwright for Python, on the services and the portal
+as separate processes (gunicorn + `cqs worker`) on the real PostgreSQL and RabbitMQ. The services
+verify tokens with the portal's key set, fetched over HTTP as in production.
+
+The round is the 2027 annual evaluation under a three-tier review model (communes reviewed by their
+district), so the district's part of the story runs on today's calendar."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from shared.auth import Role
+from tests.support import infrastructure
+from tests.support.http_flow import auth, call
+from tests.support.keys import TEST_KEY, TEST_KEY_FILE
+from tests.support.processes import RunningSystem, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "services" / "submission" / "seed"
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+THREE_TIER_MODELS = """
+models:
+  - id: browser-test-three-tier
+    valid_from: 2021-01-01
+    reviewing_body: {code: SKHCN, name_vi: Sở Khoa học và Công nghệ, name_en: Department of Science and Technology}
+    reviewers:
+      province_department: reviewing_body
+      central_agency: reviewing_body
+      district: reviewing_body
+      commune: parent_district
+    basis: test data - the 2021 model kept in force, so districts review their communes today
+"""
+ROUND = "2027-annual"
+pytestmark = pytest.mark.browser
+
+
+def _chromium_or_skip() -> None:
+    # CI installs chromium (.ci/run) and must run these tests; elsewhere they need it installed.
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def portal_system(postgres_server_url, amqp_url, tmp_path_factory):
+    _chromium_or_skip()
+    logs = tmp_path_factory.mktemp("logs")
+    models = tmp_path_factory.mktemp("seed") / "review_models.yaml"
+    models.write_text(THREE_TIER_MODELS)
+    namespace = f"cqs-browser-{uuid.uuid4().hex[:10]}"
+    portal_port = free_port()
+    with infrastructure.fresh_database(postgres_server_url) as database_url:
+        env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
+               "CQS_NAMESPACE": namespace, "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+               "CQS_JWKS_URL": f"http://127.0.0.1:{portal_port}/.well-known/jwks.json",
+               "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE), "CQS_PORTAL_SECRET_KEY": uuid.uuid4().hex,
+               "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
+        running = RunningSystem(env, logs)
+        try:
+            running.cli("migrate", "submission")
+            running.cli("load-units", str(SEED / "units" / "hatinh-2021.yaml"))
+            running.cli("load-review-models", str(models))
+            running.start(portal_port=portal_port)
+            admin = auth(TEST_KEY, Role.ADMIN, "HT", "setup")
+            call("POST", f"{running.urls['submission']}/rounds", admin, 201,
+                 json={"kind": "annual_evaluation", "year": 2027})
+            call("POST", f"{running.urls['submission']}/rounds/{ROUND}/open", admin)
+            printed = running.cli("create-account", "--username", "quantri", "--name", "Quản trị tỉnh",
+                                  "--role", "admin", "--unit", "HT")
+            yield running, re.search(r"temporary password (\S+)", printed).group(1)
+        finally:
+            running.stop()
+            infrastructure.delete_namespace(amqp_url, namespace)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _chromium_or_skip()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a shared, busy machine: pages and their saves take their time
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for number, context in enumerate(contexts):
+        for page in context.pages:  # where each person was at the end: the first thing to look at on a failure
+            shot(page, f"zz-last-page-{number}")
+            (ARTIFACTS / f"zz-last-page-{number}.txt").write_text(page.url + "\n" + page.inner_text("main"))
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[dict]:
+    """axe-core (from npm) run in the page: the serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": violation["id"], "impact": violation["impact"],
+             "nodes": [node["target"] for node in violation["nodes"]][:5]}
+            for violation in result["violations"] if violation["impact"] in ("serious", "critical")]
+
+

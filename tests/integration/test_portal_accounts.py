@@ -1,0 +1,187 @@
+"""The portal's accounts and sign-in on the real PostgreSQL (schema `portal`): first sign-in must
+change the password, lock-out after repeated failures, CSRF on every form, a disabled account and
+an idle session end, the admin's account pages, and the key set the services verify tokens with."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from services.portal import bootstrap
+from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS
+from services.portal.settings import PortalSettings
+from shared.auth import Role, StaticKeys, decode_token, issue_token
+from shared.signing import SigningKey
+from tests.support.keys import TEST_KEY
+
+pytestmark = pytest.mark.integration
+API = {service: "http://127.0.0.1:9/" + service for service in ("submission", "review", "scoring", "publication")}
+GOOD_PASSWORD = "lúa-chiêm-xuân-2027"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def portal(database_url, tmp_path):
+    settings = PortalSettings(database_url=database_url, api_urls=API, secret_key="test-session-key",
+                              signing_key=TEST_KEY, secure_cookies=True, data_dir=tmp_path)
+    bootstrap.migrate(database_url)
+    accounts = bootstrap.accounts_for(database_url)
+    accounts.clock = Clock()
+    app = bootstrap.create_app(settings, accounts)
+    return app, accounts
+
+
+
+def sign_in(client, username: str, password: str):
+    token = _token(client, "/sign-in")
+    return client.post("/sign-in", data={"csrf_token": token, "username": username, "password": password})
+
+
+def _token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    return match.group(1)
+
+
+def test_a_new_account_must_change_its_password_first(portal):
+    app, accounts = portal
+    _, temporary = accounts.create("xa.kyanh", "Cán bộ xã", "18118", Role.UNIT_REPORTER)
+    client = app.test_client()
+    response = sign_in(client, "xa.kyanh", temporary)
+    assert response.status_code == 302 and response.location.endswith("/change-password")
+    cookie = client.get_cookie("cqs_session")
+    assert cookie.http_only and cookie.secure and cookie.same_site == "Lax"
+    assert client.get("/admin/accounts").location.endswith("/change-password")
+
+    token = _token(client, "/change-password")
+    refused = client.post("/change-password", data={"csrf_token": token, "current_password": temporary,
+                                                     "new_password": "matkhau123", "confirm_password": "matkhau123"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Mật khẩu này quá phổ biến; hãy chọn mật khẩu khác." in page
+    assert 'href="#new_password"' in page  # the error summary links to the field
+
+    changed = client.post("/change-password", data={"csrf_token": token, "current_password": temporary,
+                                                     "new_password": GOOD_PASSWORD, "confirm_password": GOOD_PASSWORD})
+    assert changed.status_code == 302 and changed.location.endswith("/")
+    assert not accounts.get(accounts.authenticate("xa.kyanh", GOOD_PASSWORD).id).must_change_password
+
+
+def test_repeated_wrong_passwords_lock_the_account_until_the_cool_down_ends(portal):
+    app, accounts = portal
+    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD)
+    client = app.test_client()
+    for _ in range(MAX_FAILED_ATTEMPTS - 1):
+        wrong = sign_in(client, "so.tc", "not-the-password")
+        assert wrong.status_code == 401
+        assert "Tên đăng nhập hoặc mật khẩu không đúng." in wrong.get_data(as_text=True)
+    locked = sign_in(client, "so.tc", "not-the-password")
+    assert "tài khoản bị tạm khóa 15 phút" in locked.get_data(as_text=True)
+    assert "tạm khóa" in sign_in(client, "so.tc", GOOD_PASSWORD).get_data(as_text=True)
+    accounts.clock.now += LOCKOUT
+    assert sign_in(client, "so.tc", GOOD_PASSWORD).status_code == 302
+
+
+def test_a_form_without_its_csrf_token_is_refused(portal):
+    app, accounts = portal
+    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD)
+    client = app.test_client()
+    response = client.post("/sign-in", data={"username": "so.tc", "password": GOOD_PASSWORD})
+    assert response.status_code == 400 and "account_id" not in _session(client)
+    assert sign_in(client, "so.tc", GOOD_PASSWORD).status_code == 302
+    assert client.post("/sign-out").status_code == 400  # signed in, but no token: nothing happens
+    assert client.get("/change-password").status_code == 200
+
+
+def _session(client) -> dict:
+    with client.session_transaction() as session:
+        return dict(session)
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_open_session_ends(portal):
+    app, accounts = portal
+    clerk, _ = accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD,
+                               must_change_password=False)
+    client = app.test_client()
+    assert sign_in(client, "so.tc", GOOD_PASSWORD).status_code == 302
+    accounts.set_disabled(clerk.id, True)
+    ended = client.get("/change-password")
+    assert ended.status_code == 302 and "/sign-in" in ended.location and "ended=1" in ended.location
+    refused = sign_in(client, "so.tc", GOOD_PASSWORD)
+    assert "Tài khoản này đã bị khóa" in refused.get_data(as_text=True)
+
+
+def test_an_idle_session_expires(portal):
+    app, accounts = portal
+    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD, must_change_password=False)
+    client = app.test_client()
+    sign_in(client, "so.tc", GOOD_PASSWORD)
+    assert client.get("/change-password").status_code == 200
+    with client.session_transaction() as session:
+        session["seen_at"] -= dt.timedelta(minutes=31).total_seconds()
+    expired = client.get("/change-password")
+    assert expired.status_code == 302 and "ended=1" in expired.location
+    assert "Phiên làm việc đã hết" in client.get(expired.location).get_data(as_text=True)
+
+
+def test_the_admin_creates_accounts_one_by_one_or_from_a_csv_and_disables_them(portal):
+    app, accounts = portal
+    accounts.create("quantri", "Quản trị", "HT", Role.ADMIN, GOOD_PASSWORD, must_change_password=False)
+    client = app.test_client()
+    sign_in(client, "quantri", GOOD_PASSWORD)
+    token = _token(client, "/admin/accounts")
+    created = client.post("/admin/accounts", data={"csrf_token": token, "one-username": "xa.thachha",
+                                                   "one-display_name": "Cán bộ xã Thạch Hà", "one-unit_code": "18100",
+                                                   "one-role": "unit_reporter"})
+    page = created.get_data(as_text=True)
+    assert created.status_code == 200 and "Đã tạo 1 tài khoản" in page
+    temporary = re.search(r"<code data-temporary-password>([^<]+)</code>", page).group(1)
+    assert accounts.authenticate("xa.thachha", temporary).must_change_password
+
+    taken = client.post("/admin/accounts", data={"csrf_token": token, "one-username": "xa.thachha",
+                                                 "one-display_name": "X", "one-unit_code": "1", "one-role": "admin"})
+    assert taken.status_code == 400 and "Tên đăng nhập này đã có người dùng." in taken.get_data(as_text=True)
+
+    rows = "username,display_name,unit_code,role\nxa.a,Xã A,18001,unit_reporter\nxa.b,Xã B,18002,unit_reporter\n"
+    from_csv = client.post("/admin/accounts/csv", data={"csrf_token": token,
+                                                        "csv-file": (io.BytesIO(rows.encode()), "accounts.csv")},
+                           content_type="multipart/form-data")
+    assert "Đã tạo 2 tài khoản" in from_csv.get_data(as_text=True)
+    bad_rows = "username,display_name,unit_code,role\nxa.c,Xã C,18003,mayor\n"
+    refused = client.post("/admin/accounts/csv", data={"csrf_token": token,
+                                                       "csv-file": (io.BytesIO(bad_rows.encode()), "a.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400 and {a.username for a in accounts.list()} == {"quantri", "xa.thachha",
+                                                                                    "xa.a", "xa.b"}
+    target = next(a for a in accounts.list() if a.username == "xa.a")
+    client.post(f"/admin/accounts/{target.id}/disable", data={"csrf_token": token})
+    assert accounts.get(target.id).disabled
+
+
+def test_only_the_admin_opens_the_admin_pages(portal):
+    app, accounts = portal
+    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD, must_change_password=False)
+    client = app.test_client()
+    sign_in(client, "so.tc", GOOD_PASSWORD)
+    assert client.get("/admin/accounts").status_code == 403
+
+
+def test_the_key_set_verifies_the_portals_tokens_and_no_other(portal):
+    app, _ = portal
+    document = app.test_client().get("/.well-known/jwks.json").get_json()
+    assert document == {"keys": [TEST_KEY.public_jwk()]}
+    assert "d" not in document["keys"][0]  # never the private half
+    keys = StaticKeys(TEST_KEY)
+    assert decode_token(keys, issue_token(TEST_KEY, "acct", Role.ADMIN, "HT")).unit == "HT"
+    with pytest.raises(Exception, match="not valid"):
+        decode_token(keys, issue_token(SigningKey.generate(), "acct", Role.ADMIN, "HT"))
