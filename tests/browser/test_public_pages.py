@@ -1,0 +1,120 @@
+"""The public look-up pages in a real browser (Debian's chromium driven by Playwright): the
+portal, the publication service and the criteria catalog each served over HTTP, two published
+rounds on the real PostgreSQL. Opens the ranking (sorts it, sees its bar chart), searches
+without diacritics, opens a unit's page with its radar and its line over the years, in
+Vietnamese and in English. Screenshots in test-artifacts/browser/public-*.png."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from services.portal import bootstrap as portal
+from services.portal.settings import PortalSettings
+from services.publication import bootstrap as publication
+from services.publication.service_layer import handlers
+from services.scoring import bootstrap as scoring
+from shared.auth import Principal, Role
+from shared.cloudevents import CloudEvent
+from tests.browser.conftest import shot
+from tests.support.keys import TEST_KEY
+
+pytestmark = pytest.mark.browser
+DISTRICTS = {"440": "Huyện Đức Thọ", "442": "Thị xã Kỳ Anh", "444": "Huyện Can Lộc"}
+TOTALS = {"2025-annual": {"440": 610, "442": 720, "444": 655},
+          "2026-annual": {"440": 812, "442": 700, "444": 655}}  # Đức Thọ climbs from 3rd to 1st
+
+
+class Served:
+    """A WSGI app on a free local port, in a thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+def _event(routing_key: str, data: dict, source: str) -> CloudEvent:
+    return CloudEvent(id=f"{routing_key}-{data['round_id']}-{data.get('report_id', '')}", source=source,
+                      type=f"vn.gov.cqs.{routing_key}", subject="x", time="2026-11-01T00:00:00Z", data=data)
+
+
+def _publish_rounds(runtime) -> None:
+    def handle(handler, routing_key, data, source="/cqs/submission"):
+        with runtime.uow_factory() as uow:
+            handler(uow, _event(routing_key, data, source))
+            uow.commit()
+
+    for round_id, totals in TOTALS.items():
+        year = int(round_id[:4])
+        units = [{"code": code, "unit_name_vi": name, "unit_type": "district", "reviewer_unit_code": "SKHCN",
+                  "reviewer_kind": "department"} for code, name in DISTRICTS.items()]
+        handle(handlers.on_round_opened, "round.opened", {"round_id": round_id, "kind": "annual_evaluation",
+                                                          "year": year, "units": units})
+        for code, total in totals.items():
+            groups = {str(group): f"{total / 6:.2f}" for group in range(1, 7)}
+            groups["6"] = f"{total - sum(float(points) for key, points in groups.items() if key != '6'):.2f}"
+            handle(handlers.on_report_scored, "report.scored", {
+                "report_id": f"{round_id}-{code}", "round_id": round_id, "unit_code": code,
+                "unit_name_vi": DISTRICTS[code], "unit_type": "district", "reviewer_unit_code": "SKHCN",
+                "reviewer_kind": "department", "score_id": f"s-{round_id}-{code}",
+                "catalog_version": "hatinh-2021-ref-1", "total": f"{total:.2f}", "groups": groups,
+                "criteria": {"1.1": "10.00"}, "scored_at": f"{year}-11-20T08:00:00+00:00"}, "/cqs/scoring")
+        handle(handlers.on_round_closed, "round.closed", {"round_id": round_id})
+        handlers.publish(runtime.uow_factory(), round_id, Principal("admin", Role.ADMIN, "HT"))
+
+
+@pytest.fixture
+def site(settings_for, database_url, tmp_path):
+    publication_runtime = publication.runtime(settings_for("publication"))
+    publication_runtime.migrate()
+    _publish_rounds(publication_runtime)
+    scoring_runtime = scoring.runtime(settings_for("scoring"))
+    scoring_runtime.migrate()
+    apis = [Served(publication.create_app(publication_runtime)), Served(scoring.create_app(scoring_runtime))]
+    urls = {"publication": apis[0].url, "scoring": apis[1].url,
+            "submission": "http://127.0.0.1:9/submission", "review": "http://127.0.0.1:9/review"}
+    portal.migrate(database_url)
+    settings = PortalSettings(database_url=database_url, api_urls=urls, secret_key="test-session-key",
+                              signing_key=TEST_KEY, secure_cookies=False, data_dir=tmp_path)
+    site = Served(portal.create_app(settings, portal.accounts_for(database_url)))
+    yield site.url
+    for served in (site, *apis):
+        served.stop()
+    for runtime in (publication_runtime, scoring_runtime):
+        runtime.engine.dispose()
+
+
+def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    page.goto(f"{site}/results")
+    page.get_by_role("link", name="Kỳ 2026-annual").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bảng xếp hạng kỳ 2026-annual")
+    rows = page.locator("#ranking tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("Huyện Đức Thọ")
+    expect(rows.first).to_contain_text("+2 bậc")  # third last year, first now
+    expect(page.locator("svg.chart rect.chart__bar")).to_have_count(3)
+    page.get_by_role("link", name="Đơn vị").click()  # sort by name
+    expect(rows.first).to_contain_text("Huyện Can Lộc")
+    shot(page, "public-ranking")
+
+    page.goto(f"{site}/results")
+    page.get_by_label("Tìm đơn vị theo tên").fill("duc tho")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.get_by_role("link", name="Huyện Đức Thọ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Huyện Đức Thọ")
+    expect(page.locator("#radar svg polygon.chart__area")).to_have_count(1)
+    expect(page.locator("#history svg circle.chart__dot")).to_have_count(2)  # 2025 and 2026
+    expect(page.locator("#points")).to_contain_text("812")
+    shot(page, "public-unit")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("#points caption")).to_have_text("Points by group and criterion")
+    shot(page, "public-unit-en")
