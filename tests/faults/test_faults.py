@@ -163,3 +163,17 @@ def test_database_connections_terminated_pools_recover_nothing_lost(system, data
     for url in running.urls.values():
         assert requests.get(f"{url}/ready", timeout=10).status_code == 200
     assert_reconciled(running, report_ids)
+
+
+def test_two_instances_of_every_worker_on_the_same_queues(system):
+    running = system
+    extra = [running.start_another(worker) for worker in WORKERS]
+    try:
+        time.sleep(3)  # the second instances are connected and consuming
+        report_ids = [submit(running, unit) for unit in ("SYT", "SNGV")]
+        for report_id in report_ids:
+            verify(running, report_id)
+        assert_reconciled(running, report_ids)
+    finally:
+        for name in extra:
+            running.stop_process(name)

@@ -63,6 +63,13 @@ class RunningSystem:
         process.wait(timeout=30)
         self._processes.remove(process)
 
+    def start_another(self, name: str) -> str:
+        """Start a second instance of a worker (its own metrics port); return its name."""
+        _, command, extra_env = self._named[name]
+        another = f"{name}-2"
+        self._spawn(another, command, {**extra_env, "CQS_METRICS_PORT": str(free_port())})
+        return another
+
     def restart_process(self, name: str) -> None:
         _, command, extra_env = self._named[name]
         self._spawn(name, command, extra_env)
