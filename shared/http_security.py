@@ -35,6 +35,18 @@ def embedded(settings: ServiceSettings) -> bool:
     return settings.database_url.startswith("sqlite") and settings.broker_url.startswith("memory://")
 
 
+def limit_storage_uri() -> str:
+    return os.environ.get("CQS_RATE_LIMIT_STORAGE_URL", "memory://")
+
+
+def limits_enabled() -> bool:
+    return os.environ.get("CQS_RATE_LIMIT_ENABLED", "1") != "0"
+
+
+def sign_in_limit() -> str:
+    return os.environ.get("CQS_RATE_LIMIT_SIGN_IN", SIGN_IN_LIMIT)
+
+
 def install(app: Flask, settings: ServiceSettings) -> Limiter:
     """Headers and limits; call before the authorization hook so that a flood is refused first."""
     strict_transport = not embedded(settings)
@@ -60,13 +72,13 @@ def install(app: Flask, settings: ServiceSettings) -> Limiter:
     limiter = Limiter(
         get_remote_address,
         app=app,
-        storage_uri=os.environ.get("CQS_RATE_LIMIT_STORAGE_URL", "memory://"),
+        storage_uri=limit_storage_uri(),
         key_prefix=f"{settings.namespace}:{settings.service}",
         default_limits=[os.environ.get("CQS_RATE_LIMIT_DEFAULT", DEFAULT_LIMIT)],
         application_limits=[os.environ.get("CQS_RATE_LIMIT_REFUSED_TOKENS", REFUSED_TOKEN_LIMIT)],
         application_limits_deduct_when=lambda response: response.status_code == 401,
         headers_enabled=True,
-        enabled=os.environ.get("CQS_RATE_LIMIT_ENABLED", "1") != "0",
+        enabled=limits_enabled(),
     )
     app.extensions["cqs_limiter"] = limiter
     return limiter

@@ -1,17 +1,20 @@
 """Wires the portal: its accounts database, sign-in sessions, translations, and the pages."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from services.portal import settings as portal_settings
 from services.portal.adapters import orm
 from services.portal.entrypoints import admin, auth, errors, home, public, reports, review, signed_in
 from services.portal.service_layer.accounts import Accounts
-from shared import config, db
+from shared import config, db, http_security
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 LANGUAGES = ("vi", "en")
@@ -37,6 +40,18 @@ def _locale() -> str:
 def _form_error_list(form) -> list[tuple[str, str]]:
     """(field id, first message) for the error summary, in the form's field order."""
     return [(field.id, field.errors[0]) for field in form if field.errors and field.type != "CSRFTokenField"]
+
+
+def _limit_sign_in(app: Flask) -> None:
+    """Password guessing from one address is slowed before the lock-out (per account) is reached; the limits
+    are kept where the services keep theirs (Redis in production), under the portal's own prefix."""
+    limiter = Limiter(get_remote_address, app=app, storage_uri=http_security.limit_storage_uri(),
+                      key_prefix=f"{os.environ.get('CQS_NAMESPACE', 'cqs')}:{portal_settings.SERVICE}",
+                      headers_enabled=True, enabled=http_security.limits_enabled())
+    app.extensions["portal_limiter"] = limiter  # the wrapped view holds it only weakly
+    # Wrapping the registered view: the limiter checks a decorated limit when the view runs.
+    limited = limiter.limit(http_security.sign_in_limit, methods=["POST"])
+    app.view_functions["auth.sign_in"] = limited(app.view_functions["auth.sign_in"])
 
 
 def create_app(settings: portal_settings.PortalSettings | None = None, accounts: Accounts | None = None) -> Flask:
@@ -78,4 +93,5 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
     for blueprint in (auth.blueprint, home.blueprint, reports.blueprint, review.blueprint, admin.blueprint,
                       public.blueprint):
         app.register_blueprint(blueprint)
+    _limit_sign_in(app)
     return app

@@ -27,7 +27,7 @@ def database_url_of(request, tmp_path):
 
 # SQLite cannot reflect an expression-based index; PostgreSQL compares it.
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", [*SERVICES, "portal"])
 def test_the_migrations_at_head_build_the_tables_the_orm_maps(service, database_url_of):
     metadata = import_module(f"services.{service}.adapters.orm").metadata
     engine = db.make_engine(database_url_of(service), service)

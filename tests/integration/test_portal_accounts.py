@@ -1,17 +1,22 @@
 """The portal's accounts and sign-in on the real PostgreSQL (schema `portal`): first sign-in must
-change the password, lock-out after repeated failures, CSRF on every form, a disabled account and
-an idle session end, the admin's account pages, and the key set the services verify tokens with."""
+change the password, lock-out after repeated failures, sign-ins in the security log, the sign-in
+rate limit, CSRF on every form, a disabled account and an idle session end, the admin's account
+pages, and the key set the services verify tokens with."""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from services.portal import bootstrap
+from services.portal.adapters import orm
 from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS
 from services.portal.settings import PortalSettings
+from shared import audit_chain
 from shared.auth import Role, StaticKeys, decode_token, issue_token
 from shared.signing import SigningKey
 from tests.support.keys import TEST_KEY
@@ -90,6 +95,47 @@ def test_repeated_wrong_passwords_lock_the_account_until_the_cool_down_ends(port
     assert "tạm khóa" in sign_in(client, "so.tc", GOOD_PASSWORD).get_data(as_text=True)
     accounts.clock.now += LOCKOUT
     assert sign_in(client, "so.tc", GOOD_PASSWORD).status_code == 302
+
+
+def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal):
+    app, accounts = portal
+    clerk, _ = accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD)
+    client = app.test_client()
+    sign_in(client, "khong.co", "anything")
+    for _ in range(MAX_FAILED_ATTEMPTS):
+        sign_in(client, "so.tc", "not-the-password")
+    sign_in(client, "so.tc", GOOD_PASSWORD)  # refused: still locked
+    accounts.clock.now += LOCKOUT
+    sign_in(client, "so.tc", GOOD_PASSWORD)
+
+    engine = accounts.sessions.kw["bind"]
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(orm.security_log).order_by(orm.security_log.c.seq)).mappings().all()
+        assert audit_chain.verify(connection, orm.security_log) == []
+    outcomes = [(row["kind"], row["actor"], json.loads(row["detail"]).get("reason")) for row in rows]
+    assert outcomes == [("sign_in_failed", "khong.co", "bad_credentials"),
+                        *[("sign_in_failed", "so.tc", "bad_credentials")] * (MAX_FAILED_ATTEMPTS - 1),
+                        ("sign_in_failed", "so.tc", "locked"), ("account_locked", "so.tc", None),
+                        ("sign_in_failed", "so.tc", "locked"), ("sign_in", "so.tc", None)]
+    assert rows[-1]["target"] == f"account:{clerk.id}" and rows[-1]["actor_unit"] == "STC"
+    assert json.loads(rows[-1]["detail"])["remote_addr"] == "127.0.0.1"
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(orm.security_log.delete())
+
+
+def test_the_sign_in_route_is_rate_limited_per_address(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("CQS_RATE_LIMIT_ENABLED", "1")
+    monkeypatch.delenv("CQS_RATE_LIMIT_STORAGE_URL", raising=False)
+    settings = PortalSettings(database_url=database_url, api_urls=API, secret_key="test-session-key",
+                              signing_key=TEST_KEY, secure_cookies=True, data_dir=tmp_path)
+    bootstrap.migrate(database_url)
+    client = bootstrap.create_app(settings, bootstrap.accounts_for(database_url)).test_client()
+    for _ in range(10):  # SIGN_IN_LIMIT
+        assert sign_in(client, "khong.co", "anything").status_code == 401
+    refused = sign_in(client, "khong.co", "anything")
+    assert refused.status_code == 429 and "Quá nhiều lần thử" in refused.get_data(as_text=True)
+    assert client.get("/sign-in").status_code == 200  # only attempts count
+    assert client.get("/.well-known/jwks.json").status_code == 200
 
 
 def test_a_form_without_its_csrf_token_is_refused(portal):

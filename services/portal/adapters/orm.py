@@ -1,10 +1,12 @@
-"""The portal's own tables (schema `portal`): accounts. Nothing of the four services lives here."""
+"""The portal's own tables (schema `portal`): accounts and its security log (sign-ins, failures,
+lock-outs). Nothing of the four services lives here."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from services.portal.domain.accounts import Account
+from shared.audit_chain import add_audit_table
 from shared.auth import Role
 from shared.orm import UtcDateTime
 
@@ -27,6 +29,8 @@ accounts = sa.Table(
     sa.Column("locked_until", UtcDateTime(), nullable=True),
     sa.Column("session_epoch", sa.Integer, nullable=False),
 )
+
+security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:

@@ -27,7 +27,8 @@ def sign_in():
     error = None
     if form.validate_on_submit():
         try:
-            account = signed_in.accounts().authenticate(form.username.data, form.password.data)
+            account = signed_in.accounts().authenticate(form.username.data, form.password.data,
+                                                               request.remote_addr or "")
         except AccountError as failure:
             error = ACCOUNT_ERRORS[failure.code]
             form.password.errors = [error]

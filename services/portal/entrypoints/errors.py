@@ -19,6 +19,7 @@ def _page(status: int):
         403: (_("You cannot open this page"), _("This page belongs to another unit or another role.")),
         404: (_("Page not found"), _("Check the address, or go back to the home page.")),
         413: (_("The file is too large"), _("Each file may be at most 25 MB.")),
+        429: (_("Too many attempts"), _("Wait a minute, then try again.")),
     }
     title, message = titles.get(status, (_("Sorry, there is a problem with the service"),
                                          _("Try again in a few minutes.")))

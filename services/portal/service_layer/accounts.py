@@ -13,7 +13,9 @@ from typing import Callable
 import argon2
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.portal.adapters import orm
 from services.portal.domain.accounts import Account, AccountError, password_problems
+from shared import audit_chain
 from shared.auth import Role
 from shared.clock import utc_now
 
@@ -79,9 +81,11 @@ class Accounts:
             raise
         return created
 
-    def authenticate(self, username: str, password: str) -> Account:
+    def authenticate(self, username: str, password: str, remote_addr: str = "") -> Account:
+        """The account, or AccountError; every outcome goes to the security log in the same transaction."""
         now = self.clock()
         failure = None
+        newly_locked = False
         with self._session() as session, session.begin():
             # The failure is counted in the same transaction, so it is committed, not rolled back by the refusal.
             account = session.query(Account).filter_by(username=username.strip().lower()).first()
@@ -92,13 +96,17 @@ class Accounts:
                 failure = "locked"
             elif not _verify(account.password_hash, password):
                 account.record_failure(now)
-                failure = "locked" if account.is_locked(now) else "bad_credentials"
+                newly_locked = account.is_locked(now)
+                failure = "locked" if newly_locked else "bad_credentials"
             elif account.disabled:
                 failure = "disabled"
             else:
                 account.record_success()
                 if _hasher.check_needs_rehash(account.password_hash):
                     account.password_hash = _hasher.hash(password)
+            session.flush()
+            audit_chain.append_in(session.connection(), orm.security_log,
+                                  _sign_in_entries(username, account, failure, newly_locked, remote_addr, now))
         if failure:
             raise AccountError(failure)
         return account
@@ -128,6 +136,22 @@ class Accounts:
             account = session.get(Account, account_id)
             account.disable() if disabled else account.enable()
             return account
+
+
+def _sign_in_entries(username: str, account: Account | None, failure: str | None, newly_locked: bool,
+                     remote_addr: str, now: dt.datetime) -> list[audit_chain.Entry]:
+    """A sign-in, or a refused one with its reason; a lock-out is a row of its own."""
+    who = {"actor": account.username if account else username.strip().lower()[:128],
+           "actor_role": account.role.value if account else "", "actor_unit": account.unit_code if account else "",
+           "operation": "sign_in", "target": f"account:{account.id}" if account else "", "at": now}
+    detail = {"remote_addr": remote_addr, "known_account": account is not None}
+    if failure is None:
+        return [audit_chain.Entry(kind="sign_in", **who, detail=detail)]
+    entries = [audit_chain.Entry(kind="sign_in_failed", outcome="refused", **who, detail={**detail, "reason": failure})]
+    if newly_locked:
+        entries.append(audit_chain.Entry(kind="account_locked", outcome="locked", **who,
+                                         detail={**detail, "locked_until": account.locked_until.isoformat()}))
+    return entries
 
 
 def generate_password() -> str:

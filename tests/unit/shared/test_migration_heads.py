@@ -8,7 +8,7 @@ from shared.config import SERVICES
 from tests.unit.shared.test_deploy_shape import ROOT
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", [*SERVICES, "portal"])
 def test_each_service_has_one_migration_head(service):
     config = Config()
     config.set_main_option("script_location", str(ROOT / "services" / service / "adapters" / "migrations"))
