@@ -47,9 +47,8 @@ def sign_in_limit() -> str:
     return os.environ.get("CQS_RATE_LIMIT_SIGN_IN", SIGN_IN_LIMIT)
 
 
-def install(app: Flask, settings: ServiceSettings) -> Limiter:
-    """Headers and limits; call before the authorization hook so that a flood is refused first."""
-    strict_transport = not embedded(settings)
+def install_headers(app: Flask, *, strict_transport: bool) -> None:
+    """The security headers on every answer (the portal takes these without the services' limits)."""
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -69,6 +68,10 @@ def install(app: Flask, settings: ServiceSettings) -> Limiter:
             headers["Pragma"] = "no-cache"
         return response
 
+
+def install(app: Flask, settings: ServiceSettings) -> Limiter:
+    """Headers and limits; call before the authorization hook so that a flood is refused first."""
+    install_headers(app, strict_transport=not embedded(settings))
     limiter = Limiter(
         get_remote_address,
         app=app,

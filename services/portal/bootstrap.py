@@ -81,6 +81,10 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
         return {"account": g.get("account"), "lang": _locale(), "languages": LANGUAGES,
                 "session_ends": session.get("seen_at")}
 
+    # The services' headers (CSP without inline script, nosniff, frame-ancestors 'none'); HSTS when served over
+    # HTTPS, i.e. outside the embedded mode, as the cookies are Secure then.
+    http_security.install_headers(app, strict_transport=settings.secure_cookies)
+
     @app.after_request
     def _no_store(response):
         # Pages show one person's data: never kept by a shared cache or the browser's back button.

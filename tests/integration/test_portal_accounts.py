@@ -16,7 +16,7 @@ from services.portal import bootstrap
 from services.portal.adapters import orm
 from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS
 from services.portal.settings import PortalSettings
-from shared import audit_chain
+from shared import audit_chain, http_security
 from shared.auth import Role, StaticKeys, decode_token, issue_token
 from shared.signing import SigningKey
 from tests.support.keys import TEST_KEY
@@ -136,6 +136,26 @@ def test_the_sign_in_route_is_rate_limited_per_address(database_url, tmp_path, m
     assert refused.status_code == 429 and "Quá nhiều lần thử" in refused.get_data(as_text=True)
     assert client.get("/sign-in").status_code == 200  # only attempts count
     assert client.get("/.well-known/jwks.json").status_code == 200
+
+
+def test_every_answer_carries_the_services_security_headers(portal, database_url, tmp_path):
+    app, accounts = portal
+    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD, must_change_password=False)
+    client = app.test_client()
+    page = client.get("/sign-in")
+    assert page.headers["Content-Security-Policy"] == http_security.PAGE_CSP  # no inline script or style
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Strict-Transport-Security"] == http_security.HSTS
+    sign_in(client, "so.tc", GOOD_PASSWORD)
+    assert client.get("/change-password").headers["Cache-Control"] == "no-store"
+    keys = client.get("/.well-known/jwks.json")
+    assert keys.headers["Content-Security-Policy"] == http_security.API_CSP
+    assert keys.headers["Cache-Control"] == "public, max-age=300"  # public keys may be cached
+
+    embedded = PortalSettings(database_url=database_url, api_urls=API, secret_key="k", signing_key=TEST_KEY,
+                              secure_cookies=False, data_dir=tmp_path)  # plain http://127.0.0.1: no HSTS
+    assert "Strict-Transport-Security" not in bootstrap.create_app(embedded, accounts).test_client().get(
+        "/sign-in").headers
 
 
 def test_a_form_without_its_csrf_token_is_refused(portal):
