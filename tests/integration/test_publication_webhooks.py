@@ -22,7 +22,6 @@ from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
-ADMIN = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}
 
 
 class Receiver(http.server.ThreadingHTTPServer):
@@ -81,6 +80,7 @@ def verified(secret: str, headers: dict, body: bytes) -> bool:
 
 def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, receiver):
     runtime, client = service
+    ADMIN = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}  # noqa: N806 (fresh)
     assert client.post("/webhooks", headers=ADMIN, json={"url": receiver.url, "event_types": ["report.scored"]}
                        ).status_code == 422  # only published events go to partners
     registered = client.post("/webhooks", headers=ADMIN, json={
