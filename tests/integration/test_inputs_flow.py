@@ -22,10 +22,10 @@ from services.submission.adapters.measurement_files import COLUMNS
 from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
 from services.submission.domain.calendar import VIETNAM_TZ
 from services.submission.service_layer import rounds
-from shared.auth import Role, issue_token
+from shared.auth import Role
 from shared.criteria import load_catalog, score_report
 from shared.criteria.suppliers import REVIEWER, SYSTEM, fields_supplied_by
-from tests.support import asyncapi
+from tests.support import asyncapi, http_flow
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.keys import TEST_KEY
@@ -48,7 +48,7 @@ class Clock:
 
 
 def auth(role: Role, unit: str, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
+    return http_flow.auth(TEST_KEY, role, unit, user)
 
 
 ADMIN = auth(Role.ADMIN, "HT", "admin@ht")

@@ -17,9 +17,9 @@ from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MO
 from services.submission.domain.calendar import VIETNAM_TZ, RoundKind
 from services.submission.domain.units import UnitType
 from services.submission.service_layer import handlers, rounds
-from shared.auth import Principal, Role, issue_token
+from shared.auth import Principal, Role
 from shared.criteria import load_catalog
-from tests.support import asyncapi
+from tests.support import asyncapi, http_flow
 from tests.support.answers import evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.keys import TEST_KEY
@@ -69,7 +69,7 @@ def partner(amqp_url, namespace):
 
 
 def auth(role: Role, unit: str, user: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TEST_KEY, user, role, unit)}"}
+    return http_flow.auth(TEST_KEY, role, unit, user)
 
 
 ADMIN = auth(Role.ADMIN, "HT", "admin@ht")
