@@ -95,6 +95,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     clerk_temporary = create_account(admin, "xa.tranphu", "Nguyễn Thị Lan", COMMUNE, "unit_reporter")
     check(admin, "02-admin-account-created")
     reviewer_temporary = create_account(admin, "huyen.tphatinh", "Trần Văn Hùng", DISTRICT, "district_reviewer")
+    admin.goto(f"{base}/admin/rounds")  # the open round: its close button and the extension form
+    expect(admin.get_by_role("button", name=re.compile("Đóng kỳ báo cáo"))).to_be_visible()
+    check(admin, "02b-admin-rounds")
 
     # 2. The clerk signs in, changes the password and opens the report.
     clerk = new_page()

@@ -8,9 +8,13 @@ import datetime as dt
 import io
 import json
 import re
+import threading
+from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from services.portal import bootstrap
 from services.portal.adapters import orm
@@ -19,7 +23,10 @@ from services.portal.settings import PortalSettings
 from shared import audit_chain, http_security
 from shared.auth import Role, StaticKeys, decode_token, issue_token
 from shared.signing import SigningKey
+from tests.browser.conftest import THREE_TIER_MODELS
 from tests.support.keys import TEST_KEY
+
+SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
 
 pytestmark = pytest.mark.integration
 API = {service: "http://127.0.0.1:9/" + service for service in ("submission", "review", "scoring", "publication")}
@@ -251,3 +258,65 @@ def test_the_key_set_verifies_the_portals_tokens_and_no_other(portal):
     assert decode_token(keys, issue_token(TEST_KEY, "acct", Role.ADMIN, "HT")).unit == "HT"
     with pytest.raises(Exception, match="not valid"):
         decode_token(keys, issue_token(SigningKey.generate(), "acct", Role.ADMIN, "HT"))
+
+
+@pytest.fixture
+def submission_url(settings_for, tmp_path):
+    """The real submission service on a port of its own (the portal reaches it over HTTP, as in production)."""
+    from services.submission import bootstrap as submission
+    from services.submission.service_layer import rounds
+
+    runtime = submission.runtime(settings_for("submission"))
+    runtime.migrate()
+    rounds.load_units(runtime.uow_factory(), [SEED / "units" / "hatinh-2021.yaml"])
+    models = tmp_path / "review_models.yaml"  # the unit tree of 2021 with its reviewers kept in force
+    models.write_text(THREE_TIER_MODELS)
+    rounds.load_review_models_file(runtime.uow_factory(), models)
+    server = make_server("127.0.0.1", 0, submission.create_app(runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+
+
+def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(database_url, tmp_path, submission_url):
+    settings = PortalSettings(database_url=database_url, api_urls={**API, "submission": submission_url},
+                              secret_key="test-session-key", signing_key=TEST_KEY, secure_cookies=False,
+                              data_dir=tmp_path)
+    bootstrap.migrate(database_url)
+    accounts = bootstrap.accounts_for(database_url)
+    accounts.create("quantri", "Quản trị", "HT", Role.ADMIN, GOOD_PASSWORD, must_change_password=False)
+    client = bootstrap.create_app(settings, accounts).test_client()
+    sign_in(client, "quantri", GOOD_PASSWORD)
+    token = _token(client, "/admin/rounds")
+    assert "Tạo kỳ báo cáo" in client.get("/admin/rounds").get_data(as_text=True)
+
+    created = client.post("/admin/rounds", data={"csrf_token": token, "round-kind": "annual_evaluation",
+                                                 "round-year": "2027"}, follow_redirects=True)
+    assert "Đã tạo kỳ báo cáo 2027-annual." in created.get_data(as_text=True)
+    refused = client.post("/admin/rounds", data={"csrf_token": token, "round-kind": "annual_evaluation",
+                                                 "round-year": "1999"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="round-year-error"' in page  # the service's rule, beside the field
+    assert client.post("/admin/rounds", data={"round-kind": "annual_evaluation", "round-year": "2028"}
+                       ).status_code == 400  # no CSRF token: nothing sent
+
+    opened = client.post("/admin/rounds/2027-annual/open", data={"csrf_token": token}, follow_redirects=True)
+    assert "Đã mở kỳ báo cáo 2027-annual." in opened.get_data(as_text=True)
+    no_reason = client.post("/admin/rounds/2027-annual/extensions", data={
+        "csrf_token": token, "ext-2027-annual-unit_code": "STC", "ext-2027-annual-until": "2028-04-01T17:00"})
+    assert no_reason.status_code == 400 and "Ghi lý do." in no_reason.get_data(as_text=True)
+    unknown = client.post("/admin/rounds/2027-annual/extensions", data={
+        "csrf_token": token, "ext-2027-annual-unit_code": "KHONGCO", "ext-2027-annual-until": "2028-04-01T17:00",
+        "ext-2027-annual-reason": "Mất điện"})
+    assert unknown.status_code == 400 and 'class="error-message"' in unknown.get_data(as_text=True)
+    extended = client.post("/admin/rounds/2027-annual/extensions", data={
+        "csrf_token": token, "ext-2027-annual-unit_code": "STC", "ext-2027-annual-until": "2028-04-01T17:00",
+        "ext-2027-annual-reason": "Sở bị mất điện ba ngày"}, follow_redirects=True)
+    assert "Đã gia hạn cho đơn vị STC." in extended.get_data(as_text=True)
+    # the service holds the extension, with its reason and time (17:00 in Vietnam)
+    round_ = requests.get(f"{submission_url}/rounds/2027-annual",
+                          headers={"Authorization": f"Bearer {issue_token(TEST_KEY, 'x', Role.ADMIN, 'HT')}"}).json()
+    assert [(e["unit_code"], e["until"], e["reason"]) for e in round_["extensions"]] == [
+        ("STC", "2028-04-01T17:00:00+07:00", "Sở bị mất điện ba ngày")]
+    closed = client.post("/admin/rounds/2027-annual/close", data={"csrf_token": token}, follow_redirects=True)
+    assert "Đã đóng kỳ báo cáo 2027-annual." in closed.get_data(as_text=True)

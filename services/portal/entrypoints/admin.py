@@ -1,24 +1,104 @@
 """The administrator: rounds, accounts, the unit tree and the criteria sets."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from services.portal.adapters.api_client import ApiError
 from services.portal.domain.accounts import AccountError
 from services.portal.entrypoints import signed_in
-from services.portal.entrypoints.forms import ACCOUNT_ERRORS, ROLE_LABELS, AccountForm, AccountsCsvForm, EmptyForm
+from services.portal.entrypoints.forms import (
+    ACCOUNT_ERRORS,
+    ROLE_LABELS,
+    AccountForm,
+    AccountsCsvForm,
+    EmptyForm,
+    ExtensionForm,
+    RoundForm,
+)
 from services.portal.entrypoints.labels import ROUND_STATUS, UNIT_TYPE
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import Role
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@blueprint.get("/rounds")
+@blueprint.route("/rounds", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def rounds():
+    form = RoundForm(prefix="round")
+    if form.validate_on_submit():
+        body = {"kind": form.kind.data, "year": form.year.data}
+        if form.period_month.data:
+            body["period_month"] = int(form.period_month.data)
+        created = _sent(form, "POST", "/rounds", body)
+        if created is not None:
+            flash(_("Round %(round)s is created.", round=created["id"]))
+            return redirect(url_for("admin.rounds"))
+    return _rounds_page(form=form)
+
+
+@blueprint.post("/rounds/<round_id>/extensions")
+@requires(Role.ADMIN)
+def extension(round_id: str):
+    form = ExtensionForm(prefix=f"ext-{round_id}")
+    if form.validate_on_submit():
+        until = form.until.data.replace(tzinfo=VIETNAM)
+        body = {"unit_code": form.unit_code.data.strip(), "until": until.isoformat(), "reason": form.reason.data}
+        if _sent(form, "POST", f"/rounds/{round_id}/extensions", body) is not None:
+            flash(_("The deadline of %(unit)s is extended.", unit=body["unit_code"]))
+            return redirect(url_for("admin.rounds"))
+    return _rounds_page(extension_forms={round_id: form})
+
+
+@blueprint.post("/rounds/<round_id>/<action>")
+@requires(Role.ADMIN)
+def round_action(round_id: str, action: str):
+    if action not in ("open", "close"):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            g.api.send("POST", "submission", f"/rounds/{round_id}/{action}")
+        except ApiError as error:
+            if error.status not in (400, 409, 422):
+                raise
+            flash(error.detail)
+        else:
+            flash(_("Round %(round)s is open.", round=round_id) if action == "open"
+                  else _("Round %(round)s is closed.", round=round_id))
+    return redirect(url_for("admin.rounds"))
+
+
+def _sent(form, method: str, path: str, body: dict) -> dict | None:
+    """The service's answer to the form's change, or None: its refusal goes beside the fields it names (or
+    above the form)."""
+    try:
+        return g.api.send(method, "submission", path, json=body) or {}
+    except ApiError as error:
+        if error.status not in (400, 404, 409, 422):  # 404: what the form names (a unit) is not there
+            raise
+        named = {name: message for name, message in error.field_errors().items() if name in form._fields}
+        for name, message in named.items():
+            form[name].errors = [message]
+        if not named:
+            form.form_errors.append(error.detail)
+        return None
+
+
+def _rounds_page(form=None, extension_forms=None):
     rounds_ = g.api.get_all("submission", "/rounds")
-    return render_template("admin/rounds.html", rounds=rounds_, round_status=ROUND_STATUS)
+    extension_forms = extension_forms or {}
+    forms = {round_["id"]: extension_forms.get(round_["id"]) or ExtensionForm(prefix=f"ext-{round_['id']}",
+                                                                               formdata=None)
+             for round_ in rounds_}
+    form = form or RoundForm(prefix="round", formdata=None)
+    failed = form.errors or any(f.errors for f in extension_forms.values())
+    return render_template("admin/rounds.html", rounds=rounds_, round_status=ROUND_STATUS, form=form,
+                           extension_forms=forms, action_form=EmptyForm()), 400 if failed else 200
 
 
 @blueprint.route("/accounts", methods=["GET", "POST"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from shared.auth import Role
 
@@ -59,6 +59,21 @@ class AccountForm(FlaskForm):
 
 class AccountsCsvForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[InputRequired(_l("Choose a CSV file."))])
+
+
+class RoundForm(FlaskForm):
+    kind = SelectField(_l("Kind of round"), choices=[("annual_evaluation", _l("Annual evaluation")),
+                                                      ("progress_update", _l("Progress update"))])
+    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Enter the year."))])
+    period_month = SelectField(_l("Month (progress updates only)"), validators=[Optional()],
+                               choices=[("", "—"), ("3", "3"), ("6", "6"), ("9", "9")])
+
+
+class ExtensionForm(FlaskForm):
+    unit_code = StringField(_l("Unit code"), validators=[InputRequired(_l("Enter the unit code.")), Length(max=64)])
+    until = DateTimeLocalField(_l("New deadline (Vietnam time)"), format="%Y-%m-%dT%H:%M",
+                               validators=[InputRequired(_l("Enter the new deadline."))])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Write the reason.")), Length(max=2000)])
 
 
 class EmptyForm(FlaskForm):
