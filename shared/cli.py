@@ -50,14 +50,14 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     if args.service == PORTAL:
-        _bootstrap(PORTAL).migrate()
-        print(f"{args.service}: schema at the newest migration")
-        return
-    runtime = _bootstrap(args.service).runtime()
-    runtime.migrate()
+        engine = _bootstrap(PORTAL).migrate()
+    else:
+        runtime = _bootstrap(args.service).runtime()
+        runtime.migrate()
+        engine = runtime.engine
     print(f"{args.service}: schema at the newest migration")
     if args.grant_to:
-        db_roles.grant_application_role(runtime.engine, args.service, args.grant_to)
+        db_roles.grant_application_role(engine, args.service, args.grant_to)
         print(f"{args.service}: {args.grant_to} may use the tables (INSERT and SELECT only on the append-only logs)")
 
 
@@ -130,12 +130,22 @@ def cmd_import_measurements(args: argparse.Namespace) -> None:
     replaced = f", superseding import {made.supersedes}" if made.supersedes else ""
     print(f"submission: import {made.id} of {args.agency} for round {args.round}: {len(made.values)} values from "
           f"{args.file} (sha256 {made.sha256}){replaced}")
+def _security_log(service: str) -> tuple[sa.Engine, sa.Table]:
+    """The engine and security log of a service, or of the portal (sign-ins, failures, lock-outs)."""
+    if service == PORTAL:
+        from services.portal.adapters import orm as portal_orm
+
+        return _bootstrap(PORTAL).engine_for(), portal_orm.security_log
+    runtime = _bootstrap(service).runtime()
+    return runtime.engine, runtime.security_log
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> None:
-    runtime = _bootstrap(args.service).runtime()
+    engine, log = _security_log(args.service)
     anchors = audit_chain.read_anchors(args.anchors) if args.anchors else []
-    with runtime.engine.connect() as connection:
-        findings = audit_chain.verify(connection, runtime.security_log, anchors)
-        rows = connection.execute(sa.select(sa.func.count()).select_from(runtime.security_log)).scalar_one()
+    with engine.connect() as connection:
+        findings = audit_chain.verify(connection, log, anchors)
+        rows = connection.execute(sa.select(sa.func.count()).select_from(log)).scalar_one()
     for finding in findings:
         print(f"{args.service}: {finding}")
     if findings:
@@ -144,8 +154,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
 
 
 def cmd_audit_anchor(args: argparse.Namespace) -> None:
-    runtime = _bootstrap(args.service).runtime()
-    exported = audit_chain.export_anchor(runtime.engine, runtime.security_log, args.service, args.dir)
+    engine, log = _security_log(args.service)
+    exported = audit_chain.export_anchor(engine, log, args.service, args.dir)
     print(f"{args.service}: anchored seq {exported['seq']} ({exported['row_hash']})")
 
 
@@ -292,11 +302,11 @@ def main(argv: list[str] | None = None) -> None:
     audit = commands.add_parser("audit", help="the hash-chained security log").add_subparsers(dest="audit",
                                                                                              required=True)
     verify = audit.add_parser("verify", help="find edited, deleted, inserted or reordered rows")
-    verify.add_argument("service", choices=config.SERVICES)
+    verify.add_argument("service", choices=(*config.SERVICES, PORTAL))
     verify.add_argument("--anchors", type=Path, help="an anchors file exported by `cqs audit anchor`")
     verify.set_defaults(func=cmd_audit_verify)
     anchor = audit.add_parser("anchor", help="export the log's head outside the database")
-    anchor.add_argument("service", choices=config.SERVICES)
+    anchor.add_argument("service", choices=(*config.SERVICES, PORTAL))
     anchor.add_argument("dir", type=Path)
     anchor.set_defaults(func=cmd_audit_anchor)
 

@@ -26,10 +26,15 @@ def accounts_for(database_url: str | None = None) -> Accounts:
     return Accounts(db.make_session_factory(engine))
 
 
-def migrate(database_url: str | None = None) -> None:
-    """The portal's schema (accounts) at the newest migration; idempotent."""
-    engine = db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
+def engine_for(database_url: str | None = None):
+    return db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
+
+
+def migrate(database_url: str | None = None):
+    """The portal's schema (accounts, security log) at the newest migration; idempotent. Answers its engine."""
+    engine = engine_for(database_url)
     db.upgrade(engine, MIGRATIONS, portal_settings.SERVICE)
+    return engine
 
 
 def _locale() -> str:

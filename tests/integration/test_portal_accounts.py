@@ -20,7 +20,7 @@ from services.portal import bootstrap
 from services.portal.adapters import orm
 from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS
 from services.portal.settings import PortalSettings
-from shared import audit_chain, http_security
+from shared import audit_chain, cli, http_security
 from shared.auth import Role, StaticKeys, decode_token, issue_token
 from shared.signing import SigningKey
 from tests.browser.conftest import THREE_TIER_MODELS
@@ -104,7 +104,7 @@ def test_repeated_wrong_passwords_lock_the_account_until_the_cool_down_ends(port
     assert sign_in(client, "so.tc", GOOD_PASSWORD).status_code == 302
 
 
-def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal):
+def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal, database_url, monkeypatch, capsys):
     app, accounts = portal
     clerk, _ = accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD)
     client = app.test_client()
@@ -128,6 +128,18 @@ def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal):
     assert json.loads(rows[-1]["detail"])["remote_addr"] == "127.0.0.1"
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
         connection.execute(orm.security_log.delete())
+
+    # The operators' check reads the portal's chain like the services' ones, and finds an edited row.
+    monkeypatch.setenv("CQS_PORTAL_DATABASE_URL", database_url)
+    cli.main(["audit", "verify", "portal"])
+    assert f"portal: security log intact ({len(rows)} rows" in capsys.readouterr().out
+    with engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE security_log DISABLE TRIGGER USER"))
+        connection.execute(sa.text("UPDATE security_log SET actor = 'someone-else' WHERE seq = 2"))
+        connection.execute(sa.text("ALTER TABLE security_log ENABLE TRIGGER USER"))
+    with pytest.raises(SystemExit, match="tampered"):
+        cli.main(["audit", "verify", "portal"])
+    assert "seq 2: content does not match its hash" in capsys.readouterr().out
 
 
 def test_the_sign_in_route_is_rate_limited_per_address(database_url, tmp_path, monkeypatch):
