@@ -156,6 +156,11 @@ class EventConsumer(ConsumerMixin):
         """Declare every queue, binding and dead-letter queue of the service (also done on each connect),
         so that events published before the first delivery wait in their queues."""
         with Connection(self.connection.as_uri(include_password=True)) as conn:
+            # A worker that starts while the broker is away waits for it rather than exiting.
+            conn.ensure_connection(max_retries=None, interval_start=0.5, interval_step=1, interval_max=5,
+                                   errback=lambda exc, interval: log.warning(
+                                       "%s: broker unreachable (%r); declaring the queues again in %.1fs",
+                                       self.service, exc, interval))
             channel = conn.channel()
             for subscription in self._subscriptions:
                 for queue in self._queues(subscription):

@@ -230,11 +230,17 @@ def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(settings_
     try:
         partner.collect(lambda got: len(got) >= 20)
         own_rabbitmq.stop_app()
+        # A worker starting during the outage declares its queues once the broker is back, instead of exiting.
+        declaring = threading.Thread(target=runtime.consumer().declare, daemon=True)
         try:
+            declaring.start()
             during = [_add_submitted(runtime, unit_code=f"V{i:03d}") for i in range(20)]
             time.sleep(1.0)  # the relay fails against the stopped broker and backs off
+            assert declaring.is_alive()
         finally:
             own_rabbitmq.start_app()
+        declaring.join(30)
+        assert not declaring.is_alive()
         partner.reconnect()
         partner.collect(lambda got: len({e["subject"] for e in got}) >= 40, timeout_s=60)
     finally:
