@@ -56,6 +56,11 @@ def database_url(service: str) -> str:
     return f"sqlite:///{data_dir() / (service + '.sqlite')}"
 
 
+def database_pooler() -> str:
+    """`CQS_DATABASE_POOLER`: "pgbouncer" when the database URL names a PgBouncer pool (shared/db.py)."""
+    return os.environ.get("CQS_DATABASE_POOLER", "")
+
+
 def is_embedded(database: str, broker: str) -> bool:
     return database.startswith("sqlite") and broker.startswith("memory://")
 
@@ -100,5 +105,5 @@ def load(service: str) -> ServiceSettings:
         broker_heartbeat_s=float(os.environ.get("CQS_BROKER_HEARTBEAT_S", "30")),
         consumer_batch_size=int(os.environ.get("CQS_CONSUMER_BATCH_SIZE", "100")),
         relay_unroutable_retry_s=float(os.environ.get("CQS_RELAY_UNROUTABLE_RETRY_S", "10")),
-        database_pooler=os.environ.get("CQS_DATABASE_POOLER", ""),
+        database_pooler=database_pooler(),
     )

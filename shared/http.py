@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import http
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from flask_smorest import Api
@@ -15,7 +15,7 @@ from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import audit_http, authorization, http_docs, http_messages, http_security
+from shared import audit_http, authorization, health, http_docs, http_messages, http_security
 from shared.auth import PublicKeys
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
@@ -169,9 +169,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     def ready():
         """A web process is ready when its database answers: events wait in the outbox while the
         broker is away, so the broker is the worker's concern, not the web's."""
-        checks = {"database": _check(runtime.ping_database)}
-        ok = all(value == "ok" for value in checks.values())
-        return {"status": "ready" if ok else "unavailable", "checks": checks}, (200 if ok else 503)
+        return health.readiness({"database": runtime.ping_database})
 
     for blueprint in [*blueprints, dead_letters_blp]:
         api.register_blueprint(blueprint)
@@ -195,11 +193,3 @@ def _cut(text: str) -> str:
     may be quoted in it)."""
     text = FORBIDDEN_CHARACTERS.sub("\ufffd", text)
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
-
-
-def _check(probe: Callable[[], None]) -> str:
-    try:
-        probe()
-        return "ok"
-    except Exception as exc:  # readiness reports the failure instead of raising it
-        return f"unavailable: {exc.__class__.__name__}"

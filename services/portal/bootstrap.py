@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from services.portal import settings as portal_settings
 from services.portal.adapters import orm
-from services.portal.entrypoints import admin, auth, errors, home, public, reports, review, signed_in
+from services.portal.entrypoints import admin, auth, errors, health, home, public, reports, review, signed_in
 from services.portal.service_layer.accounts import Accounts
 from shared import config, db, http_security
 
@@ -22,12 +22,13 @@ LANGUAGES = ("vi", "en")
 
 def accounts_for(database_url: str | None = None) -> Accounts:
     orm.start_mappers()
-    engine = db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
-    return Accounts(db.make_session_factory(engine))
+    return Accounts(db.make_session_factory(engine_for(database_url)))
 
 
 def engine_for(database_url: str | None = None):
-    return db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE)
+    """Through PgBouncer when `CQS_DATABASE_POOLER` says so, like the services' processes."""
+    return db.make_engine(database_url or config.database_url(portal_settings.SERVICE), portal_settings.SERVICE,
+                          config.database_pooler())
 
 
 def migrate(database_url: str | None = None):
@@ -99,8 +100,8 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
 
     errors.install(app)
     signed_in.install(app)
-    for blueprint in (auth.blueprint, home.blueprint, reports.blueprint, review.blueprint, admin.blueprint,
-                      public.blueprint):
+    for blueprint in (health.blueprint, auth.blueprint, home.blueprint, reports.blueprint, review.blueprint,
+                      admin.blueprint, public.blueprint):
         app.register_blueprint(blueprint)
     _limit_sign_in(app)
     return app

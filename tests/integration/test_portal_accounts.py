@@ -332,3 +332,21 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
         ("STC", "2028-04-01T17:00:00+07:00", "Sở bị mất điện ba ngày")]
     closed = client.post("/admin/rounds/2027-annual/close", data={"csrf_token": token}, follow_redirects=True)
     assert "Đã đóng kỳ báo cáo 2027-annual." in closed.get_data(as_text=True)
+
+
+def test_the_portal_answers_its_probes_without_a_session_and_is_unready_without_its_database(portal, tmp_path):
+    app, _accounts = portal
+    client = app.test_client()
+    assert client.get("/health").json == {"status": "ok", "service": "portal"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200 and ready.json == {"status": "ready", "checks": {"database": "ok"}}
+    assert client.get_cookie("cqs_session") is None
+
+    unreachable = "postgresql+psycopg://portal_app:x@127.0.0.1:9/cqs?connect_timeout=2"
+    settings = PortalSettings(database_url=unreachable, api_urls=API, secret_key="test-session-key",
+                              signing_key=TEST_KEY, secure_cookies=True, data_dir=tmp_path)
+    cut_off = bootstrap.create_app(settings, bootstrap.accounts_for(unreachable)).test_client()
+    assert cut_off.get("/health").status_code == 200
+    refused = cut_off.get("/ready")
+    assert refused.status_code == 503 and refused.json["status"] == "unavailable"
+    assert refused.json["checks"]["database"].startswith("unavailable: ")

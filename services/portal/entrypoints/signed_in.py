@@ -14,7 +14,7 @@ from shared.clock import utc_now
 
 # Pages a person who must change the password may still open.
 OPEN_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "auth.change_password", "auth.language", "auth.jwks_document",
-                  "static"}
+                  "health.alive", "health.ready", "static"}
 
 
 def settings():

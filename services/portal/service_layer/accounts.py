@@ -11,6 +11,7 @@ import uuid
 from typing import Callable
 
 import argon2
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.portal.adapters import orm
@@ -34,6 +35,11 @@ class Accounts:
 
     def _session(self) -> Session:
         return self.sessions()
+
+    def ping(self) -> None:
+        """Raises when the accounts' database is out of reach (the portal's readiness)."""
+        with self._session() as session:
+            session.execute(sa.select(1))
 
     def get(self, account_id: str) -> Account | None:
         with self._session() as session:

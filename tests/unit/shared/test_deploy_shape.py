@@ -58,8 +58,12 @@ def test_the_app_factories_and_cli_commands_the_compose_file_names_exist():
 def test_the_portal_and_the_reverse_proxy_serve_one_origin():
     portal = COMPOSE["services"]["portal-web"]
     assert "services.portal.bootstrap:create_app()" in " ".join(portal["command"])
-    assert "cqs migrate portal" in " ".join(portal["command"])
-    assert "//portal_owner:" in portal["environment"]["CQS_DATABASE_URL"]
+    migrate = COMPOSE["services"]["portal-migrate"]
+    assert migrate["command"] == ["cqs", "migrate", "portal", "--grant-to", "portal_app"]
+    assert "//portal_owner:" in migrate["environment"]["CQS_DATABASE_URL"]
+    assert "//portal_app:" in portal["environment"]["CQS_DATABASE_URL"]
+    assert portal["depends_on"]["portal-migrate"] == {"condition": "service_completed_successfully"}
+    assert "portal" in (ROOT / "deploy" / "postgres" / "init-roles.sh").read_text()
     assert COMPOSE["services"]["submission-web"]["environment"]["CQS_JWKS_URL"] == \
         "http://portal-web:8000/.well-known/jwks.json"
     assert "CQS_SIGNING_KEY_FILE" in portal["environment"]

@@ -1,11 +1,13 @@
 """The Kubernetes shape (deploy/kustomization.yaml, deploy/k8s/) cannot run here, so these tests
 check it against the code: every command, variable, port, probe and pooled database it names
-exists, and every web and worker process runs several replicas."""
+exists, every web and worker process (the four services' and the portal's) runs several replicas,
+and every image names a real release."""
 from __future__ import annotations
 
 import configparser
 import importlib
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,10 @@ DOCUMENTS = [doc for resource in KUSTOMIZATION["resources"]
              for doc in yaml.safe_load_all((DEPLOY / resource).read_text()) if doc]
 CODE = "\n".join(path.read_text() for folder in ("shared", "services") for path in (ROOT / folder).rglob("*.py")) \
     + (DEPLOY / "gunicorn.conf.py").read_text()
+PORTAL = "portal"
+DEPLOYABLES = (*SERVICES, PORTAL)  # the portal is web only: no worker
+# Read through one pattern: CQS_{service.upper()}_URL (services/portal/settings.py).
+SERVICE_URL_VARIABLES = {f"CQS_{service.upper()}_URL" for service in SERVICES}
 CONFIG = {literal.split("=", 1)[0]: literal.split("=", 1)[1]
           for generator in KUSTOMIZATION["configMapGenerator"] if generator["name"] == "cqs-config"
           for literal in generator["literals"]}
@@ -53,17 +59,21 @@ def test_every_file_the_kustomization_names_exists():
             assert (DEPLOY / entry.split("=", 1)[1]).is_file(), entry
 
 
-def test_every_service_runs_a_migration_and_several_web_and_worker_replicas():
+def test_every_service_and_the_portal_run_a_migration_and_several_web_and_worker_replicas():
     found = workloads()
-    for service in SERVICES:
-        assert found[f"{service}-migrate"]["spec"]["template"]["spec"]["containers"][0]["command"] == [
-            "cqs", "migrate", service, "--grant-to", f"{service}_app"]
-        web, worker = found[f"{service}-web"], found[f"{service}-worker"]
-        assert web["spec"]["replicas"] >= 2 and worker["spec"]["replicas"] >= 2
+    for deployable in DEPLOYABLES:
+        assert found[f"{deployable}-migrate"]["spec"]["template"]["spec"]["containers"][0]["command"] == [
+            "cqs", "migrate", deployable, "--grant-to", f"{deployable}_app"]
+        web = found[f"{deployable}-web"]
+        assert web["spec"]["replicas"] >= 2
         assert web["spec"]["template"]["spec"]["containers"][0]["command"][-1] == \
-            f"services.{service}.bootstrap:create_app()"
+            f"services.{deployable}.bootstrap:create_app()"
+    for service in SERVICES:
+        worker = found[f"{service}-worker"]
+        assert worker["spec"]["replicas"] >= 2
         assert worker["spec"]["template"]["spec"]["containers"][0]["command"] == [
             "cqs", "worker", service, "--no-migrate"]
+    assert f"{PORTAL}-worker" not in found
 
 
 def test_every_command_exists_in_the_code():
@@ -75,7 +85,7 @@ def test_every_command_exists_in_the_code():
             module, factory = re.fullmatch(r"([\w.]+):(\w+)\(\)", command[-1]).groups()
             assert callable(getattr(importlib.import_module(module), factory)), name
         else:
-            assert command[0] == "cqs" and f'"{command[1]}"' in cli and command[2] in SERVICES, name
+            assert command[0] == "cqs" and f'"{command[1]}"' in cli and command[2] in DEPLOYABLES, name
             for flag in (arg for arg in command[3:] if arg.startswith("--")):
                 assert f'"{flag}"' in cli, (name, flag)
 
@@ -85,7 +95,8 @@ def test_every_environment_variable_is_read_by_the_code_or_feeds_another():
         env = env_of(container)
         fed = {match for value in env.values() for match in re.findall(r"\$\((\w+)\)", value)}
         for variable in env:
-            read = f'"{variable}"' in CODE or variable.startswith("AWS_")  # boto3 reads the AWS_ variables
+            read = (f'"{variable}"' in CODE or variable.startswith("AWS_")  # boto3 reads the AWS_ variables
+                    or (variable in SERVICE_URL_VARIABLES and 'f"CQS_{service.upper()}_URL"' in CODE))
             assert read or variable in fed, f"{name}: {variable} is read by nothing"
         for variable in fed:
             assert variable in env, f"{name}: $({variable}) is not defined before it is used"
@@ -104,9 +115,9 @@ def test_web_and_worker_processes_connect_through_pgbouncer_as_their_service_rol
     ini.read_string((DEPLOY / "k8s" / "pgbouncer.ini").read_text())
     assert ini["pgbouncer"]["pool_mode"] == "transaction"
     pooled_port = ini["pgbouncer"]["listen_port"]
-    for service in SERVICES:
+    for service in DEPLOYABLES:
         assert f"SET search_path TO {service}'" in ini["databases"][f"cqs_{service}"]
-        for process in ("web", "worker"):
+        for process in ("web", "worker") if service in SERVICES else ("web",):
             [container] = workloads()[f"{service}-{process}"]["spec"]["template"]["spec"]["containers"]
             env = env_of(container)
             assert re.fullmatch(rf"postgresql\+psycopg://{service}_app:\$\(\w+\)@pgbouncer:{pooled_port}/cqs_{service}",
@@ -120,7 +131,8 @@ def test_web_and_worker_processes_connect_through_pgbouncer_as_their_service_rol
 @pytest.fixture
 def app_routes(monkeypatch, tmp_path):
     monkeypatch.setenv("CQS_DATA_DIR", str(tmp_path))
-    for variable in ("CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL"):
+    monkeypatch.setenv("CQS_API_URL", "http://127.0.0.1:9")  # the portal's pages are not called here
+    for variable in ("CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL", *SERVICE_URL_VARIABLES):
         monkeypatch.delenv(variable, raising=False)
 
     def routes(service: str) -> set[str]:
@@ -138,7 +150,10 @@ def test_ports_and_probes_are_the_ones_the_processes_serve(app_routes):
         if container["command"][0] == "gunicorn":
             assert ports == {"http": 8000}, name
             routes = app_routes(name.removesuffix("-web"))
-            assert {"/health", "/ready", "/metrics"} <= routes
+            assert {"/health", "/ready"} <= routes, name
+            scraped = workloads()[name]["spec"]["template"]["metadata"].get("annotations", {})
+            if scraped.get("prometheus.io/scrape") == "true":
+                assert scraped["prometheus.io/path"] in routes and scraped["prometheus.io/port"] == "8000", name
         elif container["command"][1] == "worker":
             assert ports == {"metrics": int(env["CQS_METRICS_PORT"])}, name
         for probe in ("readinessProbe", "livenessProbe"):
@@ -162,3 +177,45 @@ def test_every_service_object_selects_pods_and_ports_that_exist():
                       for port in container.get("ports", [])}
         for port in service["spec"]["ports"]:
             assert port["targetPort"] in port_names, (service["metadata"]["name"], port)
+
+
+def _secret_env(container: dict) -> set[str]:
+    return {item["name"] for item in container.get("env", []) if "secretKeyRef" in item.get("valueFrom", {})}
+
+
+def test_the_portal_holds_its_secrets_and_the_services_find_its_keys():
+    [portal] = workloads()["portal-web"]["spec"]["template"]["spec"]["containers"]
+    env = env_of(portal)
+    assert {"CQS_PORTAL_SECRET_KEY", "CQS_RATE_LIMIT_STORAGE_URL", "CQS_AUDIT_KEY"} <= _secret_env(portal)
+    # The signing key is a file from a Secret mounted read-only, not a variable.
+    volumes = {volume["name"]: volume for volume in workloads()["portal-web"]["spec"]["template"]["spec"]["volumes"]}
+    [mount] = [mount for mount in portal["volumeMounts"] if env["CQS_SIGNING_KEY_FILE"].startswith(mount["mountPath"] + "/")]
+    assert mount["readOnly"] and "secret" in volumes[mount["name"]]
+    services = {doc["metadata"]["name"]: doc for doc in DOCUMENTS if doc["kind"] == "Service"}
+    for service in SERVICES:
+        assert env[f"CQS_{service.upper()}_URL"] == f"http://{service}"
+        assert services[service]["spec"]["ports"][0]["port"] == 80
+    assert services[PORTAL]["spec"]["ports"][0]["port"] == 80
+    jwks_urls = {env_of(container).get("CQS_JWKS_URL") for _name, container in cqs_containers()} - {None}
+    assert jwks_urls == {f"http://{PORTAL}/.well-known/jwks.json"}
+    assert "/.well-known/jwks.json" in (ROOT / "services" / "portal" / "entrypoints" / "auth.py").read_text()
+
+
+def test_every_web_process_counts_its_rate_limits_where_all_its_replicas_see_them():
+    for name, container in cqs_containers():
+        if container["command"][0] == "gunicorn":
+            assert "CQS_RATE_LIMIT_STORAGE_URL" in _secret_env(container), name
+
+
+def test_every_image_names_a_release_not_latest_or_a_placeholder():
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    [cqs] = [image for image in KUSTOMIZATION["images"] if image["name"] == "cqs"]
+    assert cqs["newTag"] == version, "tag the image with the release it was built from"
+    images = [container["image"] for doc in DOCUMENTS if doc["kind"] in ("Deployment", "StatefulSet", "Job")
+              for container in doc["spec"]["template"]["spec"]["containers"] if container["image"] != "cqs"]
+    images += [doc["spec"]["image"] for doc in DOCUMENTS if doc["kind"] == "RabbitmqCluster"]
+    assert images
+    for image in images:
+        name, _, tag = image.partition(":")
+        # A version, optionally with the image's build suffix: never `latest`, none, or a placeholder.
+        assert re.fullmatch(r"v?\d+(\.\d+)*(-[\w.]+)?", tag), f"{image}: no release tag"
