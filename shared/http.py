@@ -15,11 +15,12 @@ from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from shared import audit_http, authorization, health, http_docs, http_messages, http_security
+from shared import audit_http, authorization, http_docs, http_messages, http_security
 from shared.auth import PublicKeys
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
+from shared.health import readiness
 from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability
 
@@ -169,7 +170,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     def ready():
         """A web process is ready when its database answers: events wait in the outbox while the
         broker is away, so the broker is the worker's concern, not the web's."""
-        return health.readiness({"database": runtime.ping_database})
+        return readiness({"database": runtime.ping_database})
 
     for blueprint in [*blueprints, dead_letters_blp]:
         api.register_blueprint(blueprint)
