@@ -23,11 +23,11 @@ from services.submission.adapters.measurements_orm import measurement_imports
 from services.submission.adapters.orm import reports
 from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
 from services.submission.domain.calendar import RoundKind, annual_window
-from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
 from services.submission.service_layer import measurements, rounds
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by, measuring_agencies
+from shared.domain.round_events import RoundStatus
 
 THREE_TIER_YEAR = 2022
 DEMO_SYSTEMS = {"ppc_office": "Hệ thống thông tin giải quyết TTHC tỉnh Hà Tĩnh",

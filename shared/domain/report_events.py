@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from shared.domain.events import Event, RoundEvent
+from shared.domain.events import Event
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,17 +117,6 @@ class ReportPublished(ReportEvent):
     ranking_scope: str
     stage: str
     snapshot_version: int
-    published_at: str
-
-
-@dataclasses.dataclass(frozen=True)
-class RoundPublished(RoundEvent):
-    routing_key: ClassVar[str] = "round.published"
-    stage: str
-    snapshot_version: int
-    reports_published: int
-    feedback_closes_at: str | None
-    published_by: str
     published_at: str
 
 

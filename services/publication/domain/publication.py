@@ -30,7 +30,8 @@ from services.publication.domain.rankings import (
     scope_sort_key,
 )
 from shared.domain.errors import Bilingual, Conflict
-from shared.domain.report_events import ReportPublished, RoundPublished
+from shared.domain.report_events import ReportPublished
+from shared.domain.round_events import RoundPublished, RoundStatus
 
 ROUND_KIND_PROGRESS = "progress_update"
 DEFAULT_FEEDBACK_DAYS = 10
@@ -137,7 +138,9 @@ class RoundPublication:
         self.round_id = round_id
         self.kind = "annual_evaluation"
         self.year: int | None = None
-        self.status = "open"  # open → closed → provisional → final
+        # The round's own states (shared vocabulary) until it closes, then the province's stages:
+        # open → closed → provisional → final.
+        self.status = RoundStatus.OPEN.value
         self.commune_results_due: dt.datetime | None = None
         self.reporting_districts: list[str] = []
         self.reviewing_body: str | None = None  # the reviewing department round.opened names
@@ -150,6 +153,11 @@ class RoundPublication:
     @property
     def ranked(self) -> bool:
         return self.kind != ROUND_KIND_PROGRESS
+
+    def close(self) -> None:
+        """round.closed: the province may publish the round from now on (a late copy changes nothing)."""
+        if self.status == RoundStatus.OPEN.value:
+            self.status = RoundStatus.CLOSED.value
 
     def next_province_stage(self) -> Stage:
         if not self.ranked:
@@ -201,7 +209,7 @@ class RoundPublication:
             raise PublicationRefused(
                 f"Kỳ '{self.round_id}' đang ở bước '{self.status}': bước công bố tiếp theo là '{expected_stage.value}'",
                 f"round '{self.round_id}' is '{self.status}': the next publication is '{expected_stage.value}'")
-        if self.status == "open":
+        if self.status == RoundStatus.OPEN.value:
             raise RoundStillOpen(f"Kỳ báo cáo '{self.round_id}' chưa kết thúc: chỉ công bố kết quả sau khi đóng kỳ",
                                  f"round '{self.round_id}' is still open: close it before publishing")
         if expected_stage is Stage.FINAL and self.ranked:

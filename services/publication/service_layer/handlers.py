@@ -61,9 +61,7 @@ def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
 
 
 def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
-    publication = _round(uow, event.data["round_id"])
-    if publication.status == "open":
-        publication.status = "closed"
+    _round(uow, event.data["round_id"]).close()
 
 
 def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:

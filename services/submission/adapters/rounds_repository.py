@@ -20,8 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from services.submission.adapters.registry_orm import round_units, rounds
 from services.submission.domain.calendar import Window
-from services.submission.domain.rounds import Extension, Round, RoundStatus, WindowOverride
+from services.submission.domain.rounds import Extension, Round, WindowOverride
 from services.submission.domain.units import UnitType
+from shared.domain.round_events import RoundStatus
 
 
 class RoundRepository:

@@ -8,10 +8,8 @@ planned → open → closed → published.
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import ClassVar
 
 from services.submission.domain.calendar import (
     PROGRESS_MONTHS,
@@ -26,16 +24,10 @@ from services.submission.domain.calendar import (
 from services.submission.domain.review_models import ResultsFlow, ReviewModels
 from services.submission.domain.units import Unit, UnitRegistry, UnitType
 from shared.domain.errors import Bilingual, Conflict, FieldError, InvalidInput, NotFound
-from shared.domain.events import Event, RoundEvent
+from shared.domain.events import Event
+from shared.domain.round_events import RoundClosed, RoundDeadlineApproaching, RoundOpened, RoundStatus
 
 REMINDER_DAYS_BEFORE = (7, 1)
-
-
-class RoundStatus(str, enum.Enum):
-    PLANNED = "planned"
-    OPEN = "open"
-    CLOSED = "closed"
-    PUBLISHED = "published"
 
 
 ALLOWED_TRANSITIONS: dict[RoundStatus, frozenset[RoundStatus]] = {
@@ -131,46 +123,6 @@ class Extension:
     by: str
     at: datetime
     reason: str
-
-
-@dataclasses.dataclass(frozen=True)
-class RoundOpened(RoundEvent):
-    routing_key: ClassVar[str] = "round.opened"
-
-    kind: str
-    year: int
-    period_month: int | None
-    catalog_versions: dict[str, str]
-    windows: dict[str, dict[str, str]]
-    unit_codes: tuple[str, ...]
-    # Each unit in scope with its type and reviewer: publication knows which results to expect.
-    units: tuple[dict[str, str], ...]
-    opened_at: str
-    # When districts consolidate their communes' results, the date they report them by.
-    commune_results_due: str | None
-    reporting_districts: tuple[str, ...]
-    # The reviewing department of the round's review model: the only department reviewer of the round.
-    reviewing_body: str
-
-
-@dataclasses.dataclass(frozen=True)
-class RoundClosed(RoundEvent):
-    routing_key: ClassVar[str] = "round.closed"
-
-    kind: str
-    year: int
-    period_month: int | None
-    closed_at: str
-
-
-@dataclasses.dataclass(frozen=True)
-class DeadlineApproaching(RoundEvent):
-    routing_key: ClassVar[str] = "round.deadline_approaching"
-
-    unit_type: str
-    deadline: str
-    days_left: int
-    unit_codes: tuple[str, ...]
 
 
 class Round:
@@ -382,7 +334,7 @@ class Round:
             f"Submission closed for {who_en} in round {self.id}: its extension ran {until_en}.",
         )
 
-    def due_reminders(self, now: datetime, submitted_unit_codes: Iterable[str]) -> list[DeadlineApproaching]:
+    def due_reminders(self, now: datetime, submitted_unit_codes: Iterable[str]) -> list[RoundDeadlineApproaching]:
         """Reminders 7 days and 1 day before each deadline, each sent at most once.
 
         A reminder is due from its moment until the deadline. If several are due at once
@@ -412,7 +364,7 @@ class Round:
             )
             if pending:
                 reminders.append(
-                    DeadlineApproaching(
+                    RoundDeadlineApproaching(
                         round_id=self.id,
                         unit_type=unit_type.value,
                         deadline=window.end.isoformat(),

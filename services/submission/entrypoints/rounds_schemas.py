@@ -4,8 +4,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.submission.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
-from services.submission.domain.rounds import RoundStatus
 from services.submission.domain.units import UnitType
+from shared.domain.round_events import RoundStatus
 from shared.http_fields import Instant, Line, Moment, Text
 
 REASON = Text(2000, min_length=1, required=True,

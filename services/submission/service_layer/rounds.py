@@ -21,7 +21,7 @@ from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.submission.domain.prefill import carried_over_answers
 from services.submission.domain.reports import Report
 from services.submission.domain.review_models import ReviewerKind
-from services.submission.domain.rounds import DeadlineApproaching, Round, RoundChangeRefused, RoundStatus
+from services.submission.domain.rounds import Round, RoundChangeRefused
 from services.submission.domain.units import Unit, UnitType
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal, Role
@@ -30,6 +30,7 @@ from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, available_versions, load_catalog
 from shared.domain.errors import Bilingual, Conflict, Forbidden, not_found
 from shared.domain.lifecycle import ReportStatus
+from shared.domain.round_events import RoundDeadlineApproaching, RoundStatus
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,7 @@ def grant_extension(uow: SubmissionUnitOfWork, round_id: str, unit_code: str, un
         return round_
 
 
-def send_reminders(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> list[DeadlineApproaching]:
+def send_reminders(uow: SubmissionUnitOfWork, round_id: str, now: dt.datetime) -> list[RoundDeadlineApproaching]:
     with uow:
         round_ = _round(uow, round_id)
         reminders = round_.due_reminders(now, _submitted_unit_codes(uow, round_id))

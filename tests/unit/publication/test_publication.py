@@ -65,7 +65,7 @@ class Published:
 def closed_round(kind="annual_evaluation"):
     publication = RoundPublication("2026-annual")
     publication.kind = kind
-    publication.status = "closed"
+    publication.close()
     publication.reporting_districts = ["H-A", "H-B", "H-C"]
     return publication
 

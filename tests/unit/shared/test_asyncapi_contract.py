@@ -17,6 +17,7 @@ def emitted_event_classes() -> dict[str, type[Event]]:
         if ".domain." in module.name or module.name.endswith(".domain"):
             importlib.import_module(module.name)
     importlib.import_module("shared.domain.report_events")
+    importlib.import_module("shared.domain.round_events")
     found, pending = {}, list(Event.__subclasses__())
     while pending:
         cls = pending.pop()

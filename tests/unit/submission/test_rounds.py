@@ -6,17 +6,14 @@ import pytest
 from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.submission.domain.review_models import NoReviewer
 from services.submission.domain.rounds import (
-    DeadlineApproaching,
     IllegalRoundTransition,
     ReasonRequired,
     Round,
-    RoundClosed,
-    RoundOpened,
-    RoundStatus,
     SubmissionClosed,
     UnitNotInScope,
 )
 from services.submission.domain.units import UnitRegistry, UnitType
+from shared.domain.round_events import RoundClosed, RoundDeadlineApproaching, RoundOpened, RoundStatus
 
 from .conftest import make_unit, small_units
 
@@ -271,7 +268,7 @@ def test_reminders_go_out_7_days_and_1_day_before_each_deadline_once(annual):
     assert _reminders(annual, COMMUNE_DEADLINE - timedelta(hours=1)) == []
     assert _reminders(annual, DEPARTMENT_DEADLINE - day) == [("province_department", 1, ("SKHCN",))]
     assert _reminders(annual, DEPARTMENT_DEADLINE) == []
-    sent = [e for e in annual.events if isinstance(e, DeadlineApproaching)]
+    sent = [e for e in annual.events if isinstance(e, RoundDeadlineApproaching)]
     assert len(sent) == 4 and sent[0].routing_key == "round.deadline_approaching"
     assert sent[0].payload()["deadline"] == "2025-11-10T00:00:00+07:00"
 
