@@ -93,20 +93,20 @@ def _submission_uow():
 
 
 def cmd_load_units(args: argparse.Namespace) -> None:
-    from services.submission.service_layer import rounds
+    from services.rounds.service_layer import registry
 
     try:
-        count = rounds.load_units(_submission_uow(), args.files)
+        count = registry.load_units(_submission_uow(), args.files)
     except ValueError as error:  # a seed file or the merged tree breaks a rule; the message names where
         sys.exit(f"cqs load-units: {error}")
     print(f"submission: {count} units loaded from {', '.join(map(str, args.files))}")
 
 
 def cmd_load_review_models(args: argparse.Namespace) -> None:
-    from services.submission.service_layer import rounds
+    from services.rounds.service_layer import registry
 
     try:
-        count = rounds.load_review_models_file(_submission_uow(), args.file)
+        count = registry.load_review_models_file(_submission_uow(), args.file)
     except ValueError as error:
         sys.exit(f"cqs load-review-models: {error}")
     print(f"submission: {count} review models loaded from {args.file}")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 
+from services.rounds.entrypoints.http import rounds_blp, units_blp
+from services.rounds.service_layer import scheduler
 from services.submission.adapters import orm
 from services.submission.entrypoints import consumers
 from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
 from services.submission.entrypoints.measurements_http import measurements_blp
-from services.submission.entrypoints.rounds_http import rounds_blp, units_blp
-from services.submission.service_layer import rounds
 from services.submission.service_layer.reconciliation_view import round_reports
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
@@ -31,7 +31,7 @@ def runtime(settings: config.ServiceSettings | None = None) -> ServiceRuntime:
     service_runtime = build_runtime(settings or config.load(SERVICE), orm.messaging_tables, MIGRATIONS,
                                     SubmissionUnitOfWork, consumers.subscriptions)
     service_runtime.periodic_jobs.append(PeriodicJob(
-        "calendar", CALENDAR_INTERVAL_S, lambda now: rounds.run_calendar(service_runtime.uow_factory, now)))
+        "calendar", CALENDAR_INTERVAL_S, lambda now: scheduler.run_calendar(service_runtime.uow_factory, now)))
     return service_runtime
 
 

@@ -19,12 +19,14 @@ import hashlib
 import json
 from typing import Any
 
+from services.rounds.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
+from services.rounds.domain.calendar import RoundKind, annual_window
+from services.rounds.domain.rounds import round_id_for
+from services.rounds.domain.units import UnitType
+from services.rounds.service_layer import registry, rounds
 from services.submission.adapters.measurements_orm import measurement_imports
 from services.submission.adapters.orm import reports
-from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
-from services.submission.domain.calendar import RoundKind, annual_window
-from services.submission.domain.units import UnitType
-from services.submission.service_layer import measurements, rounds
+from services.submission.service_layer import measurements
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by, measuring_agencies
 from shared.domain.round_events import RoundStatus
@@ -37,8 +39,8 @@ DEMO_SYSTEMS = {"ppc_office": "Hệ thống thông tin giải quyết TTHC tỉn
 
 def seed(runtime) -> None:
     uow = runtime.uow_factory
-    rounds.load_units(uow(), HATINH_UNIT_FILES)
-    rounds.load_review_models_file(uow(), REVIEW_MODELS_FILE)
+    registry.load_units(uow(), HATINH_UNIT_FILES)
+    registry.load_review_models_file(uow(), REVIEW_MODELS_FILE)
     now = runtime.clock()
     today = _open_annual(runtime, current_annual_year(now), now)
     _import_measurements(runtime, today.id, now)
@@ -55,7 +57,7 @@ def current_annual_year(now: dt.datetime) -> int:
 
 def _open_annual(runtime, year: int, opened_at: dt.datetime | None):
     """The annual round of `year`, created and opened (at `opened_at`, or when it opens) if need be."""
-    round_id = rounds.round_id_for(RoundKind.ANNUAL_EVALUATION, year, None)
+    round_id = round_id_for(RoundKind.ANNUAL_EVALUATION, year, None)
     round_ = rounds.find_round(runtime.uow_factory(), round_id)
     if round_ is None:
         round_ = rounds.create_round(runtime.uow_factory(), RoundKind.ANNUAL_EVALUATION, year)

@@ -16,12 +16,12 @@ import pytest
 from openpyxl import Workbook
 
 from services.review import bootstrap as review
+from services.rounds.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
+from services.rounds.domain.calendar import VIETNAM_TZ
+from services.rounds.service_layer import registry
 from services.scoring import bootstrap as scoring
 from services.submission import bootstrap as submission
 from services.submission.adapters.measurement_files import COLUMNS
-from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
-from services.submission.domain.calendar import VIETNAM_TZ
-from services.submission.service_layer import rounds
 from shared.auth import Role
 from shared.criteria import load_catalog, score_report
 from shared.criteria.suppliers import REVIEWER, SYSTEM, fields_supplied_by
@@ -68,8 +68,8 @@ def system(settings_for, amqp_url, namespace):
         runtime.migrate()
         threads += runtime.start_background(stop)
     runtimes["submission"].clock = Clock(dt.datetime(2025, 11, 15, 8, tzinfo=VIETNAM_TZ))
-    rounds.load_units(runtimes["submission"].uow_factory(), HATINH_UNIT_FILES)
-    rounds.load_review_models_file(runtimes["submission"].uow_factory(), REVIEW_MODELS_FILE)
+    registry.load_units(runtimes["submission"].uow_factory(), HATINH_UNIT_FILES)
+    registry.load_review_models_file(runtimes["submission"].uow_factory(), REVIEW_MODELS_FILE)
     clients = {name: module.create_app(runtimes[name]).test_client()
                for name, module in (("submission", submission), ("review", review), ("scoring", scoring))}
     yield clients, partner

@@ -275,15 +275,15 @@ def test_the_key_set_verifies_the_portals_tokens_and_no_other(portal):
 @pytest.fixture
 def submission_url(settings_for, tmp_path):
     """The real submission service on a port of its own (the portal reaches it over HTTP, as in production)."""
+    from services.rounds.service_layer import registry
     from services.submission import bootstrap as submission
-    from services.submission.service_layer import rounds
 
     runtime = submission.runtime(settings_for("submission"))
     runtime.migrate()
-    rounds.load_units(runtime.uow_factory(), [SEED / "units" / "hatinh-2021.yaml"])
+    registry.load_units(runtime.uow_factory(), [SEED / "units" / "hatinh-2021.yaml"])
     models = tmp_path / "review_models.yaml"  # the unit tree of 2021 with its reviewers kept in force
     models.write_text(THREE_TIER_MODELS)
-    rounds.load_review_models_file(runtime.uow_factory(), models)
+    registry.load_review_models_file(runtime.uow_factory(), models)
     server = make_server("127.0.0.1", 0, submission.create_app(runtime), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.port}"

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from services.rounds.adapters.orm import round_units
+from services.rounds.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
+from services.rounds.domain.calendar import VIETNAM_TZ
+from services.rounds.domain.units import UnitType
+from services.rounds.service_layer import registry, rounds
 from services.submission import bootstrap as submission
-from services.submission.adapters.registry_orm import round_units
-from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
-from services.submission.domain.calendar import VIETNAM_TZ
-from services.submission.domain.units import UnitType
-from services.submission.service_layer import rounds
 from shared import db
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
@@ -57,8 +57,8 @@ def test_a_submission_looks_up_its_own_unit_of_the_scope_only(settings_for):
     runtime = submission.runtime(settings_for("submission"))
     runtime.migrate()
     runtime.clock = lambda: vn(2021, 11, 20, 8)
-    rounds.load_units(runtime.uow_factory(), HATINH_UNIT_FILES)
-    rounds.load_review_models_file(runtime.uow_factory(), REVIEW_MODELS_FILE)
+    registry.load_units(runtime.uow_factory(), HATINH_UNIT_FILES)
+    registry.load_review_models_file(runtime.uow_factory(), REVIEW_MODELS_FILE)
     client = submission.create_app(runtime).test_client()
     admin = auth(Role.ADMIN, "HT")
     assert client.post("/rounds", json={"kind": "annual_evaluation", "year": 2022}, headers=admin).status_code == 201
@@ -143,8 +143,8 @@ def test_the_migration_moves_each_rounds_scope_into_its_table_and_back(engine):
 def test_a_stored_round_looks_its_scope_up_lazily(settings_for):
     runtime = submission.runtime(settings_for("submission"))
     runtime.migrate()
-    rounds.load_units(runtime.uow_factory(), HATINH_UNIT_FILES)
-    rounds.load_review_models_file(runtime.uow_factory(), REVIEW_MODELS_FILE)
+    registry.load_units(runtime.uow_factory(), HATINH_UNIT_FILES)
+    registry.load_review_models_file(runtime.uow_factory(), REVIEW_MODELS_FILE)
     rounds.create_round(runtime.uow_factory(), "annual_evaluation", 2022)
     opened = rounds.open_round(runtime.uow_factory(), "2022-annual", vn(2021, 11, 10, 8))
     with runtime.uow_factory() as uow:

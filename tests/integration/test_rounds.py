@@ -11,12 +11,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from services.rounds.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
+from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind
+from services.rounds.domain.units import UnitType
+from services.rounds.service_layer import registry, rounds, scheduler
 from services.submission import bootstrap as submission
 from services.submission.adapters import orm
-from services.submission.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
-from services.submission.domain.calendar import VIETNAM_TZ, RoundKind
-from services.submission.domain.units import UnitType
-from services.submission.service_layer import handlers, rounds
+from services.submission.service_layer import handlers
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
 from tests.support import asyncapi, http_flow
@@ -50,8 +51,8 @@ def runtime(settings_for):
     service_runtime = submission.runtime(settings_for("submission"))
     service_runtime.migrate()
     service_runtime.clock = Clock(vn(2021, 11, 10, 8))
-    rounds.load_units(service_runtime.uow_factory(), HATINH_UNIT_FILES)
-    rounds.load_review_models_file(service_runtime.uow_factory(), REVIEW_MODELS_FILE)
+    registry.load_units(service_runtime.uow_factory(), HATINH_UNIT_FILES)
+    registry.load_review_models_file(service_runtime.uow_factory(), REVIEW_MODELS_FILE)
     yield service_runtime
     service_runtime.engine.dispose()
 
@@ -253,9 +254,9 @@ def test_an_extension_keeps_the_round_open_for_the_scheduler(client, runtime):
     extended = client.post("/rounds/2026-annual/extensions", headers=ADMIN, json={
         "unit_code": "18073-2025", "until": "2026-11-25T00:00:00+07:00", "reason": "Sáp nhập đơn vị"})
     assert extended.status_code == 201
-    rounds.run_calendar(runtime.uow_factory, vn(2026, 11, 20))
+    scheduler.run_calendar(runtime.uow_factory, vn(2026, 11, 20))
     assert client.get("/rounds/2026-annual", headers=ADMIN).json["status"] == "open"
-    rounds.run_calendar(runtime.uow_factory, vn(2026, 11, 25))
+    scheduler.run_calendar(runtime.uow_factory, vn(2026, 11, 25))
     assert client.get("/rounds/2026-annual", headers=ADMIN).json["status"] == "closed"
 
 
@@ -381,7 +382,7 @@ def test_the_unit_registry_over_http(client):
 def test_loading_the_registry_twice_changes_nothing(runtime):
     with runtime.engine.connect() as conn:
         before = conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one()
-    assert rounds.load_units(runtime.uow_factory(), HATINH_UNIT_FILES) == before
+    assert registry.load_units(runtime.uow_factory(), HATINH_UNIT_FILES) == before
     with runtime.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one() == before
 

@@ -46,8 +46,12 @@ security_log = add_audit_table(metadata)
 
 
 def start_mappers() -> None:
+    """Every aggregate of the deployable, the hosted rounds package's included; run once by bootstrap."""
     map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)
+    evidence_orm.start_mappers()
+    measurements_orm.start_mappers()
 
-# The evidence tables and the registry (units, review models, rounds) join this metadata, and
-# so its migrations, from their own modules.
-from services.submission.adapters import evidence_orm, measurements_orm, registry_orm  # noqa: E402,F401
+# The evidence and measurement tables, and the hosted rounds package's (units, review models,
+# rounds), join this metadata, and so its migrations, from their own modules.
+from services.rounds.adapters import orm as rounds_orm  # noqa: E402,F401
+from services.submission.adapters import evidence_orm, measurements_orm  # noqa: E402

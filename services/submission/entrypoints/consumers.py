@@ -2,7 +2,8 @@
 its reports and the publication of its rounds."""
 from __future__ import annotations
 
-from services.submission.service_layer import handlers, rounds
+from services.rounds.service_layer import rounds
+from services.submission.service_layer import handlers
 from shared.messaging.consumer import Subscription
 
 

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
-from services.submission.adapters import evidence_orm
 from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.file_storage import EvidenceStore
 from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, Quota, check_upload
@@ -40,7 +39,6 @@ class Download:
 
 
 def _files(uow: SubmissionUnitOfWork, *where) -> list[EvidenceFile]:
-    evidence_orm.start_mappers()
     query = sa.select(EvidenceFile).where(*where).order_by(evidence_files.c.criterion, evidence_files.c.version)
     return list(uow.session.execute(query).scalars())
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from services.rounds.service_layer import rounds
 from services.submission.adapters.orm import reports
 from services.submission.domain.reports import Report
 from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
-from services.submission.service_layer.rounds import check_deadline
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
@@ -90,7 +90,8 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
         report = load_own(uow, report_id, principal, expected_version)
         report.check_submittable()
         now = now or utc_now()
-        check_deadline(uow, report, now)
+        if report.submitted_at is None:  # a report returned for revision is resubmitted on the reviewer's terms
+            rounds.check_deadline(uow, report.round_id, report.unit_code, now)
         evidence = evidence_manifest(uow, report_id)
         answers_check.refuse_if_invalid(answers_check.check(
             report, report.answers, evidence_counts={code: len(files) for code, files in evidence.items()},

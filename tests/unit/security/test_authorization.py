@@ -23,7 +23,7 @@ def test_the_role_table_names_every_role_and_only_known_operations():
 
 
 def test_every_event_the_code_emits_or_consumes_has_one_publisher():
-    importlib.import_module("services.submission.domain.rounds")
+    importlib.import_module("shared.domain.round_events")
     emitted = {cls.routing_key for cls in _event_classes() if cls.routing_key}
     consumed = {key for service in SERVICES
                 for subscription in importlib.import_module(f"services.{service}.entrypoints.consumers").subscriptions()

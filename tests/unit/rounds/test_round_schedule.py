@@ -3,10 +3,10 @@ from datetime import datetime
 
 import pytest
 
-from services.submission.domain.calendar import VIETNAM_TZ, RoundKind
-from services.submission.domain.review_models import ResultsFlow
-from services.submission.domain.rounds import Round
-from services.submission.domain.units import UnitRegistry, UnitType
+from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind
+from services.rounds.domain.review_models import ResultsFlow
+from services.rounds.domain.rounds import Round
+from services.rounds.domain.units import UnitRegistry, UnitType
 
 from .conftest import small_units
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.submission.domain.review_models import (
+from services.rounds.domain.review_models import (
     InvalidReviewModel,
     NoReviewer,
     ResultsFlow,
@@ -12,7 +12,7 @@ from services.submission.domain.review_models import (
     ReviewModel,
     ReviewModels,
 )
-from services.submission.domain.units import UnitRegistry, UnitType
+from services.rounds.domain.units import UnitRegistry, UnitType
 
 from .conftest import SKHCN, STTTT, THREE_TIER_RULES, TWO_TIER_RULES, make_unit, small_units
 

@@ -21,14 +21,14 @@ from typing import Any
 
 import yaml
 
-from services.submission.domain.review_models import (
+from services.rounds.domain.review_models import (
     InvalidReviewModel,
     ReviewerRule,
     ReviewingBody,
     ReviewModel,
     ReviewModels,
 )
-from services.submission.domain.units import InvalidUnitRegistry, Unit, UnitRegistry, UnitType
+from services.rounds.domain.units import InvalidUnitRegistry, Unit, UnitRegistry, UnitType
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 HATINH_UNIT_FILES = (SEED_DIR / "units" / "hatinh-2021.yaml", SEED_DIR / "units" / "hatinh-2025.yaml")

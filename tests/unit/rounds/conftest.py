@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from services.submission.adapters.seed_files import load_review_models, load_unit_registry
-from services.submission.domain.review_models import ReviewerRule, ReviewingBody, ReviewModel, ReviewModels
-from services.submission.domain.units import Unit, UnitRegistry, UnitType
+from services.rounds.adapters.seed_files import load_review_models, load_unit_registry
+from services.rounds.domain.review_models import ReviewerRule, ReviewingBody, ReviewModel, ReviewModels
+from services.rounds.domain.units import Unit, UnitRegistry, UnitType
 
 REGISTRY_START = date(2020, 1, 1)
 MERGER_OF_STTTT = date(2025, 3, 1)

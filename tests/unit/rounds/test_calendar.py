@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.submission.domain.calendar import (
+from services.rounds.domain.calendar import (
     VIETNAM_TZ,
     RoundKind,
     Window,
@@ -14,7 +14,7 @@ from services.submission.domain.calendar import (
     progress_windows,
     submission_deadline,
 )
-from services.submission.domain.units import UnitType
+from services.rounds.domain.units import UnitType
 
 NOT_COMMUNES = [UnitType.PROVINCE_DEPARTMENT, UnitType.CENTRAL_AGENCY, UnitType.DISTRICT]
 EVALUATED_TYPES = [UnitType.COMMUNE, *NOT_COMMUNES]

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.submission.domain.units import InvalidUnitRegistry, UnitRegistry, UnitType, UnknownUnit
+from services.rounds.domain.units import InvalidUnitRegistry, UnitRegistry, UnitType, UnknownUnit
 
 from .conftest import TWO_TIERS, make_unit, small_units
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.submission.domain.prefill import carried_over_answers
+from services.rounds.domain.prefill import carried_over_answers
 from shared.criteria import load_catalog
 
 PREVIOUS_ANSWERS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from services.submission.domain.units import UnitType
-from services.submission.entrypoints.rounds_schemas import (
+from services.rounds.domain.units import UnitType
+from services.rounds.entrypoints.schemas import (
     CompletenessSchema,
     ExtensionGrantSchema,
     RoundCreateSchema,
@@ -14,7 +14,8 @@ from services.submission.entrypoints.rounds_schemas import (
     UnitsQuery,
     WindowOverrideSchema,
 )
-from services.submission.service_layer import rounds
+from services.rounds.service_layer import registry, rounds
+from services.rounds.service_layer.completeness import round_completeness
 from shared.auth import requires
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
 from shared.http import clock, unit_of_work
@@ -86,7 +87,7 @@ def grant_extension(body, round_id):
 @rounds_blp.response(200, CompletenessSchema)
 def completeness(round_id):
     """Reports per unit type and status, and the late units; a district reviewer sees its communes."""
-    return rounds.completeness(unit_of_work(), round_id, g.principal, clock())
+    return round_completeness(unit_of_work(), round_id, g.principal, clock())
 
 
 @units_blp.route("")
@@ -95,7 +96,7 @@ def completeness(round_id):
 @units_blp.response(200, UnitSchema(many=True))
 @units_blp.paginate(Page)
 def list_units(query):
-    return rounds.list_units(unit_of_work(), query.get("on"), query.get("unit_type"))
+    return registry.list_units(unit_of_work(), query.get("on"), query.get("unit_type"))
 
 
 def _unit_type(value: str) -> UnitType:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.submission.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
-from services.submission.domain.units import UnitType
+from services.rounds.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKind
+from services.rounds.domain.units import UnitType
 from shared.domain.round_events import RoundStatus
 from shared.http_fields import Instant, Line, Moment, Text
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
 
-from services.submission.domain.units import Unit, UnitRegistry, UnitType
+from services.rounds.domain.units import Unit, UnitRegistry, UnitType
 from shared.domain.errors import Bilingual, Conflict
 
 

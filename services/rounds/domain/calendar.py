@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.submission.domain.units import UnitType
+from services.rounds.domain.units import UnitType
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROGRESS_MONTHS = (3, 6, 9)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.submission.adapters.registry_orm import review_models, units
-from services.submission.domain.review_models import ReviewingBody, ReviewModel, ReviewModels
-from services.submission.domain.units import Unit, UnitRegistry
+from services.rounds.adapters.orm import review_models, units
+from services.rounds.domain.review_models import ReviewingBody, ReviewModel, ReviewModels
+from services.rounds.domain.units import Unit, UnitRegistry
 
 
 class UnitRepository:

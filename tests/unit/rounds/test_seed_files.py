@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from services.submission.adapters.seed_files import SeedFileError, load_review_models, load_unit_registry
-from services.submission.domain.units import UnitType
+from services.rounds.adapters.seed_files import SeedFileError, load_review_models, load_unit_registry
+from services.rounds.domain.units import UnitType
 
 IN_2021 = date(2021, 11, 15)
 LAST_DAY_OF_THREE_TIERS = date(2025, 6, 30)

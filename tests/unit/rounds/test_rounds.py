@@ -3,16 +3,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.submission.domain.calendar import VIETNAM_TZ, RoundKind, Window
-from services.submission.domain.review_models import NoReviewer
-from services.submission.domain.rounds import (
-    IllegalRoundTransition,
-    ReasonRequired,
-    Round,
-    SubmissionClosed,
-    UnitNotInScope,
-)
-from services.submission.domain.units import UnitRegistry, UnitType
+from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
+from services.rounds.domain.refusals import IllegalRoundTransition, ReasonRequired, SubmissionClosed, UnitNotInScope
+from services.rounds.domain.review_models import NoReviewer
+from services.rounds.domain.rounds import Round
+from services.rounds.domain.units import UnitRegistry, UnitType
 from shared.domain.round_events import RoundClosed, RoundDeadlineApproaching, RoundOpened, RoundStatus
 
 from .conftest import make_unit, small_units

@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.submission.adapters.registry_orm import round_units, rounds
-from services.submission.domain.calendar import Window
-from services.submission.domain.rounds import Extension, Round, WindowOverride
-from services.submission.domain.units import UnitType
+from services.rounds.adapters.orm import round_units, rounds
+from services.rounds.domain.calendar import Window
+from services.rounds.domain.rounds import Extension, Round, WindowOverride
+from services.rounds.domain.units import UnitType
 from shared.domain.round_events import RoundStatus
 
 

@@ -1,0 +1,70 @@
+"""What a round refuses, each a domain error the HTTP layer renders as a problem, in Vietnamese and English."""
+from __future__ import annotations
+
+from shared.domain.errors import Bilingual, Conflict, FieldError, InvalidInput, NotFound
+from shared.domain.round_events import RoundStatus
+
+_ROUND_WHERE = {
+    RoundStatus.PLANNED: Bilingual("chưa mở", "not open yet"),
+    RoundStatus.OPEN: Bilingual("đang mở", "open"),
+    RoundStatus.CLOSED: Bilingual("đã đóng", "closed"),
+    RoundStatus.PUBLISHED: Bilingual("đã công bố kết quả", "published"),
+}
+_ROUND_ACTION = {
+    RoundStatus.OPEN: Bilingual("mở", "be opened"),
+    RoundStatus.CLOSED: Bilingual("đóng", "be closed"),
+    RoundStatus.PUBLISHED: Bilingual("công bố", "be published"),
+}
+
+
+class IllegalRoundTransition(Conflict):
+    slug = "illegal-round-transition"
+    title = Bilingual("Kỳ báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the round's state")
+
+    def __init__(self, current: RoundStatus, requested: RoundStatus):
+        self.current = current
+        self.requested = requested
+        where, action = _ROUND_WHERE[current], _ROUND_ACTION.get(requested, Bilingual("chuyển trạng thái", "move"))
+        again = " lại" if current is requested else ""
+        super().__init__(Bilingual(f"Kỳ báo cáo {where.vi}, không thể {action.vi}{again}",
+                                   f"The round is {where.en}; it cannot {action.en}"
+                                   f"{' again' if again else ' now'}"),
+                         status=current.value, requested=requested.value)
+
+
+class SubmissionClosed(Conflict):
+    """A unit tried to submit outside its window; the message names the deadline in vi and en."""
+
+    slug = "submission-closed"
+    title = Bilingual("Ngoài thời gian nộp báo cáo", "Submission closed")
+
+    def __init__(self, round_id: str, unit_code: str, message_vi: str, message_en: str):
+        self.round_id = round_id
+        self.unit_code = unit_code
+        super().__init__(Bilingual(message_vi, message_en), round_id=round_id, unit_code=unit_code)
+
+
+class UnitNotInScope(NotFound):
+    slug = "unit-not-in-scope"
+    title = Bilingual("Đơn vị không thuộc kỳ báo cáo", "Unit not in the round")
+
+    def __init__(self, unit_code: str, round_id: str):
+        super().__init__(Bilingual(f"Đơn vị '{unit_code}' không thuộc phạm vi kỳ báo cáo {round_id}",
+                                   f"unit '{unit_code}' is not in the scope of round {round_id}"))
+
+
+class RoundChangeRefused(InvalidInput, ValueError):
+    """An administrative change to a round that cannot be right (a window ending before it
+    starts, a date years away, an extension before the deadline); `field` names the input."""
+
+    slug = "round-change-refused"
+
+    rule = "invalid"
+
+    def __init__(self, field: str, vi: str, en: str):
+        message = Bilingual(vi, en)
+        super().__init__(message, errors={field: [FieldError(self.rule, message)]})
+
+
+class ReasonRequired(RoundChangeRefused):
+    rule = "required"
