@@ -97,7 +97,7 @@ class Round:
                                      "a round needs a catalog version for at least one unit type")
         self.windows = default_windows(self.kind, year, period_month, self.catalog_versions)
         self.status = RoundStatus.PLANNED
-        # Code → unit type; a stored round reads it lazily (see rounds_repository.StoredScope).
+        # Code → unit type; a stored round reads it lazily (see adapters/orm.py, StoredScope).
         self.units_in_scope: Mapping[str, UnitType] = {}
         self.window_overrides: list[WindowOverride] = []
         self.extensions: list[Extension] = []

@@ -50,8 +50,9 @@ def start_mappers() -> None:
     map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)
     evidence_orm.start_mappers()
     measurements_orm.start_mappers()
+    rounds_orm.start_mappers()
 
 # The evidence and measurement tables, and the hosted rounds package's (units, review models,
 # rounds), join this metadata, and so its migrations, from their own modules.
-from services.rounds.adapters import orm as rounds_orm  # noqa: E402,F401
+from services.rounds.adapters import orm as rounds_orm  # noqa: E402
 from services.submission.adapters import evidence_orm, measurements_orm  # noqa: E402

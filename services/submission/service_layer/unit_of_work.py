@@ -30,8 +30,3 @@ class SubmissionUnitOfWork(SqlAlchemyUnitOfWork):
 
     def _seen_aggregates(self) -> list:
         return [*self.reports.seen, *self.rounds.seen, *self.measurements.seen]
-
-    def commit(self):
-        # Rounds are written by their repository (not mapped), before the flush and the outbox.
-        self.rounds.write_changes()
-        return super().commit()
