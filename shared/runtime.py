@@ -28,7 +28,7 @@ from shared.messaging.outbox_signal import OutboxListener
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
-from shared.observability import logs, metrics
+from shared.observability import logs, metrics, worker_http
 from shared.observability.handlers import observed
 
 log = logging.getLogger(__name__)
@@ -98,11 +98,12 @@ class ServiceRuntime:
     def dead_letter_queues(self) -> DeadLetterQueues:
         return DeadLetterQueues(self.settings.broker_url, self.consumer().dead_letter_queues(), self.dead_letter_log())
 
-    def start_background(self, stop: threading.Event) -> list[threading.Thread]:
-        """Declare the service's queues, then start its relay, consumer and periodic jobs as threads."""
+    def start_background(self, stop: threading.Event, consumer: EventConsumer | None = None) -> list[threading.Thread]:
+        """Declare the service's queues, then start its relay, consumer (`consumer`, or a new one) and periodic
+        jobs as threads."""
         threads = []
         if self.subscriptions:
-            consumer = self.consumer()
+            consumer = consumer or self.consumer()
             consumer.declare()
             threads.append(threading.Thread(target=consumer.run_until, args=(stop,),
                                             name=f"{self.settings.service}-consumer", daemon=True))
@@ -132,21 +133,27 @@ class ServiceRuntime:
                 log.exception("periodic job %s failed", job.name)
             stop.wait(job.interval_s)
 
-    def serve_metrics(self, port: int, address: str = "0.0.0.0"):
-        """The worker's Prometheus endpoint (`GET /metrics` on `port`) in a thread of its own;
+    def serve_metrics(self, port: int, address: str = "0.0.0.0", consumer: EventConsumer | None = None):
+        """The worker's HTTP server on `port` in a thread of its own: `GET /metrics`, `/health`, and `/ready`
+        (the database answers and, given the worker's `consumer`, it is consuming from the broker);
         returns the server and its thread."""
-        from prometheus_client import start_http_server
-
-        return start_http_server(port, address, registry=metrics.registry_for(self, queues=True))
+        probes = {"database": self.ping_database}
+        if consumer is not None:
+            probes["broker"] = consumer.ping_broker
+        return worker_http.serve(port, address, metrics.registry_for(self, queues=True), self.settings.service,
+                                 probes)
 
     def run_worker(self) -> None:
         """The worker process: relay, consumer and periodic jobs until SIGTERM/SIGINT."""
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        threads = self.start_background(stop)
+        consumer = self.consumer() if self.subscriptions else None
         if self.settings.metrics_port:
-            self.serve_metrics(self.settings.metrics_port)
+            # Before the queues are declared (which waits for the broker): /health answers meanwhile,
+            # and /ready says what is missing.
+            self.serve_metrics(self.settings.metrics_port, consumer=consumer)
+        threads = self.start_background(stop, consumer)
         log.info("%s worker running", self.settings.service)
         stop.wait()
         for thread in threads:

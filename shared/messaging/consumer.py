@@ -150,6 +150,8 @@ class EventConsumer(ConsumerMixin):
         self._linger_s = linger_s
         self._pending: dict[str, tuple[Subscription, list[Message]]] = {}
         self._first_pending_at = 0.0
+        # Set while connected with every handler's consumer registered: the worker's readiness.
+        self._consuming = threading.Event()
         self._dead_letters = ConfirmingPublisher(broker_url, dead_letter_exchange(namespace), heartbeat_s=heartbeat_s)
 
     def declare(self) -> None:
@@ -190,26 +192,37 @@ class EventConsumer(ConsumerMixin):
     def on_iteration(self) -> None:
         self._dead_letters.keep_alive()
 
+    def on_consume_ready(self, connection, channel, consumers, **kwargs) -> None:
+        self._consuming.set()
+
+    def ping_broker(self) -> None:
+        """Raises unless the consumer is connected to the broker and consuming from its queues."""
+        if not self._consuming.is_set():
+            raise ConnectionError(f"{self.service}: not consuming from the broker")
+
     def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
         """ConsumerMixin's loop, gathering deliveries: a handler's batch is handled when it is full,
         when its first delivery has waited `linger_s`, or when nothing more is arriving."""
         self._pending.clear()  # deliveries of a lost channel are redelivered on the new one
         with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
-            while not self.should_stop:
-                self.on_iteration()
-                waiting = bool(self._pending)
-                try:
-                    conn.drain_events(timeout=self._linger_s if waiting else safety_interval)
-                except socket.timeout:
-                    conn.heartbeat_check()
-                    self._handle_pending()
-                except OSError:
-                    if not self.should_stop:
-                        raise
-                else:
-                    if self._batch_due():
+            try:
+                while not self.should_stop:
+                    self.on_iteration()
+                    waiting = bool(self._pending)
+                    try:
+                        conn.drain_events(timeout=self._linger_s if waiting else safety_interval)
+                    except socket.timeout:
+                        conn.heartbeat_check()
                         self._handle_pending()
-                yield
+                    except OSError:
+                        if not self.should_stop:
+                            raise
+                    else:
+                        if self._batch_due():
+                            self._handle_pending()
+                    yield
+            finally:  # the connection is lost or closing: not consuming until the next one is ready
+                self._consuming.clear()
 
     def _receiver_for(self, subscription: Subscription):
         def on_message(message: Message) -> None:

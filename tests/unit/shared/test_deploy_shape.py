@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL", "CQS_NAMESPACE", "CQS_DATA_DIR",
              "CQS_AUDIT_KEY", "CQS_AUDIT_ANCHOR_DIR", "CQS_SIGNING_KEY_FILE", "CQS_PORTAL_SECRET_KEY",
-             "CQS_SUBMISSION_URL", "CQS_REVIEW_URL", "CQS_SCORING_URL", "CQS_PUBLICATION_URL"}
+             "CQS_SUBMISSION_URL", "CQS_REVIEW_URL", "CQS_SCORING_URL", "CQS_PUBLICATION_URL", "CQS_METRICS_PORT"}
 NGINX = " ".join((ROOT / "deploy" / "nginx" / "cqs.conf").read_text().split())
 # Read through one pattern: CQS_{service.upper()}_URL.
 SERVICE_URL_VARIABLES = {f"CQS_{service.upper()}_URL" for service in SERVICES}
@@ -44,6 +44,15 @@ def test_each_service_migrates_as_its_owner_and_runs_as_its_least_privileged_rol
     urls = [spec.get("environment", {}).get("CQS_DATABASE_URL", "") for name, spec in COMPOSE["services"].items()
             if name not in ("postgres", "rabbitmq")]
     assert not any("//cqs:" in url or "//postgres:" in url for url in urls), "no service connects as the superuser"
+
+
+def test_every_worker_is_healthy_only_while_ready_on_its_metrics_port():
+    for service in SERVICES:
+        worker = COMPOSE["services"][f"{service}-worker"]
+        port = worker["environment"]["CQS_METRICS_PORT"]
+        probe = " ".join(worker["healthcheck"]["test"])
+        assert f"http://127.0.0.1:{port}/ready" in probe, service
+    assert '"/ready"' in (ROOT / "shared" / "observability" / "worker_http.py").read_text()
 
 
 def test_the_app_factories_and_cli_commands_the_compose_file_names_exist():

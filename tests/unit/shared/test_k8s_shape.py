@@ -24,6 +24,7 @@ DOCUMENTS = [doc for resource in KUSTOMIZATION["resources"]
              for doc in yaml.safe_load_all((DEPLOY / resource).read_text()) if doc]
 CODE = "\n".join(path.read_text() for folder in ("shared", "services") for path in (ROOT / folder).rglob("*.py")) \
     + (DEPLOY / "gunicorn.conf.py").read_text()
+WORKER_HTTP = (ROOT / "shared" / "observability" / "worker_http.py").read_text()
 PORTAL = "portal"
 DEPLOYABLES = (*SERVICES, PORTAL)  # the portal is web only: no worker
 # Read through one pattern: CQS_{service.upper()}_URL (services/portal/settings.py).
@@ -162,8 +163,11 @@ def test_ports_and_probes_are_the_ones_the_processes_serve(app_routes):
                 assert http["port"] in ports, (name, probe)
                 if container["command"][0] == "gunicorn":
                     assert http["path"] in routes, (name, probe)
-                else:
-                    assert http["path"] == "/metrics"
+        if container["command"][1] == "worker":
+            # shared/observability/worker_http.py: ready only while consuming from the broker.
+            assert container["readinessProbe"]["httpGet"]["path"] == "/ready", name
+            assert container["livenessProbe"]["httpGet"]["path"] == "/health", name
+            assert '"/ready"' in WORKER_HTTP and '"/health"' in WORKER_HTTP
 
 
 def test_every_service_object_selects_pods_and_ports_that_exist():
