@@ -44,7 +44,7 @@ from tests.support.answers import unit_answers
 from tests.support.processes import BIN, ROOT, free_port
 
 KEY = SigningKey.generate()  # the benchmark signs its own tokens; the services read its key set from a file
-SEED = ROOT / "services" / "submission" / "seed"
+SEED = ROOT / "services" / "rounds" / "seed"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 CLIENT_PROCESSES = 5
 

@@ -20,7 +20,7 @@ from tests.support.keys import TEST_KEY, TEST_KEY_FILE
 from tests.support.processes import RunningSystem, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "services" / "submission" / "seed"
+SEED = ROOT / "services" / "rounds" / "seed"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -23,7 +23,7 @@ from tests.support.polling import eventually
 from tests.support.processes import BIN, ROOT, RunningSystem
 
 pytestmark = pytest.mark.e2e
-SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
+SEED = Path(__file__).resolve().parents[2] / "services" / "rounds" / "seed"
 PDF = MINIMAL_PDF
 ADMIN = auth(TEST_KEY, Role.ADMIN, "HT", "admin")
 REVIEWER = auth(TEST_KEY, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")

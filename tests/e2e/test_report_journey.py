@@ -24,7 +24,7 @@ from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
 
 pytestmark = pytest.mark.e2e
-SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
+SEED = Path(__file__).resolve().parents[2] / "services" / "rounds" / "seed"
 UNIT = "STP"  # Sở Tư pháp: a department in both the 2021 and the 2025 trees
 PDF = MINIMAL_PDF
 

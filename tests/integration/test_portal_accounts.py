@@ -26,7 +26,7 @@ from shared.signing import SigningKey
 from tests.browser.conftest import THREE_TIER_MODELS
 from tests.support.keys import TEST_KEY
 
-SEED = Path(__file__).resolve().parents[2] / "services" / "submission" / "seed"
+SEED = Path(__file__).resolve().parents[2] / "services" / "rounds" / "seed"
 
 pytestmark = pytest.mark.integration
 API = {service: "http://127.0.0.1:9/" + service for service in ("submission", "review", "scoring", "publication")}
