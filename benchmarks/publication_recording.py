@@ -17,6 +17,7 @@ import datetime as dt
 import time
 
 from services.publication import bootstrap as publication
+from services.publication.entrypoints import consumers
 from services.publication.service_layer import handlers
 from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
@@ -34,14 +35,19 @@ def event(index: int) -> CloudEvent:
             "unit_name_vi": f"Đơn vị {index}", "unit_type": unit_type, "reviewer_unit_code": "SKHCN",
             "reviewer_kind": "department", "score_id": f"s-{index:06d}", "catalog_version": "hatinh-2021-ref-1",
             "total": f"{sum(float(points) for points in groups.values()):.2f}", "groups": groups,
-            "criteria": {"1.1": "10.00"}, "scored_at": "2026-11-20T08:00:00+00:00"}
+            "criteria": {"1.1": "10.00"}, "catalog_fingerprint": "", "inputs_hash": "", "classification": {},
+            "complete": True, "scored_at": "2026-11-20T08:00:00+00:00"}
     return CloudEvent(id=f"e-{index}", source="/cqs/scoring", type="vn.gov.cqs.report.scored",
                       subject=f"reports/{data['report_id']}", time="2026-11-20T08:00:00Z", data=data)
 
 
-def handle(runtime, handler, ce: CloudEvent) -> None:
+SUBSCRIPTIONS = {subscription.handler_name: subscription for subscription in consumers.subscriptions()}
+
+
+def handle(runtime, handler_name: str, ce: CloudEvent) -> None:
+    """As the service's consumer runs its handler `handler_name` (reading the event from its CloudEvent)."""
     with runtime.uow_factory() as uow:
-        handler(uow, ce)
+        SUBSCRIPTIONS[handler_name].handle(uow, ce)
         uow.commit()
 
 
@@ -57,20 +63,20 @@ def main() -> None:
         runtime = publication.runtime(settings)
         runtime.migrate()
         try:
-            handle(runtime, handlers.on_round_opened, CloudEvent(
+            handle(runtime, "on_round_opened", CloudEvent(
                 id="opened", source="/cqs/submission", type="vn.gov.cqs.round.opened", subject=f"rounds/{ROUND}",
                 time="2025-11-15T00:00:00Z", data={"round_id": ROUND, "kind": "annual_evaluation", "year": 2026}))
             wall, cpu = [], []
             for index in range(args.reports):
                 started, started_cpu = time.perf_counter(), time.process_time()
-                handle(runtime, handlers.on_report_scored, event(index))
+                handle(runtime, "on_report_scored", event(index))
                 wall.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
             for n in sorted(set(checkpoints)):
                 low = max(0, n - WINDOW)
                 print(f"recording at {n:>6} reports: {1000 * _mean(wall[low:n]):.2f} ms per event, "
                       f"{1000 * _mean(cpu[low:n]):.2f} ms of CPU here (mean of the last {n - low})")
-            handle(runtime, handlers.on_round_closed, CloudEvent(
+            handle(runtime, "on_round_closed", CloudEvent(
                 id="closed", source="/cqs/submission", type="vn.gov.cqs.round.closed", subject=f"rounds/{ROUND}",
                 time="2026-11-15T00:00:00Z", data={"round_id": ROUND}))
             started = time.perf_counter()

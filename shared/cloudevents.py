@@ -9,7 +9,8 @@ import re
 import uuid
 from typing import Any
 
-from shared.domain.events import Event, UnstorableEvent
+from shared.domain.event_types import UnknownEventType, event_class
+from shared.domain.events import Event, InvalidEvent, UnstorableEvent
 from shared.observability.tracing import valid as valid_traceparent
 
 SPEC_VERSION = "1.0"
@@ -67,7 +68,7 @@ def from_event(event: Event, source: str, *, now: dt.datetime | None = None,
         type=event.cloudevent_type(),
         subject=event.subject,
         time=moment.isoformat().replace("+00:00", "Z"),
-        data=_as_json(event.payload()),
+        data=_as_json(event.to_data()),
         traceparent=traceparent,
     )
 
@@ -153,3 +154,12 @@ def parse(body: str | bytes | dict[str, Any]) -> CloudEvent:
     except UnstorableEvent as exc:
         raise InvalidCloudEvent(exc.en) from exc
     return event
+
+
+def to_event(cloudevent: CloudEvent) -> Event:
+    """The domain event a CloudEvent carries, read into its class by its type; InvalidCloudEvent
+    naming the field if its data is not that event."""
+    try:
+        return event_class(cloudevent.type).from_data(cloudevent.data)
+    except (UnknownEventType, InvalidEvent) as exc:
+        raise InvalidCloudEvent(str(exc)) from exc

@@ -3,11 +3,17 @@
 Each event class names its routing key (`report.submitted`); the CloudEvents type is
 derived from it (`vn.gov.cqs.report.submitted`). Aggregates append events to their
 `events` list; the unit of work writes them to the outbox in the same transaction.
+A consumer reads an event back with `from_data`, which checks the payload against the
+types the class declares, so a handler works with the event, never with raw JSON.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+import functools
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
 
@@ -29,8 +35,68 @@ class Event:
     def cloudevent_type(cls) -> str:
         return CLOUDEVENT_TYPE_PREFIX + cls.routing_key
 
-    def payload(self) -> dict[str, Any]:
+    def to_data(self) -> dict[str, Any]:
+        """The CloudEvents `data`: the event's fields by name."""
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        """The event a CloudEvent's `data` carries; InvalidEvent names the first field missing or of
+        the wrong type. Fields the class does not know are ignored (a newer publisher may add some)."""
+        values = {}
+        for name, hint in _field_types(cls).items():
+            if name in data:
+                values[name] = _conform(cls, name, data[name], hint)
+            elif not _has_default(cls, name):
+                raise InvalidEvent(cls, name, "is missing")
+        return cls(**values)
+
+
+class InvalidEvent(ValueError):
+    """A payload that is not the event its type names."""
+
+    def __init__(self, cls: type[Event], field: str, problem: str):
+        self.field = field
+        super().__init__(f"{cls.routing_key}: field '{field}' {problem}")
+
+
+@functools.cache
+def _field_types(cls: type[Event]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {field.name: hints[field.name] for field in dataclasses.fields(cls)}
+
+
+def _has_default(cls: type[Event], name: str) -> bool:
+    field = next(field for field in dataclasses.fields(cls) if field.name == name)
+    return field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+
+
+# The JSON types a payload's annotations name.
+_SCALARS: dict[Any, type] = {str: str, bool: bool, int: int}
+
+
+def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
+    """`value` as the annotation `hint` describes it (a JSON array becomes the tuple a field declares)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        [present] = [arg for arg in args if arg is not type(None)]
+        return _conform(cls, path, value, present)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise InvalidEvent(cls, path, "is not an object")
+        return {key: _conform(cls, f"{path}.{key}", item, args[1]) for key, item in value.items()}
+    if origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            raise InvalidEvent(cls, path, "is not an array")
+        items = [_conform(cls, f"{path}[{index}]", item, args[0]) for index, item in enumerate(value)]
+        return items if origin is list else tuple(items)
+    if not isinstance(value, _SCALARS[hint]) or (hint is int and isinstance(value, bool)):  # JSON true is no number
+        raise InvalidEvent(cls, path, f"is not of type {hint.__name__}")
+    return value
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,9 +13,9 @@ behind. After `max_attempts` failures the message is parked in the handler's `.d
 (through the dead-letter exchange, with the error and a bounded, cleaned copy of its
 headers), recorded in the service's `dead_letters` table, and only then acked. A message
 that is not a CloudEvent the service could store (not JSON, another content type, an id
-too long for the dedupe key, a NUL in a text...) is parked at once: whatever a message
-is, the queue flows on. A database out of reach is not the event's fault: the message
-goes back to its queue, unharmed.
+too long for the dedupe key, a NUL in a text, data that is not the event its type names...)
+is parked at once: whatever a message is, the queue flows on. A database out of reach is
+not the event's fault: the message goes back to its queue, unharmed.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from shared import authorization, cloudevents
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
+from shared.domain.events import Event
 from shared.messaging import dead_letters
 from shared.messaging.dead_letters import DeadLetter, DeadLetterLog
 from shared.messaging.publisher import DEFAULT_HEARTBEAT_S, ConfirmingPublisher, OutgoingMessage
@@ -64,6 +65,15 @@ class Subscription:
     handler_name: str
     routing_keys: tuple[str, ...]
     handle: Callable[[ConsumingUnitOfWork, CloudEvent], None]
+
+    @classmethod
+    def typed(cls, handler_name: str, handle: Callable[[Any, Any], None], *event_classes: type[Event]) -> Subscription:
+        """A handler of domain events: each CloudEvent is read into its event class before `handle`
+        sees it; one whose data is not its event is dead-lettered at once, like any unreadable message."""
+        def handle_event(uow: ConsumingUnitOfWork, event: CloudEvent) -> None:
+            handle(uow, cloudevents.to_event(event))
+
+        return cls(handler_name, tuple(event_class.routing_key for event_class in event_classes), handle_event)
 
 
 def process_once(
@@ -282,6 +292,9 @@ class EventConsumer(ConsumerMixin):
                 # Not the event's fault: keep it, and try again once the database answers.
                 log.warning("%s: database unavailable (%r); event %s goes back to the queue", consumer, exc, event.id)
                 self._requeue_later(message)
+                return
+            except cloudevents.InvalidCloudEvent as exc:  # its data is not the event: trying again cannot help
+                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
                 return
             except Exception as exc:  # the handler's failure, whatever it is, must not kill the worker
                 log.warning("%s: attempt %d/%d failed for event %s: %r",

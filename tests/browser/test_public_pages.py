@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from services.portal import bootstrap as portal
 from services.portal.settings import PortalSettings
 from services.publication import bootstrap as publication
+from services.publication.entrypoints import consumers
 from services.publication.service_layer import handlers
 from services.scoring import bootstrap as scoring
 from shared.auth import Principal, Role
@@ -44,27 +45,30 @@ def _event(routing_key: str, data: dict, source: str) -> CloudEvent:
 
 
 def _publish_rounds(runtime) -> None:
-    def handle(handler, routing_key, data, source="/cqs/submission"):
+    subscriptions = {subscription.handler_name: subscription for subscription in consumers.subscriptions()}
+
+    def handle(handler_name, routing_key, data, source="/cqs/submission"):
         with runtime.uow_factory() as uow:
-            handler(uow, _event(routing_key, data, source))
+            subscriptions[handler_name].handle(uow, _event(routing_key, data, source))
             uow.commit()
 
     for round_id, totals in TOTALS.items():
         year = int(round_id[:4])
         units = [{"code": code, "unit_name_vi": name, "unit_type": "district", "reviewer_unit_code": "SKHCN",
                   "reviewer_kind": "department"} for code, name in DISTRICTS.items()]
-        handle(handlers.on_round_opened, "round.opened", {"round_id": round_id, "kind": "annual_evaluation",
+        handle("on_round_opened", "round.opened", {"round_id": round_id, "kind": "annual_evaluation",
                                                           "year": year, "units": units})
         for code, total in totals.items():
             groups = {str(group): f"{total / 6:.2f}" for group in range(1, 7)}
             groups["6"] = f"{total - sum(float(points) for key, points in groups.items() if key != '6'):.2f}"
-            handle(handlers.on_report_scored, "report.scored", {
+            handle("on_report_scored", "report.scored", {
                 "report_id": f"{round_id}-{code}", "round_id": round_id, "unit_code": code,
                 "unit_name_vi": DISTRICTS[code], "unit_type": "district", "reviewer_unit_code": "SKHCN",
                 "reviewer_kind": "department", "score_id": f"s-{round_id}-{code}",
                 "catalog_version": "hatinh-2021-ref-1", "total": f"{total:.2f}", "groups": groups,
-                "criteria": {"1.1": "10.00"}, "scored_at": f"{year}-11-20T08:00:00+00:00"}, "/cqs/scoring")
-        handle(handlers.on_round_closed, "round.closed", {"round_id": round_id})
+                "criteria": {"1.1": "10.00"}, "catalog_fingerprint": "", "inputs_hash": "",
+                "classification": {}, "complete": True, "scored_at": f"{year}-11-20T08:00:00+00:00"}, "/cqs/scoring")
+        handle("on_round_closed", "round.closed", {"round_id": round_id})
         handlers.publish(runtime.uow_factory(), round_id, Principal("admin", Role.ADMIN, "HT"))
 
 

@@ -328,6 +328,28 @@ def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp
     assert len(recorded) == 5 and {row.consumer for row in recorded} == {f"{namespace}.submission.on_report_returned"}
 
 
+def test_an_event_whose_data_is_not_its_type_is_parked_at_once_and_the_queue_flows_on(runtime, amqp_url, namespace):
+    report = _add_submitted(runtime)
+    real = _returned_event(report)
+    without_comment = dataclasses.replace(real, id=str(uuid.uuid4()),
+                                          data={name: value for name, value in real.data.items() if name != "comment"})
+    numbered_comment = dataclasses.replace(real, id=str(uuid.uuid4()), data={**real.data, "comment": 7})
+    consumer = runtime.consumer()
+    stop, thread = _run_consumer(consumer)
+    try:
+        for event in (without_comment, numbered_comment, real):  # the real one behind them
+            _publish_raw(amqp_url, namespace, event)
+        eventually(lambda: _status(runtime, report) == "returned")
+    finally:
+        stop.set()
+        thread.join(10)
+    dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
+    assert [headers["x-cqs-event-id"] for headers, _body in dead] == [without_comment.id, numbered_comment.id]
+    errors = [headers["x-cqs-error"] for headers, _body in dead]
+    assert "field 'comment' is missing" in errors[0] and "field 'comment' is not of type str" in errors[1]
+    assert all(headers["x-cqs-attempts"] == 0 for headers, _body in dead)  # the event's fault: not retried
+
+
 def report_subject(report: Report) -> str:
     return f"reports/{report.id}"
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from services.publication import bootstrap as publication
-from services.publication.service_layer import handlers
+from services.publication.entrypoints import consumers
 from shared.auth import Role, issue_token
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
@@ -33,11 +33,13 @@ def service(settings_for):
     runtime.engine.dispose()
 
 
-def handle(runtime, handler, routing_key, data):
+def handle(runtime, handler_name, routing_key, data):
+    """As the service's consumer runs its handler `handler_name` on an event with `data`."""
+    [subscription] = [found for found in consumers.subscriptions() if found.handler_name == handler_name]
     with runtime.uow_factory() as uow:
-        handler(uow, CloudEvent(id=f"{routing_key}-{data.get('report_id', '')}", source="/cqs/test",
-                                type=f"vn.gov.cqs.{routing_key}", subject="x", time="2026-11-01T00:00:00Z",
-                                data=data))
+        subscription.handle(uow, CloudEvent(id=f"{routing_key}-{data.get('report_id', '')}", source="/cqs/test",
+                                            type=f"vn.gov.cqs.{routing_key}", subject="x",
+                                            time="2026-11-01T00:00:00Z", data=data))
         uow.commit()
 
 
@@ -48,6 +50,8 @@ def scored(code: str, answers: dict) -> dict:
             "score_id": f"s-{code}", "catalog_version": VERSION, "total": result["total"],
             "groups": {group["code"]: group["points"] for group in result["groups"]},
             "criteria": {criterion["code"]: criterion["points"] for criterion in result["criteria"]},
+            "catalog_fingerprint": result["catalog_fingerprint"], "inputs_hash": result["inputs_hash"],
+            "classification": result["classification"], "complete": result["complete"],
             "scored_at": "2026-11-20T08:00:00+00:00"}
 
 
@@ -56,14 +60,14 @@ def published(service):
     runtime, client = service
     units = [{"code": code, "unit_name_vi": name, "unit_type": "province_department", "reviewer_unit_code": "SKHCN",
               "reviewer_kind": "department"} for code, name in UNITS.items()]
-    handle(runtime, handlers.on_round_opened, "round.opened", {
+    handle(runtime, "on_round_opened", "round.opened", {
         "round_id": ROUND, "kind": "annual_evaluation", "year": 2026, "units": units,
         "commune_results_due": None, "reporting_districts": []})
     answers = complete_answers(load_catalog(VERSION).unit_type("province_department"))
     for code in ("STC", "SNV"):  # the same answers: a tie
-        handle(runtime, handlers.on_report_scored, "report.scored", scored(code, answers))
-    handle(runtime, handlers.on_report_scored, "report.scored", scored("SYT", {**answers, "tasks_done_on_time": 3}))
-    handle(runtime, handlers.on_round_closed, "round.closed", {"round_id": ROUND})
+        handle(runtime, "on_report_scored", "report.scored", scored(code, answers))
+    handle(runtime, "on_report_scored", "report.scored", scored("SYT", {**answers, "tasks_done_on_time": 3}))
+    handle(runtime, "on_round_closed", "round.closed", {"round_id": ROUND})
     admin = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}
     response = client.post(f"/rounds/{ROUND}/publish", headers=admin, json={"decision_reference": DECISION})
     assert response.status_code == 201, response.json

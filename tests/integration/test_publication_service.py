@@ -55,7 +55,7 @@ def scored(report_id: str, unit_code: str, district: str, group_6: str) -> dict:
         total=str(sum(float(points) for points in groups.values())), groups=groups, criteria={},
         classification={"code": "trung_binh", "name_vi": "Trung bình", "name_en": "Average"}, complete=True,
         scored_at="2022-11-05T08:00:00+07:00")
-    return event.payload()
+    return event.to_data()
 
 
 def processed(runtime) -> int:

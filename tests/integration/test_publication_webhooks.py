@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from services.publication import bootstrap as publication
-from services.publication.service_layer import handlers, webhooks
+from services.publication.service_layer import webhooks
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from tests.integration.test_publication_exports import UNITS, handle, scored
@@ -89,12 +89,12 @@ def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, rece
     webhook, secret = registered.json, registered.json["secret"]
     assert "secret" not in client.get("/webhooks", headers=ADMIN).json[0]
 
-    handle(runtime, handlers.on_round_opened, "round.opened", {"round_id": ROUND, "kind": "annual_evaluation",
+    handle(runtime, "on_round_opened", "round.opened", {"round_id": ROUND, "kind": "annual_evaluation",
                                                                "year": 2026, "commune_results_due": None})
     answers = complete_answers(load_catalog("hatinh-2021-ref-1").unit_type("province_department"))
     for code in UNITS:
-        handle(runtime, handlers.on_report_scored, "report.scored", scored(code, answers))
-    handle(runtime, handlers.on_round_closed, "round.closed", {"round_id": ROUND})
+        handle(runtime, "on_report_scored", "report.scored", scored(code, answers))
+    handle(runtime, "on_round_closed", "round.closed", {"round_id": ROUND})
     assert client.post(f"/rounds/{ROUND}/publish", headers=ADMIN).status_code == 201
 
     eventually(lambda: [status for _h, _b, status in receiver.received] == [500, 200], what="a retry after the 500")

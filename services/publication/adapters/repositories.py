@@ -17,22 +17,22 @@ from sqlalchemy.orm import Session
 from services.publication.adapters.orm import round_publications, round_units, scores, snapshots, standings
 from services.publication.domain.publication import PublishedStanding, Snapshot
 from services.publication.domain.rankings import PreviousStanding, Score, Standing, UnitInScope
+from shared.domain.report_events import ReportScored
 
 
 class ScoreRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def record(self, data: Mapping[str, Any]) -> None:
+    def record(self, scored: ReportScored) -> None:
         """Insert or replace the report's score, unless a newer one is already there (events of one
         report may arrive out of order)."""
-        row = {"report_id": data["report_id"], "round_id": data["round_id"], "unit_code": data["unit_code"],
-               "unit_name_vi": data["unit_name_vi"], "unit_type": data["unit_type"],
-               "reviewer_unit_code": data["reviewer_unit_code"], "reviewer_kind": data["reviewer_kind"],
-               "score_id": data["score_id"], "catalog_version": data["catalog_version"],
-               "total": Decimal(data["total"]), "groups": dict(data["groups"]),
-               "criteria": dict(data.get("criteria") or {}),
-               "scored_at": dt.datetime.fromisoformat(data["scored_at"])}
+        row = {"report_id": scored.report_id, "round_id": scored.round_id, "unit_code": scored.unit_code,
+               "unit_name_vi": scored.unit_name_vi, "unit_type": scored.unit_type,
+               "reviewer_unit_code": scored.reviewer_unit_code, "reviewer_kind": scored.reviewer_kind,
+               "score_id": scored.score_id, "catalog_version": scored.catalog_version,
+               "total": Decimal(scored.total), "groups": dict(scored.groups), "criteria": dict(scored.criteria),
+               "scored_at": dt.datetime.fromisoformat(scored.scored_at)}
         insert = _insert_for(self.session)(scores).values(**row)
         replaced = {name: insert.excluded[name] for name in row if name != "report_id"}
         self.session.execute(insert.on_conflict_do_update(

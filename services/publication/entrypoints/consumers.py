@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.publication.domain.webhooks import FORWARDED_EVENTS
 from services.publication.service_layer import handlers, webhooks
+from shared.domain.report_events import ReportScored
 from shared.messaging.consumer import Subscription
 
 
@@ -11,6 +12,6 @@ def subscriptions() -> list[Subscription]:
     return [
         Subscription("on_round_opened", ("round.opened",), handlers.on_round_opened),
         Subscription("on_round_closed", ("round.closed",), handlers.on_round_closed),
-        Subscription("on_report_scored", ("report.scored",), handlers.on_report_scored),
+        Subscription.typed("on_report_scored", handlers.on_report_scored, ReportScored),
         Subscription("on_partner_event", FORWARDED_EVENTS, webhooks.on_partner_event),
     ]

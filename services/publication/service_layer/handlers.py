@@ -21,6 +21,7 @@ from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
 from shared.domain.errors import Bilingual, Forbidden, not_found
+from shared.domain.report_events import ReportScored
 
 ROUND = Bilingual("Kỳ báo cáo", "round")
 PUBLISHED_ROUND = Bilingual("Kết quả công bố của kỳ", "published round")
@@ -64,9 +65,9 @@ def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
     _round(uow, event.data["round_id"]).close()
 
 
-def on_report_scored(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
+def on_report_scored(uow: PublicationUnitOfWork, event: ReportScored) -> None:
     """One upsert: the cost does not grow with the round; ranking waits for publication."""
-    uow.scores.record(event.data)
+    uow.scores.record(event)
 
 
 def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, stage: Stage | None = None,

@@ -17,9 +17,15 @@ from services.review.service_layer import views
 from services.review.service_layer.scope import require_reader, require_reviewer
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared.auth import Principal
-from shared.cloudevents import CloudEvent
 from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.domain.errors import Bilingual, VersionConflict, not_found
+from shared.domain.measurement_events import MeasurementsImported
+from shared.domain.report_events import (
+    ReportEvent,
+    ReportEvidenceProvided,
+    ReportReconsiderationAccepted,
+    ReportSubmitted,
+)
 
 CASE = Bilingual("Hồ sơ thẩm định", "review case")
 
@@ -34,56 +40,53 @@ def _timestamp(text: str) -> dt.datetime:
 
 
 # --- following the units: run by the idempotent consumer inside its unit of work -------------------
-def on_report_submitted(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
-    data = event.data
-    case = uow.cases.get(data["report_id"])
+def on_report_submitted(uow: ReviewUnitOfWork, event: ReportSubmitted) -> None:
+    case = uow.cases.get(event.report_id)
     if case is None:
-        case = ReviewCase(report_id=data["report_id"], round_id=data["round_id"], unit_code=data["unit_code"],
-                          unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
-                          reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"],
-                          catalog_version=data["catalog_version"])
+        case = ReviewCase(report_id=event.report_id, round_id=event.round_id, unit_code=event.unit_code,
+                          unit_name_vi=event.unit_name_vi, unit_type=event.unit_type,
+                          reviewer_unit_code=event.reviewer_unit_code, reviewer_kind=event.reviewer_kind,
+                          catalog_version=event.catalog_version)
         uow.cases.add(case)
-    case.receive_submission(Submission(revision=data["revision"], answers=data["answers"], evidence=data["evidence"],
-                                       by=data["submitted_by"], at=_timestamp(data["submitted_at"])),
-                            catalog_of(case))
-    case.take_measured(uow.measured.of_unit(case.round_id, case.unit_code), catalog_of(case),
-                       _timestamp(data["submitted_at"]))
+    submitted_at = _timestamp(event.submitted_at)
+    case.receive_submission(Submission(revision=event.revision, answers=event.answers, evidence=event.evidence,
+                                       by=event.submitted_by, at=submitted_at), catalog_of(case))
+    case.take_measured(uow.measured.of_unit(case.round_id, case.unit_code), catalog_of(case), submitted_at)
 
 
-def on_measurements_imported(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
+def on_measurements_imported(uow: ReviewUnitOfWork, event: MeasurementsImported) -> None:
     """An agency's current values for a round replace what its earlier import said; the cases of the
     round take their unit's values. An import older than the one already held changes nothing."""
-    data = event.data
-    round_id, agency, imported_at = data["round_id"], data["agency"], _timestamp(data["imported_at"])
+    round_id, agency, imported_at = event.round_id, event.agency, _timestamp(event.imported_at)
     newest = uow.measured.newest_import_at(round_id, agency)
     if newest is not None and views.aware(newest) > imported_at:
         return
     rows = [{"unit_code": unit_code, "field": name, "value": item["value"], "source_system": item["source_system"],
-             "as_of": item["as_of"], "import_id": data["import_id"], "imported_by": data["imported_by"],
+             "as_of": item["as_of"], "import_id": event.import_id, "imported_by": event.imported_by,
              "imported_at": imported_at}
-            for unit_code, values in data["values"].items() for name, item in values.items()]
-    touched = uow.measured.replace(round_id, agency, rows) | set(data["values"])
+            for unit_code, values in event.values.items() for name, item in values.items()]
+    touched = uow.measured.replace(round_id, agency, rows) | set(event.values)
     for case in uow.cases.of_units(round_id, touched):
         case.take_measured(uow.measured.of_unit(round_id, case.unit_code), catalog_of(case), imported_at)
 
 
-def on_evidence_provided(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
-    data = event.data
-    case = uow.cases.get(data["report_id"])
+def _submitted_case(uow: ReviewUnitOfWork, event: ReportEvent) -> ReviewCase:
+    case = uow.cases.get(event.report_id)
     if case is None:
-        raise LookupError(f"event {event.id} names report {data['report_id']}, which was never submitted for review")
-    case.receive_evidence(answers=data["answers"], evidence=data["evidence"], note=data["note"],
-                          by=data["provided_by"], at=_timestamp(data["provided_at"]), catalog=catalog_of(case))
+        raise LookupError(f"{event.routing_key} names report {event.report_id}, which was never submitted for review")
+    return case
 
 
-def on_reconsideration_accepted(uow: ReviewUnitOfWork, event: CloudEvent) -> None:
+def on_evidence_provided(uow: ReviewUnitOfWork, event: ReportEvidenceProvided) -> None:
+    case = _submitted_case(uow, event)
+    case.receive_evidence(answers=event.answers, evidence=event.evidence, note=event.note, by=event.provided_by,
+                          at=_timestamp(event.provided_at), catalog=catalog_of(case))
+
+
+def on_reconsideration_accepted(uow: ReviewUnitOfWork, event: ReportReconsiderationAccepted) -> None:
     """Publication accepted a unit's reconsideration request: its criteria are reviewed again."""
-    data = event.data
-    case = uow.cases.get(data["report_id"])
-    if case is None:
-        raise LookupError(f"event {event.id} names report {data['report_id']}, which was never submitted for review")
-    case.reopen_for_reconsideration(data["criteria"], reason=data["reason"], by=data["accepted_by"],
-                                    at=_timestamp(data["accepted_at"]))
+    _submitted_case(uow, event).reopen_for_reconsideration(event.criteria, reason=event.reason, by=event.accepted_by,
+                                                           at=_timestamp(event.accepted_at))
 
 
 # --- reading -----------------------------------------------------------------------------------------

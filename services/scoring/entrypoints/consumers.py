@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from services.scoring.service_layer import handlers
+from shared.domain.report_events import ReportVerified
 from shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
-    return [Subscription("on_report_verified", ("report.verified",), handlers.on_report_verified)]
+    return [Subscription.typed("on_report_verified", handlers.on_report_verified, ReportVerified)]

@@ -9,23 +9,22 @@ from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviews
 from shared.clock import utc_now
-from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, InputError, load_catalog
 from shared.domain.errors import Bilingual, FieldError, Forbidden, InvalidInput, NotFound, not_found
+from shared.domain.report_events import ReportVerified
 
 
-def on_report_verified(uow: ScoringUnitOfWork, event: CloudEvent) -> None:
-    data = event.data
-    sheet = uow.sheets.get(data["report_id"])
+def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified) -> None:
+    sheet = uow.sheets.get(event.report_id)
     if sheet is None:
-        sheet = ScoreSheet(report_id=data["report_id"], round_id=data["round_id"], unit_code=data["unit_code"],
-                           unit_name_vi=data["unit_name_vi"], unit_type=data["unit_type"],
-                           reviewer_unit_code=data["reviewer_unit_code"], reviewer_kind=data["reviewer_kind"])
+        sheet = ScoreSheet(report_id=event.report_id, round_id=event.round_id, unit_code=event.unit_code,
+                           unit_name_vi=event.unit_name_vi, unit_type=event.unit_type,
+                           reviewer_unit_code=event.reviewer_unit_code, reviewer_kind=event.reviewer_kind)
         uow.sheets.add(sheet)
-    sheet.take_verified(data["catalog_version"], data["revision"], data["answers"], data["points_overrides"],
-                        data.get("no_data"), data.get("input_sources"), data["adjustments"])
-    unit_catalog = load_catalog(data["catalog_version"]).unit_type(data["unit_type"])
-    sheet.score(unit_catalog, reason=f"verified revision {data['revision']}", now=utc_now())
+    sheet.take_verified(event.catalog_version, event.revision, event.answers, event.points_overrides,
+                        event.no_data, event.input_sources, event.adjustments)
+    unit_catalog = load_catalog(event.catalog_version).unit_type(event.unit_type)
+    sheet.score(unit_catalog, reason=f"verified revision {event.revision}", now=utc_now())
 
 
 def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, reason: str,

@@ -16,9 +16,17 @@ from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
 from shared.clock import utc_now
-from shared.cloudevents import CloudEvent
 from shared.domain.errors import Bilingual, Forbidden, VersionConflict, not_found
 from shared.domain.lifecycle import ReportStatus
+from shared.domain.report_events import (
+    ReportEvent,
+    ReportEvidenceRequested,
+    ReportPublished,
+    ReportReconsiderationAccepted,
+    ReportReturned,
+    ReportScored,
+    ReportVerified,
+)
 
 REPORT = Bilingual("Báo cáo", "report")
 
@@ -114,26 +122,26 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
 
 
 # Event handlers: run by the idempotent consumer inside its unit of work (it commits).
-def _report_of(uow: SubmissionUnitOfWork, event: CloudEvent) -> Report:
-    report = uow.reports.get(event.data["report_id"])
+def _report_of(uow: SubmissionUnitOfWork, event: ReportEvent) -> Report:
+    report = uow.reports.get(event.report_id)
     if report is None:
-        raise LookupError(f"event {event.id} names unknown report {event.data['report_id']}")
+        raise LookupError(f"{event.routing_key} names unknown report {event.report_id}")
     return report
 
 
-def on_report_returned(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
-    _report_of(uow, event).returned(event.data["comment"], event.data["criterion_comments"])
+def on_report_returned(uow: SubmissionUnitOfWork, event: ReportReturned) -> None:
+    _report_of(uow, event).returned(event.comment, event.criterion_comments)
 
 
-def on_evidence_requested(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
-    _report_of(uow, event).evidence_requested(event.data["requests"], event.data["due_date"])
+def on_evidence_requested(uow: SubmissionUnitOfWork, event: ReportEvidenceRequested) -> None:
+    _report_of(uow, event).evidence_requested(event.requests, event.due_date)
 
 
-def on_report_progressed(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+def on_report_progressed(uow: SubmissionUnitOfWork, event: ReportVerified | ReportScored | ReportPublished) -> None:
     """report.verified / report.scored / report.published: the read model follows."""
     _report_of(uow, event).follow(ReportStatus(event.routing_key.split(".", 1)[1]))
 
 
-def on_reconsideration_accepted(uow: SubmissionUnitOfWork, event: CloudEvent) -> None:
+def on_reconsideration_accepted(uow: SubmissionUnitOfWork, event: ReportReconsiderationAccepted) -> None:
     """A reconsideration request was accepted: the report is under review again."""
     _report_of(uow, event).follow(ReportStatus.SUBMITTED)

@@ -8,9 +8,9 @@ import pytest
 
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
 from services.review.service_layer import handlers
-from shared import cloudevents
 from shared.auth import Principal, Role
 from shared.domain.errors import Forbidden, NotFound
+from shared.domain.events import Event
 from shared.domain.measurement_events import MeasurementsImported
 from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted, ReportVerified
 from tests.support.fakes import FakeRepository, FakeUnitOfWork
@@ -70,26 +70,26 @@ class FakeReviewUnitOfWork(FakeUnitOfWork):
         return super().commit()
 
 
-def consume(uow: FakeReviewUnitOfWork, handler, event: cloudevents.CloudEvent) -> list:
+def consume(uow: FakeReviewUnitOfWork, handler, event: Event) -> list:
     with uow:
         handler(uow, event)
         return uow.commit()
 
 
-def submitted(answers: dict, revision: int = 1) -> cloudevents.CloudEvent:
-    return cloudevents.from_event(ReportSubmitted(
+def submitted(answers: dict, revision: int = 1) -> ReportSubmitted:
+    return ReportSubmitted(
         report_id="r-1", round_id="2026", unit_code="18118", unit_name_vi="Xã Thạch Hạ", unit_type="commune",
         reviewer_unit_code="436", reviewer_kind="district", catalog_version=CATALOG_VERSION, revision=revision,
         answers=answers, evidence={"1.1": [pdf("f1")]}, submitted_by="reporter",
-        submitted_at=NOW.isoformat()), source="/cqs/submission")
+        submitted_at=NOW.isoformat())
 
 
-def measured(files_resolved: int, at: dt.datetime, unit_code: str = "18118") -> cloudevents.CloudEvent:
-    return cloudevents.from_event(MeasurementsImported(
+def measured(files_resolved: int, at: dt.datetime, unit_code: str = "18118") -> MeasurementsImported:
+    return MeasurementsImported(
         round_id="2026", import_id=f"imp-{at:%H%M}", agency="district_office", sha256="0" * 64, file_name="x.csv",
         imported_by="vp.huyen", imported_at=at.isoformat(), supersedes=None,
         values={unit_code: {"files_resolved": {"value": files_resolved, "source_system": "dvc",
-                                               "as_of": "2026-11-30"}}}), source="/cqs/submission")
+                                               "as_of": "2026-11-30"}}})
 
 
 @pytest.fixture
@@ -133,9 +133,9 @@ def test_a_case_submitted_after_an_import_starts_with_its_measured_values(answer
 
 
 def test_evidence_for_a_report_never_submitted_is_an_error_of_the_event():
-    event = cloudevents.from_event(ReportEvidenceProvided(
+    event = ReportEvidenceProvided(
         report_id="r-404", round_id="2026", unit_code="18118", answers={}, evidence={}, note="",
-        provided_by="reporter", provided_at=NOW.isoformat(), changed_fields=[]), source="/cqs/submission")
+        provided_by="reporter", provided_at=NOW.isoformat(), changed_fields=[])
     with pytest.raises(LookupError, match="r-404"):
         consume(FakeReviewUnitOfWork(), handlers.on_evidence_provided, event)
 

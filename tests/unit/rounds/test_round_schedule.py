@@ -70,12 +70,12 @@ def test_the_latest_extension_decides_when_the_round_closes(opened):
 def test_commune_results_are_due_when_districts_consolidate_them(planned, units):
     planned.open(units, vn(2021, 11, 10), commune_results_flow=ResultsFlow.DISTRICT_CONSOLIDATION)
     assert planned.commune_results_due == vn(2022, 11, 15)
-    assert planned.events[0].payload()["commune_results_due"] == "2022-11-15T00:00:00+07:00"
+    assert planned.events[0].to_data()["commune_results_due"] == "2022-11-15T00:00:00+07:00"
 
 
 def test_no_commune_results_date_when_results_flow_directly(opened):
     assert opened.commune_results_due is None
-    assert opened.events[0].payload()["commune_results_due"] is None
+    assert opened.events[0].to_data()["commune_results_due"] is None
 
 
 def test_progress_updates_have_no_commune_results_date(units):

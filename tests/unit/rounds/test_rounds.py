@@ -102,7 +102,7 @@ def test_round_opened_event_carries_what_other_services_need(annual):
     event = annual.events[0]
     assert event.routing_key == "round.opened" and event.cloudevent_type() == "vn.gov.cqs.round.opened"
     assert event.subject == "rounds/annual-2025"
-    payload = event.payload()
+    payload = event.to_data()
     assert payload["kind"] == "annual_evaluation" and payload["year"] == 2025 and payload["period_month"] is None
     assert payload["catalog_versions"] == {"province_department": "hatinh-2021-ref-1", "commune": "hatinh-2021-ref-1"}
     assert payload["windows"]["commune"] == {
@@ -124,7 +124,7 @@ def test_round_closed_event(annual):
     annual.close(vn(2025, 11, 20))
     event = annual.events[-1]
     assert event.routing_key == "round.closed"
-    assert event.payload() == {
+    assert event.to_data() == {
         "round_id": "annual-2025",
         "kind": "annual_evaluation",
         "year": 2025,
@@ -265,7 +265,7 @@ def test_reminders_go_out_7_days_and_1_day_before_each_deadline_once(annual):
     assert _reminders(annual, DEPARTMENT_DEADLINE) == []
     sent = [e for e in annual.events if isinstance(e, RoundDeadlineApproaching)]
     assert len(sent) == 4 and sent[0].routing_key == "round.deadline_approaching"
-    assert sent[0].payload()["deadline"] == "2025-11-10T00:00:00+07:00"
+    assert sent[0].to_data()["deadline"] == "2025-11-10T00:00:00+07:00"
 
 
 def test_a_missed_7_day_reminder_is_never_sent_late(annual):

@@ -8,7 +8,6 @@ import pytest
 
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer import handlers
-from shared import cloudevents
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
@@ -38,16 +37,16 @@ class FakeScoringUnitOfWork(FakeUnitOfWork):
         return list(self.sheets.seen)
 
 
-def verified(report_id: str = "r-1", revision: int = 1, unit_type: str = "commune", **answers) -> cloudevents.CloudEvent:
+def verified(report_id: str = "r-1", revision: int = 1, unit_type: str = "commune", **answers) -> ReportVerified:
     values = {**complete_answers(COMMUNE), **answers}
-    return cloudevents.from_event(ReportVerified(
+    return ReportVerified(
         report_id=report_id, round_id="2026-annual", unit_code="18118", unit_name_vi="Xã Thạch Hạ",
         unit_type=unit_type, reviewer_unit_code="436", reviewer_kind="district", catalog_version=CATALOG,
         revision=revision, answers=values, self_assessed_answers=values, adjustments=[], points_overrides={},
-        verified_by="reviewer", verified_at="2026-11-05T08:00:00+07:00"), source="/cqs/review")
+        verified_by="reviewer", verified_at="2026-11-05T08:00:00+07:00")
 
 
-def consume(uow: FakeScoringUnitOfWork, event: cloudevents.CloudEvent) -> list:
+def consume(uow: FakeScoringUnitOfWork, event: ReportVerified) -> list:
     """As the idempotent consumer runs a handler: inside the unit of work, then commit."""
     with uow:
         handlers.on_report_verified(uow, event)
