@@ -25,6 +25,7 @@ STAMP = VENV / ".installed-lock"
 # What runs in production (deploy/Dockerfile installs this one) and what development and CI add to it.
 RUNTIME_LOCK = ROOT / "requirements.lock"
 DEV_LOCK = ROOT / "requirements-dev.lock"
+PYPROJECT = ROOT / "pyproject.toml"
 PIP_TOOLS = "pip-tools==7.6.2"
 
 
@@ -39,8 +40,9 @@ def ensure_venv() -> None:
 
 
 def ensure_installed() -> None:
-    """(Re)install when the venv is missing or the lock files changed since the last install."""
-    wanted = hashlib.sha256(RUNTIME_LOCK.read_bytes() + DEV_LOCK.read_bytes()).hexdigest()
+    """(Re)install when the venv is missing or the lock files or pyproject.toml (its packages, the `cqs`
+    script) changed since the last install."""
+    wanted = hashlib.sha256(RUNTIME_LOCK.read_bytes() + DEV_LOCK.read_bytes() + PYPROJECT.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     ensure_venv()

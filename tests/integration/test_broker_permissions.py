@@ -12,8 +12,8 @@ import pika
 import pytest
 from pika.exceptions import ChannelClosedByBroker
 
+from cqs.topology import definitions, partner_user, service_user
 from shared.messaging.consumer import EventConsumer
-from shared.messaging.definitions import definitions, partner_user, service_user
 from tests.support import rabbitmq_node
 
 pytestmark = [pytest.mark.integration,

@@ -9,8 +9,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from cqs import cli
 from services.review.adapters import orm as review_orm
-from shared import cli
 from shared.auth import Role
 from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 from tests.support.polling import eventually

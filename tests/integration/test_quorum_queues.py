@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
-from shared.messaging.definitions import definitions
+from cqs.topology import definitions
 from tests.support.keys import TEST_KEY
 from tests.support.review_system import shut_down, start
 

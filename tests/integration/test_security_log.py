@@ -10,8 +10,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from cqs import cli
 from services.review import bootstrap as review
-from shared import cli
 from shared.auth import Role, issue_token
 from tests.support import infrastructure
 from tests.support.keys import TEST_JWKS_URL, TEST_KEY

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from cqs.topology import definitions
 from shared.config import SERVICES
-from shared.messaging.definitions import definitions
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -61,7 +61,7 @@ def test_the_app_factories_and_cli_commands_the_compose_file_names_exist():
         for module, factory in re.findall(r"(services\.\w+\.bootstrap):(\w+)\(\)", command):
             assert callable(getattr(importlib.import_module(module), factory)), name
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert 'cqs = "shared.cli:main"' in pyproject
+    assert 'cqs = "cqs.cli:main"' in pyproject
 
 
 def test_the_portal_and_the_reverse_proxy_serve_one_origin():
@@ -85,7 +85,7 @@ def test_the_portal_and_the_reverse_proxy_serve_one_origin():
 
 
 def test_every_environment_variable_named_is_read_by_the_code():
-    code = "\n".join(path.read_text() for folder in ("shared", "services/portal")
+    code = "\n".join(path.read_text() for folder in ("cqs", "shared", "services/portal")
                      for path in (ROOT / folder).rglob("*.py"))
     for name, spec in COMPOSE["services"].items():
         if name in ("postgres", "rabbitmq", "nginx"):
@@ -105,7 +105,7 @@ def test_ports_and_files_exist():
 
 def test_the_rabbitmq_definitions_file_matches_the_code():
     shipped = json.loads((ROOT / "deploy" / "rabbitmq" / "definitions.json").read_text())
-    assert shipped == definitions(), "regenerate: python -m shared.messaging.definitions > deploy/rabbitmq/definitions.json"
+    assert shipped == definitions(), "regenerate: python -m cqs.topology > deploy/rabbitmq/definitions.json"
 
 
 def test_everything_between_the_processes_runs_over_tls_as_least_privileged_broker_users():

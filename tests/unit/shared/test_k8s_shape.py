@@ -22,7 +22,8 @@ DEPLOY = ROOT / "deploy"
 KUSTOMIZATION = yaml.safe_load((DEPLOY / "kustomization.yaml").read_text())
 DOCUMENTS = [doc for resource in KUSTOMIZATION["resources"]
              for doc in yaml.safe_load_all((DEPLOY / resource).read_text()) if doc]
-CODE = "\n".join(path.read_text() for folder in ("shared", "services") for path in (ROOT / folder).rglob("*.py")) \
+CODE = "\n".join(path.read_text() for folder in ("cqs", "shared", "services")
+                 for path in (ROOT / folder).rglob("*.py")) \
     + (DEPLOY / "gunicorn.conf.py").read_text()
 WORKER_HTTP = (ROOT / "shared" / "observability" / "worker_http.py").read_text()
 PORTAL = "portal"
@@ -78,7 +79,7 @@ def test_every_service_and_the_portal_run_a_migration_and_several_web_and_worker
 
 
 def test_every_command_exists_in_the_code():
-    cli = (ROOT / "shared" / "cli.py").read_text()
+    cli = "\n".join(path.read_text() for path in (ROOT / "cqs").glob("*.py"))
     for name, container in cqs_containers():
         command = container["command"]
         if command[0] == "gunicorn":

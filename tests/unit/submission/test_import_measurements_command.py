@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from cqs import cli
 from services.submission import bootstrap as submission
 from services.submission import demo
 from services.submission.adapters.measurements_orm import measurement_imports
 from services.submission.service_layer import measurements
-from shared import cli, config
+from shared import config
 from shared.criteria import load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by
 from shared.domain.errors import Conflict

@@ -1,6 +1,6 @@
 """RabbitMQ definitions (exchanges, queues, bindings, dead-lettering) for every handler of the
 four services, in the broker's import format: `deploy/rabbitmq/definitions.json` is this,
-written by `python -m shared.messaging.definitions > deploy/rabbitmq/definitions.json`.
+written by `python -m cqs.topology > deploy/rabbitmq/definitions.json`.
 
 The queues are quorum queues (replicated across the cluster's nodes; the services declare them
 so with `CQS_QUEUE_TYPE=quorum`), and a policy on them bounds how often the broker redelivers one

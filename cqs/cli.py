@@ -231,7 +231,7 @@ def cmd_dlq_resolve(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from shared.embedded import run_embedded
+    from cqs.embedded import run_embedded
 
     run_embedded(host=args.host, port=args.port, seed=not args.no_demo)
 

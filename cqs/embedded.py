@@ -11,6 +11,10 @@ import threading
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from services.portal import bootstrap as portal
+from services.portal import demo as portal_demo
+from services.portal import settings as portal_settings
+from services.submission import demo as submission_demo
 from shared import config
 
 log = logging.getLogger(__name__)
@@ -34,16 +38,14 @@ def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, thread
     stop = threading.Event()
     for runtime in runtimes.values():
         runtime.start_background(stop)
-    # Imported here: shared must not depend on a service at import time (the portal is one).
-    portal = importlib.import_module("services.portal.bootstrap")
-    portal_settings = importlib.import_module("services.portal.settings").load(api_base=base_url)
-    portal.migrate(portal_settings.database_url)
-    accounts = portal.accounts_for(portal_settings.database_url)
+    settings = portal_settings.load(api_base=base_url)
+    portal.migrate(settings.database_url)
+    accounts = portal.accounts_for(settings.database_url)
     demo_accounts = []
     if seed:
-        importlib.import_module("services.submission.demo").seed(runtimes["submission"])
-        demo_accounts = importlib.import_module("services.portal.demo").seed(accounts)
-    return DispatcherMiddleware(portal.create_app(portal_settings, accounts), apps), demo_accounts, stop
+        submission_demo.seed(runtimes["submission"])
+        demo_accounts = portal_demo.seed(accounts)
+    return DispatcherMiddleware(portal.create_app(settings, accounts), apps), demo_accounts, stop
 
 
 def run_embedded(host: str, port: int, seed: bool) -> None:
