@@ -4,13 +4,13 @@ SQLite files and the in-process broker. The code paths are production's; only th
 the portal calls the services over HTTP on the same port, as it calls the reverse proxy in production."""
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from cqs.wiring import bootstrap
 from services.portal import bootstrap as portal
 from services.portal import demo as portal_demo
 from services.portal import settings as portal_settings
@@ -30,11 +30,11 @@ class QuietRequestHandler(WSGIRequestHandler):
 def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, threading.Event]:
     runtimes, apps = {}, {}
     for service in config.SERVICES:
-        bootstrap = importlib.import_module(f"services.{service}.bootstrap")
-        runtime = bootstrap.runtime()
+        wired = bootstrap(service)
+        runtime = wired.runtime()
         runtime.migrate()
         runtimes[service] = runtime
-        apps[f"/{service}"] = bootstrap.create_app(runtime)
+        apps[f"/{service}"] = wired.create_app(runtime)
     stop = threading.Event()
     for runtime in runtimes.values():
         runtime.start_background(stop)
