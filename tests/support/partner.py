@@ -22,7 +22,11 @@ class PartnerSubscriber:
         self.routing_keys: list[str] = []
 
     def _connect(self) -> None:
-        self._connection = pika.BlockingConnection(pika.URLParameters(self._url))
+        parameters = pika.URLParameters(self._url)
+        # A blocking connection answers heartbeats only while the test reads: on a loaded machine the steps
+        # between two reads outlast the broker's 60 s timeout and it drops the partner ("missed heartbeats").
+        parameters.heartbeat = 0
+        self._connection = pika.BlockingConnection(parameters)
         self._channel = self._connection.channel()
 
     def reconnect(self) -> None:
