@@ -3,6 +3,7 @@
 import re
 import shutil
 from collections.abc import Callable
+from copy import deepcopy
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,9 +67,14 @@ def test_unknown_version_or_unit_type(catalog):
         catalog.unit_type("ward")
 
 
-def test_fingerprint_is_of_the_content(tmp_path):
-    copy = tmp_path / VERSION
+def shipped_copy(tmp_path: Path, folder: str = VERSION) -> Path:
+    copy = tmp_path / folder
     shutil.copytree(CATALOGS_DIR / VERSION, copy)
+    return copy
+
+
+def test_fingerprint_is_of_the_content(tmp_path):
+    copy = shipped_copy(tmp_path)
     assert read_catalog(copy).fingerprint == load_catalog(VERSION).fingerprint
     # Same content, different layout: same fingerprint. Different content: a different one.
     text = (copy / "commune.yaml").read_text(encoding="utf-8")
@@ -79,6 +85,32 @@ def test_fingerprint_is_of_the_content(tmp_path):
 
 
 # --- broken catalogs --------------------------------------------------------------------------------------
+
+
+def read_yaml(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def write_yaml(path: Path, data: dict, sort_keys: bool = True) -> None:
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=sort_keys),
+                    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def shipped_commune() -> dict:
+    """The shipped commune.yaml, parsed once: each broken copy changes a deep copy of it."""
+    return read_yaml(CATALOGS_DIR / VERSION / "commune.yaml")
+
+
+def commune_alone(tmp_path: Path, commune: dict) -> Path:
+    """A copy of the shipped version whose manifest lists commune alone, with `commune` as its file. A broken
+    commune file is refused alike whatever else the manifest lists, and checking the other three unit types
+    again was most of each case's time (the tests of the shipped version load all four)."""
+    copy = shipped_copy(tmp_path)
+    manifest = read_yaml(copy / "catalog.yaml")
+    write_yaml(copy / "catalog.yaml", {**manifest, "unit_types": ["commune"]})
+    write_yaml(copy / "commune.yaml", commune, sort_keys=False)
+    return copy
 
 
 def criterion_of(data: dict, code: str) -> dict:
@@ -139,56 +171,45 @@ BROKEN: list[tuple[Callable[[dict], None], str]] = [
 
 
 @pytest.mark.parametrize(("breaker", "message"), BROKEN, ids=[b.__name__ for b, _ in BROKEN])
-def test_broken_catalog_is_refused(tmp_path, breaker, message):
-    copy = tmp_path / VERSION
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
-    data = yaml.safe_load((copy / "commune.yaml").read_text(encoding="utf-8"))
+def test_broken_catalog_is_refused(tmp_path, shipped_commune, breaker, message):
+    data = deepcopy(shipped_commune)
     breaker(data)
-    (copy / "commune.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
-        read_catalog(copy)
+        read_catalog(commune_alone(tmp_path, data))
 
 
-def test_catalog_error_carries_its_location(tmp_path):
-    copy = tmp_path / VERSION
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
-    data = yaml.safe_load((copy / "commune.yaml").read_text(encoding="utf-8"))
+def test_catalog_error_carries_its_location(tmp_path, shipped_commune):
+    data = deepcopy(shipped_commune)
     break_top_tier(data)
-    (copy / "commune.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
-        read_catalog(copy)
+        read_catalog(commune_alone(tmp_path, data))
     assert (caught.value.file, caught.value.criterion, caught.value.rule) == ("commune.yaml", "1.3", "tiered")
 
 
 def test_version_must_match_its_folder(tmp_path):
-    copy = tmp_path / "hatinh-2099"
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
     with pytest.raises(CatalogError, match="does not match its folder 'hatinh-2099'"):
-        read_catalog(copy)
+        read_catalog(shipped_copy(tmp_path, "hatinh-2099"))
 
 
 def test_missing_unit_type_file(tmp_path):
-    copy = tmp_path / VERSION
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
+    copy = shipped_copy(tmp_path)
     (copy / "district.yaml").unlink()
     with pytest.raises(CatalogError, match=r"district\.yaml: file not found"):
         read_catalog(copy)
 
 
-def test_invalid_yaml(tmp_path):
-    copy = tmp_path / VERSION
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
+def test_invalid_yaml(tmp_path, shipped_commune):
+    copy = commune_alone(tmp_path, shipped_commune)
     (copy / "commune.yaml").write_text("groups: [unclosed", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"commune\.yaml: not valid YAML"):
         read_catalog(copy)
 
 
 def test_classification_tiers_must_descend(tmp_path):
-    copy = tmp_path / VERSION
-    shutil.copytree(CATALOGS_DIR / VERSION, copy)
-    manifest = yaml.safe_load((copy / "catalog.yaml").read_text(encoding="utf-8"))
+    copy = shipped_copy(tmp_path)
+    manifest = read_yaml(copy / "catalog.yaml")
     manifest["classification"][1]["min"] = 900
-    (copy / "catalog.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    write_yaml(copy / "catalog.yaml", manifest)
     with pytest.raises(CatalogError, match=r"catalog\.yaml: classification tiers must have strictly descending"):
         read_catalog(copy)
 
