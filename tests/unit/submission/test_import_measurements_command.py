@@ -2,6 +2,9 @@
 with a bad row stops with its line named and changes nothing; a good one supersedes the demo's."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from cqs import cli
@@ -15,14 +18,32 @@ from shared.criteria.suppliers import SYSTEM, fields_supplied_by
 from shared.domain.errors import Conflict
 
 
-@pytest.fixture
-def seeded(tmp_path, monkeypatch):
+def use_embedded_data(env: pytest.MonkeyPatch, data_dir: Path) -> None:
+    """The embedded defaults (SQLite, in-process broker) with `data_dir`, as `cqs` reads them from the environment."""
     for name in ("CQS_DATABASE_URL", "CQS_SUBMISSION_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CQS_DATA_DIR", str(tmp_path))
+        env.delenv(name, raising=False)
+    env.setenv("CQS_DATA_DIR", str(data_dir))
+
+
+@pytest.fixture(scope="module")
+def seeded_data(tmp_path_factory) -> Path:
+    """A data folder migrated and seeded with the demo once; each test takes a copy (migrating and seeding was
+    most of each test's time)."""
+    data_dir = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as env:
+        use_embedded_data(env, data_dir)
+        runtime = submission.runtime(config.load("submission"))
+        runtime.migrate()
+        demo.seed(runtime)
+        runtime.engine.dispose()
+    return data_dir
+
+
+@pytest.fixture
+def seeded(seeded_data, tmp_path, monkeypatch):
+    data_dir = shutil.copytree(seeded_data, tmp_path / "data")
+    use_embedded_data(monkeypatch, data_dir)
     runtime = submission.runtime(config.load("submission"))
-    runtime.migrate()
-    demo.seed(runtime)
     round_id = f"{demo.current_annual_year(runtime.clock())}-annual"
     yield runtime, round_id
     runtime.engine.dispose()
