@@ -12,14 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import cloudevents
+from shared.cloudevents import LARGEST_INTEGER
 from shared.domain.event_types import EVENT_TYPES
 from shared.domain.report_events import ReportReturned, ReportVerified
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8)
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | TEXT,
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-LARGEST_INTEGER, LARGEST_INTEGER) | TEXT,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
                     max_leaves=6)
-SCALARS = {str: TEXT, int: st.integers(-2**63, 2**63 - 1), bool: st.booleans()}
+SCALARS = {str: TEXT, int: st.integers(-LARGEST_INTEGER, LARGEST_INTEGER), bool: st.booleans()}
 
 
 def values_of(hint: Any) -> st.SearchStrategy:
