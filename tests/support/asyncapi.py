@@ -12,7 +12,7 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
 
 @functools.cache
 def document() -> dict:
-    return yaml.safe_load(DOCUMENT.read_text(encoding="utf-8"))
+    return yaml.load(DOCUMENT.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 def _inline(node, doc: dict):

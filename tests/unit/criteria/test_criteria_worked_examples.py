@@ -8,7 +8,7 @@ import yaml
 
 from shared.criteria import classify, rank, score_report
 
-EXAMPLES = yaml.safe_load(Path(__file__).with_name("worked_examples.yaml").read_text(encoding="utf-8"))
+EXAMPLES = yaml.load(Path(__file__).with_name("worked_examples.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 SCORING = [example for example in EXAMPLES["examples"] if example.get("kind") != "ranking"]
 RANKING = [example for example in EXAMPLES["examples"] if example.get("kind") == "ranking"]
 

@@ -13,7 +13,7 @@ from cqs.topology import definitions
 from shared.config import SERVICES
 
 ROOT = Path(__file__).resolve().parents[3]
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+COMPOSE = yaml.load((ROOT / "docker-compose.yml").read_text(), Loader=yaml.CSafeLoader)
 KNOWN_ENV = {"CQS_DATABASE_URL", "CQS_BROKER_URL", "CQS_JWKS_URL", "CQS_NAMESPACE", "CQS_DATA_DIR",
              "CQS_AUDIT_KEY", "CQS_AUDIT_ANCHOR_DIR", "CQS_SIGNING_KEY_FILE", "CQS_PORTAL_SECRET_KEY",
              "CQS_SUBMISSION_URL", "CQS_REVIEW_URL", "CQS_SCORING_URL", "CQS_PUBLICATION_URL", "CQS_METRICS_PORT"}

@@ -19,9 +19,9 @@ from shared.messaging import topology
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
-KUSTOMIZATION = yaml.safe_load((DEPLOY / "kustomization.yaml").read_text())
+KUSTOMIZATION = yaml.load((DEPLOY / "kustomization.yaml").read_text(), Loader=yaml.CSafeLoader)
 DOCUMENTS = [doc for resource in KUSTOMIZATION["resources"]
-             for doc in yaml.safe_load_all((DEPLOY / resource).read_text()) if doc]
+             for doc in yaml.load_all((DEPLOY / resource).read_text(), Loader=yaml.CSafeLoader) if doc]
 CODE = "\n".join(path.read_text() for folder in ("cqs", "shared", "services")
                  for path in (ROOT / folder).rglob("*.py")) \
     + (DEPLOY / "gunicorn.conf.py").read_text()
