@@ -94,7 +94,9 @@ def main(argv: list[str]) -> int:
     if argv[0] == "run":
         return subprocess.call([str(BIN / "cqs"), "run", *argv[1:]], cwd=ROOT)
     ensure_browser_tools()
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    # The property tests draw the thorough number of examples here (tests/unit/conftest.py); a bare pytest, fewer.
+    env = {"HYPOTHESIS_PROFILE": "thorough", **os.environ}
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

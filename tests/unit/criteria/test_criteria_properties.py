@@ -73,12 +73,11 @@ def test_points_stay_within_bounds_and_scoring_is_deterministic(code):
         assert first.to_dict() == second.to_dict()
         assert first.inputs_hash == second.inputs_hash == inputs_hash(first.inputs)
 
-    settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])(
-        given(reports(code))(check))()
+    settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])(given(reports(code))(check))()
 
 
 @given(st.data())
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 def test_hash_changes_with_any_input_value(data):
     unit = UNIT_TYPES["commune"]
     inputs = data.draw(reports("commune"))
