@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
+# Mappings made on first use may be reached by several request threads of a process at once.
+_mapping = threading.Lock()
+
+
+def map_once(mapper_registry: registry, cls: type, table: sa.Table, **mapper_options) -> bool:
+    """Map `cls` to `table` unless it is mapped already; True if this call mapped it."""
+    with _mapping:
+        if getattr(cls, "__mapper__", None) is not None:
+            return False
+        mapper_registry.map_imperatively(cls, table, **mapper_options)
+        return True
+
 
 def map_aggregate(mapper_registry: registry, cls: type, table: sa.Table, **mapper_options) -> None:
     """Map `cls` to `table` once; loaded instances get an empty `events` list, as new ones do."""
-    if getattr(cls, "__mapper__", None) is not None:
-        return
-    mapper_registry.map_imperatively(cls, table, **mapper_options)
-    sa.event.listen(cls, "load", _init_events)
+    if map_once(mapper_registry, cls, table, **mapper_options):
+        sa.event.listen(cls, "load", _init_events)
 
 
 def _init_events(aggregate, _context) -> None:

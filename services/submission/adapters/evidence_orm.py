@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.evidence import EvidenceFile
-from shared.orm import UtcDateTime
+from shared.orm import UtcDateTime, map_once
 
 evidence_files = sa.Table(
     "evidence_files",
@@ -29,5 +29,4 @@ evidence_files = sa.Table(
 
 
 def start_mappers() -> None:
-    if getattr(EvidenceFile, "__mapper__", None) is None:
-        mapper_registry.map_imperatively(EvidenceFile, evidence_files)
+    map_once(mapper_registry, EvidenceFile, evidence_files)
