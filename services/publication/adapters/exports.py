@@ -9,14 +9,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import font_roboto
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from shared.csv_safety import safe_csv
+
+# openpyxl and fpdf2 (with Pillow and the Roboto fonts: about 25 MB) are imported by the export that
+# uses them, on the first download of its format: the worker and a web process serving no export never load them.
 
 NATIONAL_MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,6 +44,10 @@ def render(table: Table, file_format: str) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = table.sheet_name[:31]
@@ -82,6 +82,10 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_pdf(table: Table) -> bytes:
+    import font_roboto
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(orientation="L" if len(table.columns) > 7 else "P", format="A4")
     pdf.add_font("Roboto", "", font_roboto.Roboto)
     pdf.add_font("Roboto", "B", font_roboto.RobotoBold)

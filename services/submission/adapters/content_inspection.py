@@ -11,18 +11,19 @@ import os
 import socket
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import clamd
-import olefile
-from oletools.olevba import VBA_Parser
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from services.submission.domain.evidence import JPEG, OLE, PDF, PNG, EvidenceRefused
 from shared.domain.errors import Bilingual, Unavailable
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# The parsers (pypdf, Pillow, olefile and oletools: about 20 MB) are imported by the check that
+# needs them, on the first upload of their kind: a process that never inspects a file never loads them.
 
 log = logging.getLogger(__name__)
 # Keys whose presence makes a PDF run something: scripts, launched programs, files carried
@@ -88,6 +89,9 @@ def _refused(reason: str, name: str, vi: str, en: str) -> EvidenceRefused:
 def inspect_pdf(name: str, data: bytes) -> None:
     """Refuse a PDF that cannot be parsed, or whose objects carry scripts, launch actions,
     embedded files or an action run on opening (a destination to show on opening is fine)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -107,6 +111,8 @@ def inspect_pdf(name: str, data: bytes) -> None:
 
 
 def _active_content(reader: PdfReader) -> str | None:
+    from pypdf.generic import DictionaryObject
+
     for key, value in _walk(reader.trailer):
         if key in PDF_ACTIVE_KEYS:
             return key
@@ -119,6 +125,8 @@ def _active_content(reader: PdfReader) -> str | None:
 
 def _walk(root) -> Iterator[tuple[str, object]]:
     """Every (key, value) of every dictionary reachable from `root`, each object once."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     seen: set[tuple[int, int]] = set()
     stack = [root]
     visited = 0
@@ -147,6 +155,8 @@ def _walk(root) -> Iterator[tuple[str, object]]:
 def reencode_image(name: str, found_format: str, data: bytes) -> bytes:
     """Decode the whole image and store a fresh encoding of its pixels: whatever else the file
     carried (a script after the image data, metadata, a second file) is left behind."""
+    from PIL import Image, UnidentifiedImageError
+
     pillow_format = {PNG: "PNG", JPEG: "JPEG"}[found_format]
     try:
         with warnings.catch_warnings():
@@ -173,6 +183,9 @@ def reencode_image(name: str, found_format: str, data: bytes) -> bytes:
 
 def inspect_ole(name: str, content_type: str, data: bytes) -> None:
     """A real compound file with the main stream of its kind, and no VBA macros."""
+    import olefile
+    from oletools.olevba import VBA_Parser
+
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(path) for path in ole.listdir(streams=True, storages=False)}

@@ -14,8 +14,6 @@ import json
 import zipfile
 from pathlib import PurePath
 
-from openpyxl import load_workbook
-
 from services.submission.domain.measurements import MAX_ROWS, ImportRefused, MeasurementRow, RowProblem
 
 COLUMNS = ("unit_code", "field", "value", "source_system", "as_of")
@@ -79,6 +77,8 @@ def _csv_rows(content: bytes) -> list[MeasurementRow]:
 
 
 def _xlsx_rows(content: bytes) -> list[MeasurementRow]:
+    from openpyxl import load_workbook  # here, not at the top: about 10 MB that only an XLSX import needs
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
