@@ -22,7 +22,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks import bare_insert_app
+from benchmarks.machine import cpu_seconds, load_average, machine, other_processes, process_tree, record, rss_mb
 from shared.auth import Role, issue_token
 from shared.config import SERVICES
 from shared.criteria import load_catalog
@@ -45,7 +45,7 @@ from tests.support.processes import BIN, ROOT, free_port
 
 KEY = SigningKey.generate()  # the benchmark signs its own tokens; the services read its key set from a file
 SEED = ROOT / "services" / "rounds" / "seed"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+HEADING = "## Draft saves and memory (`benchmarks/draft_saves.py`; issue 14, benchmarks 2 and 3)"
 CLIENT_PROCESSES = 5
 
 
@@ -107,27 +107,6 @@ def load(port: int, jobs: list[tuple[str, str, str]], seconds: float) -> dict:
             "rps": len(latencies) / elapsed, "p50": quantiles[49] * 1000, "p99": quantiles[98] * 1000}
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def process_tree(pid: int) -> list[int]:
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [pid] + [int(child) for child in children]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / ticks
-
-
 def wait_listening(port: int, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -141,14 +120,6 @@ def wait_listening(port: int, process: subprocess.Popen, log: Path) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"nothing listens on {port}; see {log}")
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-    return (f"{os.cpu_count()} vCPU {model}, {memory:.0f} GB RAM, Linux {platform.release()}, "
-            f"CPython {platform.python_version()}")
 
 
 def main() -> None:
@@ -203,7 +174,7 @@ def main() -> None:
             wait_listening(ports["bare"], bare, logs / "bare-web.log")
 
             jobs = open_round_and_drafts(ports["submission"], args.clients)
-            load_before = os.getloadavg()
+            load_before, others_before = load_average(), other_processes()
             bare_pids, web_pids = process_tree(bare.pid), process_tree(web.pid)
             cpu = cpu_seconds(bare_pids)
             baseline = load(ports["bare"], jobs, args.seconds)
@@ -211,7 +182,7 @@ def main() -> None:
             cpu = cpu_seconds(web_pids)
             service = load(ports["submission"], jobs, args.seconds)
             service["cpu_ms"] = (cpu_seconds(web_pids) - cpu) * 1000 / max(service["requests"], 1)
-            load_during = os.getloadavg()
+            load_during, others_after = load_average(), other_processes()
             memory = {"submission web (gunicorn master)": rss_mb(web.pid),
                       **{f"submission web worker {pid}": rss_mb(pid) for pid in web_pids[1:]},
                       "bare web (gunicorn master)": rss_mb(bare.pid),
@@ -220,7 +191,7 @@ def main() -> None:
         finally:
             stop(processes)
             infrastructure.delete_namespace(amqp, namespace)
-    report(args, baseline, service, memory, load_before, load_during)
+    report(args, baseline, service, memory, (load_before, load_during), (others_before, others_after))
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -263,7 +234,8 @@ def open_round_and_drafts(port: int, clients: int) -> list[tuple[str, str, str]]
     return jobs
 
 
-def report(args, baseline: dict, service: dict, memory: dict, load_before, load_during) -> None:
+def report(args, baseline: dict, service: dict, memory: dict, loads: tuple[float, float],
+           others: tuple[str, str]) -> None:
     ratio = service["rps"] / baseline["rps"]
     lines = [
         f"| bare Flask + gunicorn, one INSERT | {baseline['requests']:,} | {baseline['errors']} | "
@@ -273,14 +245,13 @@ def report(args, baseline: dict, service: dict, memory: dict, load_before, load_
     ]
     memory_lines = [f"| {name} | {mb:.0f} |" for name, mb in memory.items()]
     text = "\n".join([
+        f"```\n.venv/bin/python -m benchmarks.draft_saves --clients {args.clients} --seconds {args.seconds:.0f} "
+        f"--workers {args.workers} --threads {args.threads}\n```",
         "",
-        f"### Run of {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        "",
-        f"Machine: {machine()}. Load average before: {load_before[0]:.1f}, after: {load_during[0]:.1f} "
-        f"(other helpers' test suites were running on the same 2 cores; only the ratio to the same-run baseline "
-        f"means much). {args.clients} clients for {args.seconds:.0f} s per target; gunicorn {args.workers} workers "
-        f"× {args.threads} threads (gthread) for both; the service's per-address rate limit raised out of reach "
-        f"(the clients share one address).",
+        f"Machine: {machine()}. Load average before: {loads[0]:.1f}, after: {loads[1]:.1f}. Sharing the cores, "
+        f"before: {others[0]}; after: {others[1]}. {args.clients} clients for {args.seconds:.0f} s per target; "
+        f"gunicorn {args.workers} workers × {args.threads} threads (gthread) for both; the service's per-address "
+        f"rate limit raised out of reach (the clients share one address).",
         "",
         "| target | requests | errors | requests/s | p50 ms | p99 ms | server CPU ms per request |",
         "|---|---|---|---|---|---|---|",
@@ -294,12 +265,10 @@ def report(args, baseline: dict, service: dict, memory: dict, load_before, load_
         "| process | RSS MB |",
         "|---|---|",
         *memory_lines,
-        "",
     ])
     print(text)
     if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as results:
-            results.write(text)
+        record(HEADING, text)
 
 
 if __name__ == "__main__":

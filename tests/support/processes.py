@@ -63,6 +63,13 @@ class RunningSystem:
         process.wait(timeout=30)
         self._processes.remove(process)
 
+    def pid(self, name: str) -> int:
+        """The process id of `name` (e.g. `scoring-worker`; a web process's is its gunicorn master)."""
+        return self._named[name][0].pid
+
+    def names(self) -> list[str]:
+        return list(self._named)
+
     def start_another(self, name: str) -> str:
         """Start a second instance of a worker (its own metrics port); return its name."""
         _, command, extra_env = self._named[name]
