@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from benchmarks import bare_insert_app
+from benchmarks import bare_insert_app, profiling
 from benchmarks.machine import cpu_seconds, load_average, machine, other_processes, process_tree, record, rss_mb
 from shared.auth import Role, issue_token
 from shared.config import SERVICES
@@ -128,8 +128,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (both apps)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (both apps)")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the service's gunicorn workers with py-spy during its load "
+                             "(install it first: .venv/bin/pip install py-spy)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
+    if args.profile and not profiling.available():
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
     namespace = f"cqs-bench-{uuid.uuid4().hex[:8]}"
     logs = Path(tempfile.mkdtemp(prefix="cqs-bench-"))
     with infrastructure.postgres_server() as pg, infrastructure.rabbitmq_server() as amqp, \
@@ -180,8 +185,10 @@ def main() -> None:
             baseline = load(ports["bare"], jobs, args.seconds)
             baseline["cpu_ms"] = (cpu_seconds(bare_pids) - cpu) * 1000 / max(baseline["requests"], 1)
             cpu = cpu_seconds(web_pids)
+            spy = profiling.Sampled(web_pids[1:]) if args.profile else None
             service = load(ports["submission"], jobs, args.seconds)
             service["cpu_ms"] = (cpu_seconds(web_pids) - cpu) * 1000 / max(service["requests"], 1)
+            service["profile"] = spy.stop() if spy else None
             load_during, others_after = load_average(), other_processes()
             memory = {"submission web (gunicorn master)": rss_mb(web.pid),
                       **{f"submission web worker {pid}": rss_mb(pid) for pid in web_pids[1:]},
@@ -246,7 +253,7 @@ def report(args, baseline: dict, service: dict, memory: dict, loads: tuple[float
     memory_lines = [f"| {name} | {mb:.0f} |" for name, mb in memory.items()]
     text = "\n".join([
         f"```\n.venv/bin/python -m benchmarks.draft_saves --clients {args.clients} --seconds {args.seconds:.0f} "
-        f"--workers {args.workers} --threads {args.threads}\n```",
+        f"--workers {args.workers} --threads {args.threads}{' --profile' if args.profile else ''}\n```",
         "",
         f"Machine: {machine()}. Load average before: {loads[0]:.1f}, after: {loads[1]:.1f}. Sharing the cores, "
         f"before: {others[0]}; after: {others[1]}. {args.clients} clients for {args.seconds:.0f} s per target; "
@@ -265,6 +272,8 @@ def report(args, baseline: dict, service: dict, memory: dict, loads: tuple[float
         "| process | RSS MB |",
         "|---|---|",
         *memory_lines,
+        *(["", "Where the service's workers spent the load (py-spy):", "", *profiling.top_functions(service["profile"])]
+          if service["profile"] else []),
     ])
     print(text)
     if not args.no_record:

@@ -125,7 +125,7 @@ def running_services(registry: Iterable[Path], review_models: Path) -> Iterator[
         engine = sa.create_engine(database_url, pool_size=2)
         try:
             running.cli("migrate", "submission")
-            running.cli("load-units", *(str(path) for path in registry))
+            running.cli("load-units", *(str(path) for path in registry), timeout_s=1800)  # 12,000 units: minutes
             running.cli("load-review-models", str(review_models))
             running.start()
             yield Services(running, database_url, amqp, namespace, engine)
@@ -150,7 +150,7 @@ class Api:
 
     def call(self, name: str, method: str, url: str, expected: int = 200, **kwargs) -> dict:
         started = time.perf_counter()
-        response = self.session.request(method, url, timeout=120, **kwargs)
+        response = self.session.request(method, url, timeout=600, **kwargs)
         self.timings.setdefault(name, []).append(time.perf_counter() - started)
         if response.status_code != expected:
             raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:500]}")

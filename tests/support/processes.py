@@ -35,9 +35,9 @@ class RunningSystem:
         self._processes: list[subprocess.Popen] = []
         self._named: dict[str, tuple[subprocess.Popen, list[str], dict[str, str]]] = {}
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, timeout_s: float = 120) -> str:
         result = subprocess.run([str(BIN / "cqs"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
-                                timeout=120)
+                                timeout=timeout_s)
         if result.returncode != 0:
             raise RuntimeError(f"cqs {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
