@@ -31,12 +31,13 @@ from services.publication.service_layer import handlers
 from services.submission import bootstrap as submission
 from services.submission.domain.reports import Report
 from shared.clock import utc_now
-from shared.cloudevents import CloudEvent
 from shared.config import ServiceSettings
+from shared.domain.round_events import RoundOpened
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
 from tests.support import infrastructure
+from tests.support.round_events import round_opened
 
 
 def consumer_throughput(pg: str, amqp: str, events: int, batch_size: int) -> float:
@@ -49,10 +50,7 @@ def consumer_throughput(pg: str, amqp: str, events: int, batch_size: int) -> flo
         runtime.migrate()
         try:
             with runtime.uow_factory() as uow:
-                handlers.on_round_opened(uow, CloudEvent(
-                    id="opened", source="/cqs/submission", type="vn.gov.cqs.round.opened",
-                    subject=f"rounds/{ROUND}", time="2025-11-15T00:00:00Z",
-                    data={"round_id": ROUND, "kind": "annual_evaluation", "year": 2026}))
+                handlers.on_round_opened(uow, RoundOpened.from_data(round_opened(ROUND, 2026)))
                 uow.commit()
             consumer = runtime.consumer()
             consumer.declare()

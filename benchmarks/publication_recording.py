@@ -23,6 +23,7 @@ from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
 from shared.config import ServiceSettings
 from tests.support import infrastructure
+from tests.support.round_events import round_closed, round_opened
 
 ROUND = "2026-annual"
 WINDOW = 200  # events averaged around each checkpoint
@@ -65,7 +66,7 @@ def main() -> None:
         try:
             handle(runtime, "on_round_opened", CloudEvent(
                 id="opened", source="/cqs/submission", type="vn.gov.cqs.round.opened", subject=f"rounds/{ROUND}",
-                time="2025-11-15T00:00:00Z", data={"round_id": ROUND, "kind": "annual_evaluation", "year": 2026}))
+                time="2025-11-15T00:00:00Z", data=round_opened(ROUND, 2026)))
             wall, cpu = [], []
             for index in range(args.reports):
                 started, started_cpu = time.perf_counter(), time.process_time()
@@ -78,7 +79,7 @@ def main() -> None:
                       f"{1000 * _mean(cpu[low:n]):.2f} ms of CPU here (mean of the last {n - low})")
             handle(runtime, "on_round_closed", CloudEvent(
                 id="closed", source="/cqs/submission", type="vn.gov.cqs.round.closed", subject=f"rounds/{ROUND}",
-                time="2026-11-15T00:00:00Z", data={"round_id": ROUND}))
+                time="2026-11-15T00:00:00Z", data=round_closed(ROUND, 2026)))
             started = time.perf_counter()
             snapshot = handlers.publish(runtime.uow_factory(), ROUND, Principal("bench", Role.ADMIN, "HT"),
                                         now=dt.datetime.now(dt.timezone.utc))

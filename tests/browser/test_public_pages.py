@@ -20,6 +20,7 @@ from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
 from tests.browser.conftest import shot
 from tests.support.keys import TEST_KEY
+from tests.support.round_events import round_closed, round_opened
 
 pytestmark = pytest.mark.browser
 DISTRICTS = {"440": "Huyện Đức Thọ", "442": "Thị xã Kỳ Anh", "444": "Huyện Can Lộc"}
@@ -56,8 +57,7 @@ def _publish_rounds(runtime) -> None:
         year = int(round_id[:4])
         units = [{"code": code, "unit_name_vi": name, "unit_type": "district", "reviewer_unit_code": "SKHCN",
                   "reviewer_kind": "department"} for code, name in DISTRICTS.items()]
-        handle("on_round_opened", "round.opened", {"round_id": round_id, "kind": "annual_evaluation",
-                                                          "year": year, "units": units})
+        handle("on_round_opened", "round.opened", round_opened(round_id, year, units=units))
         for code, total in totals.items():
             groups = {str(group): f"{total / 6:.2f}" for group in range(1, 7)}
             groups["6"] = f"{total - sum(float(points) for key, points in groups.items() if key != '6'):.2f}"
@@ -68,7 +68,7 @@ def _publish_rounds(runtime) -> None:
                 "catalog_version": "hatinh-2021-ref-1", "total": f"{total:.2f}", "groups": groups,
                 "criteria": {"1.1": "10.00"}, "catalog_fingerprint": "", "inputs_hash": "",
                 "classification": {}, "complete": True, "scored_at": f"{year}-11-20T08:00:00+00:00"}, "/cqs/scoring")
-        handle("on_round_closed", "round.closed", {"round_id": round_id})
+        handle("on_round_closed", "round.closed", round_closed(round_id, year))
         handlers.publish(runtime.uow_factory(), round_id, Principal("admin", Role.ADMIN, "HT"))
 
 

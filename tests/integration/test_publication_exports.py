@@ -18,6 +18,7 @@ from shared.criteria import load_catalog
 from shared.criteria.engine import score_report
 from tests.support.answers import complete_answers
 from tests.support.keys import TEST_KEY
+from tests.support.round_events import round_closed, round_opened
 
 pytestmark = pytest.mark.integration
 ROUND, VERSION = "2026-annual", "hatinh-2021-ref-1"
@@ -60,14 +61,12 @@ def published(service):
     runtime, client = service
     units = [{"code": code, "unit_name_vi": name, "unit_type": "province_department", "reviewer_unit_code": "SKHCN",
               "reviewer_kind": "department"} for code, name in UNITS.items()]
-    handle(runtime, "on_round_opened", "round.opened", {
-        "round_id": ROUND, "kind": "annual_evaluation", "year": 2026, "units": units,
-        "commune_results_due": None, "reporting_districts": []})
+    handle(runtime, "on_round_opened", "round.opened", round_opened(ROUND, 2026, units=units))
     answers = complete_answers(load_catalog(VERSION).unit_type("province_department"))
     for code in ("STC", "SNV"):  # the same answers: a tie
         handle(runtime, "on_report_scored", "report.scored", scored(code, answers))
     handle(runtime, "on_report_scored", "report.scored", scored("SYT", {**answers, "tasks_done_on_time": 3}))
-    handle(runtime, "on_round_closed", "round.closed", {"round_id": ROUND})
+    handle(runtime, "on_round_closed", "round.closed", round_closed(ROUND, 2026))
     admin = {"Authorization": f"Bearer {issue_token(TEST_KEY, 'admin', Role.ADMIN, 'HT')}"}
     response = client.post(f"/rounds/{ROUND}/publish", headers=admin, json={"decision_reference": DECISION})
     assert response.status_code == 201, response.json

@@ -75,7 +75,7 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
         "round_id": ROUND, "kind": "annual_evaluation", "year": 2022, "period_month": None,
         "catalog_versions": {"commune": "hatinh-2021-ref-1"}, "windows": {}, "unit_codes": ["18070", "18073", "18100"],
         "opened_at": "2021-11-10T08:00:00+07:00", "commune_results_due": "2022-11-15T00:00:00+07:00",
-        "reporting_districts": ["436", "437"], "reviewing_body": "STTTT"}, "/cqs/submission")
+        "units": [], "reporting_districts": ["436", "437"], "reviewing_body": "STTTT"}, "/cqs/submission")
     for data in (scored("r1", "18070", "436", "250.00"), scored("r2", "18073", "436", "260.00"),
                  scored("r3", "18100", "437", "240.00")):
         publish(amqp_url, namespace, "report.scored", data, "/cqs/scoring")

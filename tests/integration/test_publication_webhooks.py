@@ -19,6 +19,7 @@ from tests.integration.test_publication_exports import UNITS, handle, scored
 from tests.support.answers import complete_answers
 from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
+from tests.support.round_events import round_closed, round_opened
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
@@ -89,12 +90,11 @@ def test_signed_deliveries_retry_after_a_500_and_can_be_sent_again(service, rece
     webhook, secret = registered.json, registered.json["secret"]
     assert "secret" not in client.get("/webhooks", headers=ADMIN).json[0]
 
-    handle(runtime, "on_round_opened", "round.opened", {"round_id": ROUND, "kind": "annual_evaluation",
-                                                               "year": 2026, "commune_results_due": None})
+    handle(runtime, "on_round_opened", "round.opened", round_opened(ROUND, 2026))
     answers = complete_answers(load_catalog("hatinh-2021-ref-1").unit_type("province_department"))
     for code in UNITS:
         handle(runtime, "on_report_scored", "report.scored", scored(code, answers))
-    handle(runtime, "on_round_closed", "round.closed", {"round_id": ROUND})
+    handle(runtime, "on_round_closed", "round.closed", round_closed(ROUND, 2026))
     assert client.post(f"/rounds/{ROUND}/publish", headers=ADMIN).status_code == 201
 
     eventually(lambda: [status for _h, _b, status in receiver.received] == [500, 200], what="a retry after the 500")

@@ -86,7 +86,7 @@ def test_provisional_reconsideration_final(services, partner, amqp_url, namespac
         "round_id": ROUND, "kind": "annual_evaluation", "year": 2026, "period_month": None,
         "catalog_versions": {"province_department": "hatinh-2021-ref-1"}, "windows": {},
         "unit_codes": [unit["code"] for unit in units], "units": units, "opened_at": "2025-11-15T08:00:00+07:00",
-        "commune_results_due": None, "reporting_districts": []})
+        "commune_results_due": None, "reporting_districts": [], "reviewing_body": ""})
 
     # Three departments report the same answers: they tie.
     reports = {}

@@ -18,10 +18,10 @@ from services.publication.service_layer.unit_of_work import PublicationUnitOfWor
 from shared.auth import Principal, Role
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
 from shared.clock import utc_now
-from shared.cloudevents import CloudEvent
 from shared.criteria import load_catalog
 from shared.domain.errors import Bilingual, Forbidden, not_found
 from shared.domain.report_events import ReportScored
+from shared.domain.round_events import RoundClosed, RoundOpened
 
 ROUND = Bilingual("Kỳ báo cáo", "round")
 PUBLISHED_ROUND = Bilingual("Kết quả công bố của kỳ", "published round")
@@ -50,19 +50,19 @@ def _existing_round(uow: PublicationUnitOfWork, round_id: str) -> RoundPublicati
     return publication
 
 
-def on_round_opened(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
-    publication = _round(uow, event.data["round_id"])
-    publication.kind = event.data["kind"]
-    publication.year = event.data["year"]
-    due = event.data.get("commune_results_due")
+def on_round_opened(uow: PublicationUnitOfWork, event: RoundOpened) -> None:
+    publication = _round(uow, event.round_id)
+    publication.kind = event.kind
+    publication.year = event.year
+    due = event.commune_results_due
     publication.commune_results_due = dt.datetime.fromisoformat(due) if due else None
-    publication.reporting_districts = list(event.data.get("reporting_districts", []))
-    publication.reviewing_body = event.data.get("reviewing_body")
-    uow.units.replace(publication.round_id, event.data.get("units", []))
+    publication.reporting_districts = list(event.reporting_districts)
+    publication.reviewing_body = event.reviewing_body
+    uow.units.replace(publication.round_id, event.units)
 
 
-def on_round_closed(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
-    _round(uow, event.data["round_id"]).close()
+def on_round_closed(uow: PublicationUnitOfWork, event: RoundClosed) -> None:
+    _round(uow, event.round_id).close()
 
 
 def on_report_scored(uow: PublicationUnitOfWork, event: ReportScored) -> None:

@@ -16,10 +16,9 @@ from services.rounds.domain.review_models import ReviewerKind
 from services.rounds.domain.rounds import Round, round_id_for
 from services.rounds.domain.units import UnitType
 from services.rounds.service_layer.unit_of_work import Draft, RoundsUnitOfWork, SubmittedAnswers
-from shared.cloudevents import CloudEvent
 from shared.criteria import CatalogError, available_versions, load_catalog
 from shared.domain.errors import Bilingual, Conflict, not_found
-from shared.domain.round_events import RoundDeadlineApproaching, RoundStatus
+from shared.domain.round_events import RoundDeadlineApproaching, RoundPublished, RoundStatus
 
 ROUND = Bilingual("Kỳ báo cáo", "round")
 
@@ -106,12 +105,12 @@ def close_round(uow: RoundsUnitOfWork, round_id: str, now: dt.datetime) -> Round
         return round_
 
 
-def on_round_published(uow: RoundsUnitOfWork, event: CloudEvent) -> None:
+def on_round_published(uow: RoundsUnitOfWork, event: RoundPublished) -> None:
     """The publication service published the round: its calendar is over. A later publication
     (after a re-score) publishes it again; the round keeps its first publication date."""
-    round_ = existing_round(uow, event.data["round_id"])
+    round_ = existing_round(uow, event.round_id)
     if round_.status is not RoundStatus.PUBLISHED:
-        round_.publish(dt.datetime.fromisoformat(event.data["published_at"]))
+        round_.publish(dt.datetime.fromisoformat(event.published_at))
 
 
 def override_window(uow: RoundsUnitOfWork, round_id: str, unit_type: UnitType, start: dt.datetime,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.rounds.service_layer import rounds
 from services.submission.service_layer import handlers
 from shared.domain import report_events as events
+from shared.domain.round_events import RoundPublished
 from shared.messaging.consumer import Subscription
 
 
@@ -16,5 +17,5 @@ def subscriptions() -> list[Subscription]:
                            events.ReportVerified, events.ReportScored, events.ReportPublished),
         Subscription.typed("on_reconsideration_accepted", handlers.on_reconsideration_accepted,
                            events.ReportReconsiderationAccepted),
-        Subscription("on_round_published", ("round.published",), rounds.on_round_published),
+        Subscription.typed("on_round_published", rounds.on_round_published, RoundPublished),
     ]
