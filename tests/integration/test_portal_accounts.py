@@ -16,11 +16,12 @@ import requests
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from cqs import cli
 from services.portal import bootstrap
 from services.portal.adapters import orm
 from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS
 from services.portal.settings import PortalSettings
-from shared import audit_chain, cli, http_security
+from shared import audit_chain, http_security
 from shared.auth import Role, StaticKeys, decode_token, issue_token
 from shared.signing import SigningKey
 from tests.browser.conftest import THREE_TIER_MODELS
