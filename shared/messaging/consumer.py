@@ -14,12 +14,18 @@ behind. After `max_attempts` failures the message is parked in the handler's `.d
 headers), recorded in the service's `dead_letters` table, and only then acked. A message
 that is not a CloudEvent the service could store (not JSON, another content type, an id
 too long for the dedupe key, a NUL in a text, data that is not the event its type names...)
-is parked at once: whatever a message is, the queue flows on. A database out of reach is
-not the event's fault: the message goes back to its queue, unharmed.
+is parked at once: whatever a message is, the queue flows on.
+
+A database out of reach is not the event's fault: the deliveries not yet handled stay
+unacked and are held, in order, ahead of everything delivered after them, and handled again
+once a pause has passed (or redelivered in order if the worker stops meanwhile). Sending
+them back to the queue instead would let the deliveries already prefetched overtake them:
+a `report.scored` handled before the `report.verified` that caused it.
 """
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import socket
 import threading
@@ -160,6 +166,7 @@ class EventConsumer(ConsumerMixin):
         self._linger_s = linger_s
         self._pending: dict[str, tuple[Subscription, list[Message]]] = {}
         self._first_pending_at = 0.0
+        self._held_until = 0.0  # while the database is out of reach, pending deliveries wait
         # Set while connected with every handler's consumer registered: the worker's readiness.
         self._consuming = threading.Event()
         self._dead_letters = ConfirmingPublisher(broker_url, dead_letter_exchange(namespace), heartbeat_s=heartbeat_s)
@@ -219,8 +226,9 @@ class EventConsumer(ConsumerMixin):
                 while not self.should_stop:
                     self.on_iteration()
                     waiting = bool(self._pending)
+                    timeout = max(self._linger_s, self._held_until - time.monotonic()) if waiting else safety_interval
                     try:
-                        conn.drain_events(timeout=self._linger_s if waiting else safety_interval)
+                        conn.drain_events(timeout=timeout)
                     except socket.timeout:
                         conn.heartbeat_check()
                         self._handle_pending()
@@ -243,74 +251,82 @@ class EventConsumer(ConsumerMixin):
         return on_message
 
     def _batch_due(self) -> bool:
-        return bool(self._pending) and (
+        return bool(self._pending) and time.monotonic() >= self._held_until and (
             any(len(messages) >= self._batch_size for _subscription, messages in self._pending.values())
             or time.monotonic() - self._first_pending_at >= self._linger_s)
 
     def _handle_pending(self) -> None:
+        if time.monotonic() < self._held_until:
+            return
         batches, self._pending = list(self._pending.values()), {}
-        for subscription, messages in batches:
-            self._handle_batch(subscription, messages)
+        for position, (subscription, messages) in enumerate(batches):
+            held = self._handle_batch(subscription, messages)
+            if held:  # the database is out of reach: the rest waits too, in the order it came
+                self._hold([(subscription, held), *batches[position + 1:]])
+                return
 
-    def _handle_batch(self, subscription: Subscription, messages: list[Message]) -> None:
+    def _hold(self, batches: list[tuple[Subscription, list[Message]]]) -> None:
+        """Keep these deliveries unacked ahead of any delivered meanwhile, and handle them after a pause."""
+        for subscription, messages in batches:
+            _subscription, later = self._pending.get(subscription.handler_name, (subscription, []))
+            self._pending[subscription.handler_name] = (subscription, messages + later)
+        self._first_pending_at = time.monotonic()
+        self._held_until = self._first_pending_at + self._backoff_s * 2 ** (self._max_attempts - 1)
+
+    def _handle_batch(self, subscription: Subscription, messages: list[Message]) -> list[Message]:
         """One transaction for the whole batch (one dedupe query, one commit, acks after it); if
         anything in it fails, the batch is handled again one message at a time, in order, so that
-        only the failing event is retried and dead-lettered."""
+        only the failing event is retried and dead-lettered. Returns the deliveries left unhandled
+        because the database is out of reach (in order), to be held."""
         consumer = self.queue_for(subscription)
         decoded = []
         for message in messages:
             try:
                 decoded.append((message, decode(message)))
             except cloudevents.InvalidCloudEvent as exc:
-                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
+                if not self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0):
+                    return [unhandled for unhandled in messages if not unhandled.acknowledged]
         if len(decoded) > 1:
             try:
                 process_batch(self._uow_factory, consumer, subscription, [event for _message, event in decoded])
             except DATABASE_UNAVAILABLE as exc:
-                log.warning("%s: database unavailable (%r); %d event(s) go back to the queue", consumer, exc,
+                log.warning("%s: database unavailable (%r); %d event(s) wait for it, in order", consumer, exc,
                             len(decoded))
-                time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))
-                for message, _event in decoded:
-                    message.requeue()
-                return
+                return [message for message, _event in decoded]
             except Exception as exc:  # one event of the batch failed: find which, one at a time
                 log.info("%s: a batch of %d failed (%r); handling them one at a time", consumer, len(decoded), exc)
             else:
                 for message, _event in decoded:
                     message.ack()
-                return
-        for message, event in decoded:
-            self._handle_one(consumer, subscription, message, event)
+                return []
+        for position, (message, event) in enumerate(decoded):
+            if not self._handle_one(consumer, subscription, message, event):
+                return [message for message, _event in decoded[position:]]
+        return []
 
-    def _handle_one(self, consumer: str, subscription: Subscription, message: Message, event: CloudEvent) -> None:
-        for attempt in range(1, self._max_attempts + 1):
+    def _handle_one(self, consumer: str, subscription: Subscription, message: Message, event: CloudEvent) -> bool:
+        """Handle one event (or dead-letter it); False if it must wait for the database."""
+        for attempt in itertools.count(1):
             try:
                 process_once(self._uow_factory, consumer, subscription, event)
                 message.ack()
-                return
+                return True
             except DATABASE_UNAVAILABLE as exc:
                 # Not the event's fault: keep it, and try again once the database answers.
-                log.warning("%s: database unavailable (%r); event %s goes back to the queue", consumer, exc, event.id)
-                self._requeue_later(message)
-                return
+                log.warning("%s: database unavailable (%r); event %s waits for it", consumer, exc, event.id)
+                return False
             except cloudevents.InvalidCloudEvent as exc:  # its data is not the event: trying again cannot help
-                self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
-                return
+                return self._dead_letter(consumer, message, f"invalid CloudEvent: {exc}", attempts=0)
             except Exception as exc:  # the handler's failure, whatever it is, must not kill the worker
                 log.warning("%s: attempt %d/%d failed for event %s: %r",
                             consumer, attempt, self._max_attempts, event.id, exc)
                 if attempt == self._max_attempts:
-                    self._dead_letter(consumer, message, repr(exc), attempts=attempt)
-                    return
+                    return self._dead_letter(consumer, message, repr(exc), attempts=attempt)
                 time.sleep(self._backoff_s * 2 ** (attempt - 1))
 
-    def _requeue_later(self, message: Message) -> None:
-        time.sleep(self._backoff_s * 2 ** (self._max_attempts - 1))
-        message.requeue()
-
-    def _dead_letter(self, consumer: str, message: Message, error: str, *, attempts: int) -> None:
-        """Record, park in the dead-letter queue, then ack; if it cannot be parked, the message goes
-        back to its queue rather than being lost."""
+    def _dead_letter(self, consumer: str, message: Message, error: str, *, attempts: int) -> bool:
+        """Record, park in the dead-letter queue, then ack; if it cannot be parked, the message is
+        held (False) rather than lost."""
         described = dead_letters.describe(message.body)
         letter = DeadLetter(id=str(uuid.uuid4()), consumer=consumer, error=dead_letters.bounded(error, 1000),
                             attempts=attempts, dead_lettered_at=utc_now(), event_id=described.get("id"),
@@ -320,13 +336,13 @@ class EventConsumer(ConsumerMixin):
                 self._dead_letter_log.record(letter)
             self._park(consumer, message, letter)
         except Exception:  # a failed dead-letter must neither lose the message nor stop the consumer
-            log.exception("%s: could not dead-letter message %s; it goes back to the queue", consumer, letter.id)
+            log.exception("%s: could not dead-letter message %s; it is held and tried again", consumer, letter.id)
             self._forget(letter)
-            self._requeue_later(message)
-            return
+            return False
         message.ack()
         log.error("%s: dead-lettered %s (event %s) after %d attempt(s): %s", consumer, letter.id,
                   letter.event_id, attempts, letter.error)
+        return True
 
     def _park(self, consumer: str, message: Message, letter: DeadLetter) -> None:
         headers = {

@@ -98,7 +98,7 @@ class DeadLetterLog:
             conn.execute(self._table.insert().values(**dataclasses.asdict(letter)))
 
     def forget(self, letter_id: str) -> None:
-        """Undo `record` when the message could not be parked after all (it goes back to its queue)."""
+        """Undo `record` when the message could not be parked after all (it is held and tried again)."""
         with self._engine.begin() as conn:
             conn.execute(self._table.delete().where(self._table.c.id == letter_id))
 

@@ -217,6 +217,39 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
         assert uow.already_processed(f"{namespace}.submission.database_down_once", event.source, event.id)
 
 
+def test_an_event_waiting_for_the_database_is_not_overtaken_by_one_delivered_meanwhile(runtime, amqp_url, namespace):
+    """The fault suite's stuck report: `report.verified` met a terminated connection, went back to the
+    queue, and the `report.scored` already prefetched behind it was handled first (and refused)."""
+    first, later = (cloudevents.from_event(
+        ReportReturned(report_id=report_id, round_id="2026", unit_code="u", comment="", criterion_comments={},
+                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
+        for report_id in ("first", "later"))
+    failed, handled = [], []
+
+    def database_down_while_the_later_one_arrives(uow, event):
+        if event.id == first.id and not failed:
+            failed.append(event.id)
+            _publish_raw(amqp_url, namespace, later)  # delivered while the first waits for the database
+            time.sleep(0.2)
+            raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+        handled.append(event.data["report_id"])
+
+    consumer = EventConsumer("submission", amqp_url, namespace,
+                             [Subscription("in_order", ("report.returned",), database_down_while_the_later_one_arrives)],
+                             runtime.uow_factory, max_attempts=2, backoff_s=0.25)
+    stop, thread = _run_consumer(consumer)
+    try:
+        _publish_raw(amqp_url, namespace, first)
+        eventually(lambda: len(handled) == 2)
+    finally:
+        stop.set()
+        thread.join(10)
+        with Connection(amqp_url) as conn:
+            conn.channel().queue_delete(f"{namespace}.submission.in_order")
+            conn.channel().queue_delete(f"{namespace}.submission.in_order.dlq")
+    assert handled == ["first", "later"]
+
+
 @pytest.mark.skipif(not rabbitmq_node.available(), reason="needs rabbitmq-server to start a broker of the test's own")
 def test_the_relay_resumes_after_the_broker_restarts_and_loses_nothing(settings_for, own_rabbitmq):
     # The outage is on a broker node of the test's own: the machine's broker is never stopped.
