@@ -77,6 +77,13 @@ class RunningSystem:
         self._spawn(another, command, {**extra_env, "CQS_METRICS_PORT": str(free_port())})
         return another
 
+    def start_worker(self, service: str) -> str:
+        """The service's `cqs worker` process (relay + consumers), with a metrics port; returns its name."""
+        metrics_port = free_port()
+        self.worker_metrics_urls[service] = f"http://127.0.0.1:{metrics_port}/metrics"
+        self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service], {"CQS_METRICS_PORT": str(metrics_port)})
+        return f"{service}-worker"
+
     def restart_process(self, name: str) -> None:
         _, command, extra_env = self._named[name]
         self._spawn(name, command, extra_env)
@@ -93,10 +100,7 @@ class RunningSystem:
                                            f"services.{service}.bootstrap:create_app()"],
                         {"CQS_BIND": f"127.0.0.1:{port}", "CQS_WEB_WORKERS": "2" if service == "submission" else "1",
                          "PROMETHEUS_MULTIPROC_DIR": str(self.logs / f"{service}-web-metrics")})
-            metrics_port = free_port()
-            self.worker_metrics_urls[service] = f"http://127.0.0.1:{metrics_port}/metrics"
-            self._spawn(f"{service}-worker", [str(BIN / "cqs"), "worker", service],
-                        {"CQS_METRICS_PORT": str(metrics_port)})
+            self.start_worker(service)
         if portal_port:
             self.cli("migrate", "portal")
             self.urls["portal"] = f"http://127.0.0.1:{portal_port}"
