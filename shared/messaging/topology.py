@@ -40,13 +40,21 @@ def handler_queues(namespace: str, name: str, routing_keys: list[str],
     `type_` (default: `queue_type()`)."""
     exchange = events_exchange(namespace)
     dlx = dead_letter_exchange(namespace)
-    typed = {"x-queue-type": "quorum"} if (type_ or queue_type()) == "quorum" else {}
+    quorum = (type_ or queue_type()) == "quorum"
+    typed = {"x-queue-type": "quorum"} if quorum else {}
+    # Several replicas of a worker (the k8s shape, quorum queues): one consumer at a time takes from a
+    # handler's queue and the others wait to take over, so two replicas never handle a report's events
+    # (report.verified, then the report.scored it caused) out of order. Not on classic queues, which
+    # the single-instance shapes use: there RabbitMQ 3.10-3.11 can crash the queue when the active
+    # consumer goes (rabbitmq-server#5460).
+    one_consumer = {"x-single-active-consumer": True} if quorum else {}
     work = Queue(
         name,
         exchange=exchange,
         bindings=[binding(exchange, routing_key=key) for key in routing_keys],
         durable=True,
-        queue_arguments={"x-dead-letter-exchange": dlx.name, "x-dead-letter-routing-key": name, **typed},
+        queue_arguments={"x-dead-letter-exchange": dlx.name, "x-dead-letter-routing-key": name, **typed,
+                         **one_consumer},
     )
     dead = Queue(f"{name}.dlq", exchange=dlx, routing_key=name, durable=True, queue_arguments=typed or None)
     return work, dead
