@@ -9,11 +9,11 @@ from flask import Flask
 from services.rounds.entrypoints.http import rounds_blp, units_blp
 from services.rounds.service_layer import scheduler
 from services.submission.adapters import orm
+from services.submission.adapters.reconciliation_view import round_reports
 from services.submission.entrypoints import consumers
 from services.submission.entrypoints.evidence_http import evidence_blp
 from services.submission.entrypoints.http import reports_blp
 from services.submission.entrypoints.measurements_http import measurements_blp
-from services.submission.service_layer.reconciliation_view import round_reports
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared import config
 from shared.http import create_service_app

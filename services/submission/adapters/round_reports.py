@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from services.rounds.service_layer.unit_of_work import Draft, ReportProgress, SubmittedAnswers
 from services.submission.adapters.orm import reports
+from services.submission.adapters.repositories import ReportRepository
 from services.submission.domain.reports import Report
-from shared.repository import SqlAlchemyRepository
 
 
 class SqlRoundReports:
-    def __init__(self, session: Session, repository: SqlAlchemyRepository[Report]):
+    def __init__(self, session: Session, repository: ReportRepository):
         self.session = session
         self._repository = repository
 

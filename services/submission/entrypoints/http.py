@@ -11,7 +11,7 @@ from services.submission.entrypoints.schemas import (
     ReportSchema,
     SubmitSchema,
 )
-from services.submission.service_layer import handlers, measurements
+from services.submission.service_layer import handlers
 from services.submission.service_layer.preview import provisional_score
 from shared.auth import requires
 from shared.http import clock, unit_of_work
@@ -47,7 +47,7 @@ def get_report(report_id):
     """The report; `measured` holds the values provincial systems supplied for the unit (read-only)."""
     with unit_of_work() as uow:
         report = handlers.load_for_reading(uow, report_id, g.principal)
-        return _WithMeasured(report, measurements.measured_for(uow, report.round_id, report.unit_code))
+        return _WithMeasured(report, uow.measured.of_unit(report.round_id, report.unit_code))
 
 
 @reports_blp.route("/<report_id>", methods=["PATCH"])

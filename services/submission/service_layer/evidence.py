@@ -8,18 +8,15 @@ import hashlib
 import uuid
 from typing import Protocol
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
-from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.file_storage import EvidenceStore
 from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, Quota, check_upload
 from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviews
-from shared.clock import utc_now
 from shared.criteria import load_catalog
 from shared.domain.errors import Bilingual, Conflict, Forbidden, IntegrityFailure, not_found
 
@@ -38,22 +35,17 @@ class Download:
     data: bytes
 
 
-def _files(uow: SubmissionUnitOfWork, *where) -> list[EvidenceFile]:
-    query = sa.select(EvidenceFile).where(*where).order_by(evidence_files.c.criterion, evidence_files.c.version)
-    return list(uow.session.execute(query).scalars())
-
-
 def evidence_manifest(uow: SubmissionUnitOfWork, report_id: str) -> dict[str, list[dict]]:
     """The report's current files per criterion (superseded versions left out), as events carry them."""
     manifest: dict[str, list[dict]] = {}
-    for item in _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.superseded_by.is_(None)):
+    for item in uow.evidence.of_report(report_id, current_only=True):
         manifest.setdefault(item.criterion, []).append(item.manifest_entry())
     return manifest
 
 
 def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, inspector: Inspector, report_id: str,
            principal: Principal, *, criterion: str, filename: str | None, data: bytes, max_bytes: int,
-           quota: Quota = DEFAULT_QUOTA, supersedes: str | None = None, now: dt.datetime | None = None) -> EvidenceFile:
+           now: dt.datetime, quota: Quota = DEFAULT_QUOTA, supersedes: str | None = None) -> EvidenceFile:
     """Check the upload (name, format, then its whole content), store what passed (an image
     re-encoded) under a generated key, record it; nothing is kept if any step fails."""
     upload = check_upload(filename, data, max_bytes=max_bytes)
@@ -71,18 +63,17 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, inspector: Inspector
         # submit racing this upload fails its version check instead of missing the file.
         flag_modified(report, "answers")
         _require_criterion(report, criterion)
-        earlier = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.criterion == criterion)
-        files, size = uow.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(
-            evidence_files.c.size), 0)).where(evidence_files.c.report_id == report_id)).one()
+        earlier = uow.evidence.of_report(report_id, criterion=criterion)
+        files, size = uow.evidence.totals(report_id)
         quota.check(criterion=criterion, criterion_uploads=len(earlier), report_files=files, report_bytes=size,
                     size=upload.size)
         file_id = uuid.uuid4().hex
         item = EvidenceFile(file_id, report_id, criterion, max((f.version for f in earlier), default=0) + 1, upload,
                             storage_key=file_id, uploaded_by=principal.user,
-                            uploaded_at=now or utc_now(), supersedes=supersedes)
+                            uploaded_at=now, supersedes=supersedes)
         if supersedes is not None:
             _superseded(earlier, supersedes, criterion).superseded(file_id)
-        uow.session.add(item)
+        uow.evidence.add(item)
         store.put(item.storage_key, data, item.content_type)
         try:
             uow.commit()
@@ -101,14 +92,14 @@ def list_files(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) 
     """Every file of the report, superseded versions included."""
     with uow:
         _require_reader(_report(uow, report_id), principal)
-        return _files(uow, evidence_files.c.report_id == report_id)
+        return uow.evidence.of_report(report_id)
 
 
 def download(uow: SubmissionUnitOfWork, store: EvidenceStore, report_id: str, file_id: str,
              principal: Principal) -> Download:
     with uow:
         _require_reader(_report(uow, report_id), principal)
-        [item] = _files(uow, evidence_files.c.report_id == report_id, evidence_files.c.id == file_id) or [None]
+        [item] = uow.evidence.of_report(report_id, file_id=file_id) or [None]
         if item is None:
             raise not_found(Bilingual("Tệp minh chứng", "evidence file"), file_id)
     data = store.get(item.storage_key)

@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
-
 from services.rounds.service_layer import rounds
-from services.submission.adapters.orm import reports
 from services.submission.domain.reports import Report
 from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
-from shared.clock import utc_now
 from shared.domain.errors import Bilingual, Forbidden, VersionConflict, not_found
 from shared.domain.lifecycle import ReportStatus
 from shared.domain.report_events import (
@@ -46,20 +42,17 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
 def list_reports(uow: SubmissionUnitOfWork, principal: Principal, round_id: str | None,
                  status: str | None) -> list[Report]:
     """The reports the caller may see: its own unit's, those it reviews in its role, or (admin, auditor) all."""
-    where = []
-    if round_id:
-        where.append(reports.c.round_id == round_id)
-    if status:
-        where.append(reports.c.status == status)
     kind = reviewer_kind_of(principal)
     if belongs_to(principal, principal.unit):
-        where.append(reports.c.unit_code == principal.unit)
+        whose = {"unit_code": principal.unit}
     elif kind:
-        where += [reports.c.reviewer_unit_code == principal.unit, reports.c.reviewer_kind == kind]
-    elif not reads_everything(principal):
-        where.append(sa.false())
+        whose = {"reviewer": (principal.unit, kind)}
+    elif reads_everything(principal):
+        whose = {}
+    else:
+        return []
     with uow:
-        return uow.reports.list(*where, order_by=reports.c.unit_code)
+        return uow.reports.matching(round_id=round_id, status=status, **whose)
 
 
 def load_own(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None) -> Report:
@@ -92,12 +85,11 @@ def update_draft(uow: SubmissionUnitOfWork, report_id: str, principal: Principal
         return report
 
 
-def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
-           expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
+def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, expected_version: int | None = None,
+           *, now: dt.datetime) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
         report.check_submittable()
-        now = now or utc_now()
         if report.submitted_at is None:  # a report returned for revision is resubmitted on the reviewer's terms
             rounds.check_deadline(uow, report.round_id, report.unit_code, now)
         evidence = evidence_manifest(uow, report_id)
@@ -110,13 +102,13 @@ def submit(uow: SubmissionUnitOfWork, report_id: str, principal: Principal,
 
 
 def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Principal, changes: dict[str, Any],
-                     note: str, expected_version: int | None = None, now: dt.datetime | None = None) -> Report:
+                     note: str, expected_version: int | None = None, *, now: dt.datetime) -> Report:
     with uow:
         report = load_own(uow, report_id, principal, expected_version)
         answers_check.refuse_inputs_not_the_units(report, changes)
         answers_check.refuse_if_invalid(answers_check.check(report, {**report.answers, **changes}, final=False))
         report.provide_evidence(changes=answers_check.canonical(report, changes), note=note, by=principal.user,
-                                now=now or utc_now(), evidence=evidence_manifest(uow, report_id))
+                                now=now, evidence=evidence_manifest(uow, report_id))
         uow.commit()
         return report
 

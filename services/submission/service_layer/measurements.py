@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from services.submission.adapters import measurement_files
-from services.submission.adapters.measurements_orm import measured_values, measurement_imports
-from services.submission.adapters.orm import reports
 from services.submission.domain.measurements import (
     ImportRefused,
     MeasurementImport,
@@ -37,15 +33,15 @@ def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, import
             raise not_found(Bilingual("Kỳ báo cáo", "round"), round_id)
         units = {report.unit_code: UnitInRound(report.unit_code, load_catalog(report.catalog_version)
                                                .unit_type(report.unit_type))
-                 for report in uow.reports.list(reports.c.round_id == round_id)}
+                 for report in uow.reports.matching(round_id=round_id)}
         _check_agency(agency, {unit.catalog.catalog_version for unit in units.values()})
         values = checked_values(rows, agency, units)
-        current = _current_import(uow, round_id, agency)
+        current = uow.measurements.current(round_id, agency)
         made = MeasurementImport.accept(round_id=round_id, agency=agency, sha256=hashlib.sha256(content).hexdigest(),
                                         file_name=file_name, file_format=file_format, imported_by=imported_by,
                                         now=now, values=values, current=current)
         uow.measurements.add(made)
-        _hold(uow, made)
+        uow.measured.hold(made)
         try:
             uow.commit()
         except IntegrityError:
@@ -74,36 +70,8 @@ def history(uow: SubmissionUnitOfWork, round_id: str, principal: Principal) -> l
     if principal.role is not Role.DATA_PROVIDER and not reads_everything(principal):
         raise Forbidden(Bilingual("Lịch sử nhập số liệu dành cho cơ quan cung cấp số liệu, quản trị và thanh tra",
                                   "the import history is for data providers, administrators and auditors"))
-    where = [measurement_imports.c.round_id == round_id]
-    if principal.role is Role.DATA_PROVIDER:
-        where.append(measurement_imports.c.agency == principal.unit)
     with uow:
-        return uow.measurements.list(*where, order_by=measurement_imports.c.imported_at.desc())
-
-
-def measured_for(uow: SubmissionUnitOfWork, round_id: str, unit_code: str) -> dict[str, dict[str, Any]]:
-    """The measured values that hold for one unit of a round: field → value with its source."""
-    rows = uow.session.execute(sa.select(measured_values).where(
-        measured_values.c.round_id == round_id, measured_values.c.unit_code == unit_code)).mappings().all()
-    return {row["field"]: {"value": row["value"], "agency": row["agency"], "source_system": row["source_system"],
-                           "as_of": row["as_of"], "import_id": row["import_id"], "imported_by": row["imported_by"]}
-            for row in rows}
-
-
-def _hold(uow: SubmissionUnitOfWork, made: MeasurementImport) -> None:
-    """The accepted file's values replace what the agency's previous file said for the round."""
-    uow.session.execute(measured_values.delete().where(measured_values.c.round_id == made.round_id,
-                                                       measured_values.c.agency == made.agency))
-    uow.session.execute(measured_values.insert(), [
-        {"round_id": made.round_id, "unit_code": item["unit_code"], "field": item["field"], "agency": made.agency,
-         "value": item["value"], "source_system": item["source_system"], "as_of": item["as_of"],
-         "import_id": made.id, "imported_by": made.imported_by} for item in made.values])
-
-
-def _current_import(uow: SubmissionUnitOfWork, round_id: str, agency: str) -> MeasurementImport | None:
-    found = uow.measurements.list(measurement_imports.c.round_id == round_id, measurement_imports.c.agency == agency,
-                                  measurement_imports.c.superseded_by.is_(None))
-    return found[0] if found else None
+        return uow.measurements.of_round(round_id, principal.unit if principal.role is Role.DATA_PROVIDER else None)
 
 
 def _check_agency(agency: str, catalog_versions: set[str]) -> None:

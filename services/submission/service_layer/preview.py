@@ -8,7 +8,6 @@ from __future__ import annotations
 from services.submission.service_layer import answers_check
 from services.submission.service_layer.evidence import evidence_manifest
 from services.submission.service_layer.handlers import load_for_reading
-from services.submission.service_layer.measurements import measured_for
 from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.criteria import load_catalog, score_report
@@ -19,7 +18,7 @@ def provisional_score(uow: SubmissionUnitOfWork, report_id: str, principal: Prin
     with uow:
         report = load_for_reading(uow, report_id, principal)
         unit_catalog = load_catalog(report.catalog_version).unit_type(report.unit_type)
-        measured = measured_for(uow, report.round_id, report.unit_code)
+        measured = uow.measured.of_unit(report.round_id, report.unit_code)
         answers = {**report.answers, **{name: item["value"] for name, item in measured.items()}}
         result = score_report(unit_catalog, answers)
         evidence = evidence_manifest(uow, report.id)

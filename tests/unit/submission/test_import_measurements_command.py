@@ -11,6 +11,7 @@ from cqs import cli
 from services.submission import bootstrap as submission
 from services.submission import demo
 from services.submission.adapters.measurements_orm import measurement_imports
+from services.submission.adapters.repositories import MeasurementImportRepository
 from services.submission.service_layer import measurements
 from shared import config
 from shared.criteria import load_catalog
@@ -87,7 +88,7 @@ def test_two_files_of_an_agency_at_the_same_moment_cannot_both_become_current(se
                                "ppc_office")[0]
     content = f"unit_code,field,value,source_system,as_of\nSTC,{field},12,Một cửa,2026-11-01\n".encode()
     # The second of two racing imports read the state before the first committed: no current file yet.
-    monkeypatch.setattr(measurements, "_current_import", lambda uow, round_id, agency: None)
+    monkeypatch.setattr(MeasurementImportRepository, "current", lambda self, round_id, agency: None)
     with pytest.raises(Conflict):
         measurements.import_file(runtime.uow_factory(), round_id, agency="ppc_office", imported_by="vp",
                                  file_name="a.csv", content=content, now=runtime.clock())
