@@ -6,7 +6,7 @@ same migrations). Units and review models are frozen values, read and written by
 counter on `version`; its windows, overrides, extensions and reminders are JSON documents, typed
 here so that the domain sees its own values. A round's scope (up to the whole national tree,
 about 12,000 units) has a table of its own, so that a submission looks up its one unit instead of
-reading the round's whole scope (rounds_repository.StoredScope).
+reading the round's whole scope (StoredScope, below).
 """
 from __future__ import annotations
 
