@@ -1,7 +1,8 @@
 """Validation of a unit's answers when it saves or submits them: stricter than the scoring engine.
 
 A value that cannot be true (wrong type, a negative count, a percent outside 0–100, a numerator larger
-than its denominator for a count ratio) is an error naming the field. A value outside a soft min/max
+than its denominator for a count ratio) is an error naming the field: `field` is its key, the messages
+name it as the form does, by its catalog label. A value outside a soft min/max
 is accepted with a warning. Missing required inputs and evidence are errors only on the final
 submission (`final=True`), so a draft can be saved half-filled (README "Out-of-range inputs").
 """
@@ -127,16 +128,15 @@ def _is_blank(raw: object) -> bool:
 
 def _parse(field: InputField, raw: object) -> tuple[object, ValidationIssue | None]:
     """The value as its type (bool, int, Decimal, str), or a `type` / `enum` error."""
-    name = field.field
     if field.type == "bool":
         if isinstance(raw, bool):
             return raw, None
-        return None, _type_error(name, "phải là Có hoặc Không (true/false)", "must be true or false")
+        return None, _type_error(field, "phải là Có hoặc Không (true/false)", "must be true or false")
     if field.type in ("text", "date"):
         if not isinstance(raw, str):
-            return None, _type_error(name, "phải là văn bản", "must be text")
+            return None, _type_error(field, "phải là văn bản", "must be text")
         if field.type == "date" and not _is_iso_date(raw):
-            return None, _type_error(name, "phải là ngày theo định dạng YYYY-MM-DD (ví dụ 2021-11-15)",
+            return None, _type_error(field, "phải là ngày theo định dạng YYYY-MM-DD (ví dụ 2021-11-15)",
                                      "must be a date written YYYY-MM-DD (e.g. 2021-11-15)")
         return raw, None
 
@@ -144,20 +144,21 @@ def _parse(field: InputField, raw: object) -> tuple[object, ValidationIssue | No
     if field.type == "int":
         if number is None or number != number.to_integral_value():
             if field.min is not None and field.min >= 0:
-                return None, _type_error(name, "phải là số nguyên không âm", "must be a non-negative whole number")
-            return None, _type_error(name, "phải là số nguyên", "must be a whole number")
+                return None, _type_error(field, "phải là số nguyên không âm", "must be a non-negative whole number")
+            return None, _type_error(field, "phải là số nguyên", "must be a whole number")
         value = int(number)
         options = [option.value for option in field.enum]
         if options and value not in options:
             listed = ", ".join(str(option) for option in sorted(options))
-            return None, ValidationIssue(name, "enum", f"Trường '{name}' chỉ nhận một trong các giá trị: {listed}",
-                                         f"Field '{name}' must be one of: {listed}")
+            return None, ValidationIssue(field.field, "enum",
+                                         f"Trường {_vi(field)} chỉ nhận một trong các giá trị: {listed}",
+                                         f"Field {_en(field)} must be one of: {listed}")
         return value, None
     if number is None or number.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
         if field.type == "percent":
-            return None, _type_error(name, "phải là tỷ lệ phần trăm từ 0 đến 100, tối đa 2 chữ số thập phân",
+            return None, _type_error(field, "phải là tỷ lệ phần trăm từ 0 đến 100, tối đa 2 chữ số thập phân",
                                      "must be a percentage from 0 to 100 with at most 2 decimal places")
-        return None, _type_error(name, "phải là số, tối đa 2 chữ số thập phân",
+        return None, _type_error(field, "phải là số, tối đa 2 chữ số thập phân",
                                  "must be a number with at most 2 decimal places")
     return number, None
 
@@ -182,8 +183,17 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
-def _type_error(name: str, must_vi: str, must_en: str) -> ValidationIssue:
-    return ValidationIssue(name, "type", f"Trường '{name}' {must_vi}", f"Field '{name}' {must_en}")
+def _vi(field: InputField) -> str:
+    """The field as the form shows it (its catalog label), for a message in Vietnamese."""
+    return f"“{field.label_vi}”"
+
+
+def _en(field: InputField) -> str:
+    return f"“{field.label_en}”"
+
+
+def _type_error(field: InputField, must_vi: str, must_en: str) -> ValidationIssue:
+    return ValidationIssue(field.field, "type", f"Trường {_vi(field)} {must_vi}", f"Field {_en(field)} {must_en}")
 
 
 # --- ranges -----------------------------------------------------------------------------------------------
@@ -196,22 +206,23 @@ def _range_issues(field: InputField, value: object) -> tuple[list[ValidationIssu
         return [], []
     shown = _shown(value)
     if field.type == "int" and value < 0:
-        return [ValidationIssue(name, "min", f"Trường '{name}' phải là số nguyên không âm (đã nhập {shown})",
-                                f"Field '{name}' must be a non-negative whole number (got {shown})")], []
+        return [ValidationIssue(name, "min", f"Trường {_vi(field)} phải là số nguyên không âm (đã nhập {shown})",
+                                f"Field {_en(field)} must be a non-negative whole number (got {shown})")], []
     if field.type == "percent" and not 0 <= value <= 100:
         rule = "min" if value < 0 else "max"
-        return [ValidationIssue(name, rule, f"Trường '{name}' phải là tỷ lệ phần trăm từ 0 đến 100 (đã nhập {shown})",
-                                f"Field '{name}' must be a percentage from 0 to 100 (got {shown})")], []
+        return [ValidationIssue(name, rule,
+                                f"Trường {_vi(field)} phải là tỷ lệ phần trăm từ 0 đến 100 (đã nhập {shown})",
+                                f"Field {_en(field)} must be a percentage from 0 to 100 (got {shown})")], []
     if field.min is not None and value < field.min:
         low = _shown(field.min)
         return [], [ValidationIssue(
-            name, "min", f"Trường '{name}' có giá trị {shown}, thấp hơn mức tối thiểu {low}; vui lòng kiểm tra lại",
-            f"Field '{name}' is {shown}, below the minimum {low}; please check it")]
+            name, "min", f"Trường {_vi(field)} có giá trị {shown}, thấp hơn mức tối thiểu {low}; vui lòng kiểm tra lại",
+            f"Field {_en(field)} is {shown}, below the minimum {low}; please check it")]
     if field.max is not None and value > field.max:
         high = _shown(field.max)
         return [], [ValidationIssue(
-            name, "max", f"Trường '{name}' có giá trị {shown}, vượt mức tối đa {high}; vui lòng kiểm tra lại",
-            f"Field '{name}' is {shown}, above the maximum {high}; please check it")]
+            name, "max", f"Trường {_vi(field)} có giá trị {shown}, vượt mức tối đa {high}; vui lòng kiểm tra lại",
+            f"Field {_en(field)} is {shown}, above the maximum {high}; please check it")]
     return [], []
 
 
@@ -227,10 +238,11 @@ def _ratio_issues(unit_catalog: UnitTypeCatalog, parsed: Mapping[str, object]) -
         seen.add(pair)
         a, b = parsed.get(rule.numerator), parsed.get(rule.denominator)
         if a is not None and b is not None and 0 <= b < a:
+            numerator, denominator = unit_catalog.fields[rule.numerator], unit_catalog.fields[rule.denominator]
             issues.append(ValidationIssue(
                 rule.numerator, "numerator_le_denominator",
-                f"Trường '{rule.numerator}' ({a}) không được lớn hơn trường '{rule.denominator}' ({b})",
-                f"Field '{rule.numerator}' ({a}) cannot be larger than '{rule.denominator}' ({b})",
+                f"Trường {_vi(numerator)} ({a}) không được lớn hơn trường {_vi(denominator)} ({b})",
+                f"Field {_en(numerator)} ({a}) cannot be larger than {_en(denominator)} ({b})",
                 criterion.code))
     return issues
 
@@ -239,9 +251,9 @@ def _ratio_issues(unit_catalog: UnitTypeCatalog, parsed: Mapping[str, object]) -
 
 
 def _missing_required(criteria: list[Criterion], answers: Mapping[str, object]) -> list[ValidationIssue]:
-    names = dict.fromkeys(f.field for c in criteria for f in c.inputs if f.required and _is_blank(answers.get(f.field)))
-    return [ValidationIssue(name, "required", f"Chưa nhập trường bắt buộc '{name}'",
-                            f"Required field '{name}' is missing") for name in names]
+    missing = {f.field: f for c in criteria for f in c.inputs if f.required and _is_blank(answers.get(f.field))}
+    return [ValidationIssue(name, "required", f"Chưa nhập trường bắt buộc {_vi(field)}",
+                            f"Required field {_en(field)} is missing") for name, field in missing.items()]
 
 
 def _missing_evidence(unit_catalog: UnitTypeCatalog, criteria: list[Criterion], parsed: Mapping[str, object],

@@ -36,9 +36,12 @@ def refuse_inputs_not_the_units(report: Report, changes: dict[str, Any]) -> None
                     for field in criterion.inputs}
     foreign = sorted(name for name in changes if name in unit_catalog.fields and name not in units_fields)
     if foreign:
+        fields = unit_catalog.fields
         errors = {name: [FieldError("not_unit_input", Bilingual(
-            f"Trường '{name}' do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, đơn vị không kê khai",
-            f"Field '{name}' is set by the reviewer or a provincial system, not by the unit"))] for name in foreign}
+            f"Trường “{fields[name].label_vi}” do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, "
+            "đơn vị không kê khai",
+            f"Field “{fields[name].label_en}” is set by the reviewer or a provincial system, not by the unit"))]
+            for name in foreign}
         raise InvalidAnswers(Bilingual("; ".join(item.message.vi for [item] in errors.values()),
                                        "; ".join(item.message.en for [item] in errors.values())), errors=errors)
 

@@ -58,7 +58,7 @@ def test_accept_and_adjust_values_give_the_reviewed_answers(case, catalog, answe
     ({"tasks_done_on_time": 2.5}, None, "lý do", "phải là số nguyên không âm"),
     ({"tasks_done_on_time": "sáu"}, None, "lý do", "phải là số nguyên không âm"),
     ({"tasks_done_on_time": None}, None, "lý do", "không được để trống"),
-    ({"tasks_done_on_time": 11}, None, "lý do", "không được lớn hơn trường 'tasks_assigned'"),
+    ({"tasks_done_on_time": 11}, None, "lý do", "không được lớn hơn trường “Tổng số nhiệm vụ được giao \\(b\\)”"),
     ({}, Decimal("31"), "lý do", "phải từ 0 đến 30"),
     ({}, Decimal("12.345"), "lý do", "tối đa 2 chữ số thập phân"),
 ])

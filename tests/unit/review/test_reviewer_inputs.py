@@ -109,6 +109,7 @@ def test_no_data_needs_a_reason_and_only_fits_a_reviewers_or_a_systems_input(bar
 
 
 def test_a_reviewers_value_is_checked_like_any_answer(bare_case, catalog):
-    with pytest.raises(InvalidDecision, match="portal_quality_score"):
+    with pytest.raises(InvalidDecision, match="“Điểm thẩm định”") as refused:  # the input's label, as shown
         bare_case.decide(catalog, "6.6", "accept", values={"portal_quality_score": "nhiều"}, points=None, reason="",
                          by="r", by_unit="HT-H-01", now=NOW)
+    assert list(refused.value.errors) == ["values.portal_quality_score"]  # the problem still names the key
