@@ -104,7 +104,11 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     sign_in(clerk, base, "xa.tranphu", clerk_temporary)
     change_password(clerk, clerk_temporary, CLERK_PASSWORD)
     check(clerk, "03-clerk-home")
-    expect(clerk.locator("main")).to_contain_text(f"Báo cáo kỳ {ROUND}")
+    # The round by its name, not its id; a commune's window ends at 10/11/2027 00:00 (Vietnam time, exclusive):
+    # its last day is the 9th, as the submission service words its refusals.
+    expect(clerk.locator("main h2").first).to_have_text("Báo cáo năm 2027")
+    expect(clerk.locator("main")).not_to_contain_text(ROUND)
+    expect(clerk.locator("main")).to_contain_text("Hạn nộp: hết ngày 09/11/2027")
     clerk.get_by_role("link", name="Tiếp tục báo cáo").click()
     report_url = clerk.url
     check(clerk, "04-task-list")
@@ -129,7 +133,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
         if index == 0:
             wrong = next(item for item in unit_inputs if item["type"] == "int" and not item["enum"])
             clerk.fill(f"#{wrong['key']}", "-3")
-            expect(clerk.locator(f"#{wrong['key']}-error")).to_contain_text("phải là số nguyên không âm")
+            expect(clerk.locator(f"#{wrong['key']}-error")).to_contain_text(
+                f"Trường “{wrong['label']['vi']}” phải là số nguyên không âm")  # its label, never its key
+            expect(clerk.locator(f"#{wrong['key']}-error")).not_to_contain_text(wrong["key"])
             check(clerk, "05-wrong-value-beside-the-field")
             clerk.click("#save-group")  # the whole group, the wrong value still in it
             expect(clerk.locator(".error-summary")).to_contain_text("không âm")
@@ -229,6 +235,11 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     reload_until(clerk, lambda: clerk.locator("#result-title").count() > 0, "the official score")
     expect(clerk.locator("main")).to_contain_text("Điểm chính thức")
     expect(clerk.locator("main")).to_contain_text(ADJUSTED_REASON)
+    # Published: the official result and its publication, and no provisional preview beside them.
+    reload_until(clerk, lambda: clerk.locator("#result-title ~ p", has_text="công bố ngày").count() > 0,
+                 "the published result")
+    expect(clerk.locator("#official-ranks")).to_contain_text("Hạng 1")  # the only commune its district scored
+    expect(clerk.locator("main")).not_to_contain_text("Điểm tạm tính")
     check(clerk, "14-published-score-and-reason")
 
     assert {page: found for page, found in accessibility.items() if found} == {}

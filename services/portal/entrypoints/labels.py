@@ -33,3 +33,14 @@ UNIT_TYPE = {
 
 def status_label(code: str | None) -> str:
     return str(REPORT_STATUS.get(code or "", code or ""))
+
+
+def round_title(round_: dict | None, round_id: str) -> str:
+    """The round as people name it ("Báo cáo năm 2027"), from its kind and year as the submission API gives
+    them; its id only when the round could not be read."""
+    if not round_ or "kind" not in round_:
+        return round_id
+    if round_["kind"] == "progress_update":
+        return str(_l("%(months)s-month progress report %(year)s", months=round_["period_month"],
+                      year=round_["year"]))
+    return str(_l("Annual report %(year)s", year=round_["year"]))

@@ -4,17 +4,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from flask import g
-
-from services.portal.adapters.api_client import ApiError
 from services.portal.entrypoints import report_form
-from shared.clock import utc_now
+from shared.clock import in_province_time, utc_now
 
 
 @dataclasses.dataclass
 class Summary:
     report: dict
-    deadline: dt.datetime | None
+    round_title: str
+    deadline: dt.datetime | None  # the last moment to submit, in Vietnam time
     days_left: int | None
     filled: int
     total: int
@@ -31,15 +29,12 @@ def _deadline(round_: dict, unit_type: str, unit_code: str) -> dt.datetime | Non
 
 
 def summary(report: dict) -> Summary:
-    try:
-        round_ = g.api.get("submission", f"/rounds/{report['round_id']}")
-    except ApiError:
-        round_ = {}
-    deadline = _deadline(round_, report["unit_type"], report["unit_code"])
-    # The window's end is exclusive: the last day to submit is the day before.
-    last_day = (deadline - dt.timedelta(seconds=1)) if deadline else None
-    days_left = (last_day.date() - utc_now().astimezone(last_day.tzinfo).date()).days if last_day else None
     view = report_form.load(report["id"])
+    deadline = _deadline(view.round, report["unit_type"], report["unit_code"])
+    # The window's end is exclusive (a commune's 2027 window ends at 10/11/2027 00:00, Vietnam time): the last
+    # day to submit is the day before, counted in Vietnam time whatever offset the instant was written in.
+    last_day = in_province_time(deadline - dt.timedelta(microseconds=1)) if deadline else None
+    days_left = (last_day.date() - in_province_time(utc_now()).date()).days if last_day else None
     filled, total = view.unit_criteria_count()
     missing_evidence = sum(1 for issue in view.issues() if issue.get("rule") == "evidence_required")
-    return Summary(report, last_day, days_left, filled, total, missing_evidence)
+    return Summary(report, view.round_title, last_day, days_left, filled, total, missing_evidence)

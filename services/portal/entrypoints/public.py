@@ -39,6 +39,7 @@ def _or_404(call):
         raise
 
 
+@blueprint.app_template_global()
 def scope_label(scope: str) -> str:
     if scope.startswith("commune:"):
         return str(_l("Communes of district %(district)s", district=scope.split(":", 1)[1]))

@@ -3,11 +3,14 @@ becomes the JSON the submission API takes, and each group's state on the task li
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from flask import g
 
 from services.portal.adapters.api_client import ApiError
+from services.portal.entrypoints.labels import round_title
+from shared.clock import in_province_time
 
 UNIT_KIND = "unit"
 
@@ -19,10 +22,47 @@ class ReportView:
     preview: dict
     evidence: list[dict]
     score: dict | None = None  # the official score, once scored (GET /scores/{id})
+    round: dict = dataclasses.field(default_factory=dict)  # GET /rounds/{id}; empty when out of reach
+    # The unit's published standings in this round (publication's public results), narrowest ranking first.
+    published: list[dict] = dataclasses.field(default_factory=list)
 
     @property
     def editable(self) -> bool:
         return self.report["status"] in ("draft", "returned")
+
+    @property
+    def round_title(self) -> str:
+        return round_title(self.round, self.report["round_id"])
+
+    @property
+    def official(self) -> bool:
+        """Scored or published: the provisional preview is superseded and no longer shown."""
+        return bool(self.score or self.published)
+
+    @property
+    def official_total(self) -> str | None:
+        """The published total once published (a correction included), else the score's."""
+        if self.published:
+            return self.published[0]["total"]
+        return ((self.score or {}).get("score") or {}).get("total")
+
+    @property
+    def official_band(self) -> dict | None:
+        if self.published:
+            return self.published[0].get("band")
+        return ((self.score or {}).get("breakdown") or {}).get("classification")
+
+    @property
+    def published_on(self) -> dt.datetime | None:
+        if not self.published:
+            return None
+        return in_province_time(dt.datetime.fromisoformat(self.published[0]["published_at"]))
+
+    def official_group_points(self, group_code: str) -> str | None:
+        if self.published:
+            return self.published[0]["groups"].get(group_code)
+        groups = ((self.score or {}).get("breakdown") or {}).get("groups", [])
+        return next((item.get("points") for item in groups if item.get("code") == group_code), None)
 
     def group(self, code: str) -> dict | None:
         return next((group for group in self.form["groups"] if group["code"] == code), None)
@@ -92,14 +132,30 @@ def load(report_id: str) -> ReportView:
     form = catalog_form(report)
     preview = g.api.get("submission", f"/reports/{report_id}/preview")
     evidence = g.api.get_all("submission", f"/reports/{report_id}/evidence")
-    score = None
+    score, published = None, []
     if report["status"] in ("scored", "published"):
         try:
             score = g.api.get("scoring", f"/scores/{report_id}")
         except ApiError as error:
             if error.status != 404:  # not scored yet: the event is on its way
                 raise
-    return ReportView(report, form, preview, evidence, score)
+        published = published_standings(report)
+    return ReportView(report, form, preview, evidence, score, read_round(report["round_id"]), published)
+
+
+def read_round(round_id: str) -> dict:
+    """The round (kind, year, windows, extensions), or {} when the API cannot say: the page still opens."""
+    try:
+        return g.api.get("submission", f"/rounds/{round_id}")
+    except ApiError:
+        return {}
+
+
+def published_standings(report: dict) -> list[dict]:
+    """The unit's published results in the report's round, one per ranking, the narrowest first."""
+    history = g.api.get_all("publication", f"/units/{report['unit_code']}/results")
+    return sorted((row for row in history if row["round_id"] == report["round_id"]),
+                  key=lambda row: -len(row["ranking_scope"]))
 
 
 def parse_value(spec: dict, raw: str | None) -> Any:

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
 from services.portal.entrypoints.forms import EmptyForm
-from services.portal.entrypoints.labels import UNIT_TYPE, status_label
-from services.portal.entrypoints.report_form import parse_value, shown
+from services.portal.entrypoints.labels import UNIT_TYPE, round_title, status_label
+from services.portal.entrypoints.report_form import parse_value, read_round, shown
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import REVIEWER_ROLES, Role
 from shared.clock import utc_now
@@ -61,7 +61,8 @@ def _case_view(report_id: str) -> dict:
     case = g.api.get("review", f"/cases/{report_id}")
     form = g.api.get("scoring", f"/catalogs/{case['catalog_version']}/unit-types/{case['unit_type']}")
     versions = g.api.get("review", f"/cases/{report_id}/versions").get("versions", [])
-    return {"case": case, "catalog": form, "changes": versions[-1].get("changes", []) if len(versions) > 1 else []}
+    return {"case": case, "catalog": form, "changes": versions[-1].get("changes", []) if len(versions) > 1 else [],
+            "round_title": round_title(read_round(case["round_id"]), case["round_id"])}
 
 
 def _render_case(report_id: str, errors: dict | None = None, status: int = 200):
