@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -47,9 +48,19 @@ def available_versions() -> tuple[str, ...]:
     return tuple(sorted(p.name for p in CATALOGS_DIR.iterdir() if (p / MANIFEST_FILE).is_file()))
 
 
-@functools.cache
+# A web worker's threads all need the catalog on their first requests: one loads it (about a second of
+# CPU), the others wait for it rather than each reading and validating it again at the same time.
+_loading = threading.Lock()
+
+
 def load_catalog(version: str) -> Catalog:
     """The shipped catalog `version`, validated; loaded once per process."""
+    with _loading:
+        return _load_catalog(version)
+
+
+@functools.cache
+def _load_catalog(version: str) -> Catalog:
     if version not in available_versions():
         raise CatalogError(f"unknown catalog version {version!r}; available: {', '.join(available_versions())}")
     catalog = read_catalog(CATALOGS_DIR / version)
