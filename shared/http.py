@@ -19,7 +19,7 @@ from shared import audit_http, authorization, http_docs, http_messages, http_sec
 from shared.auth import PublicKeys
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
-from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, DomainError, FieldError, Kind, VersionConflict
+from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, ConcurrentChange, DomainError, FieldError, Kind
 from shared.health import readiness
 from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability
@@ -122,9 +122,8 @@ def render_http_exception(error: HTTPException) -> Response:
 
 
 def render_stale_data(_error: StaleDataError) -> Response:
-    return render_domain_error(VersionConflict(Bilingual(
-        "Người khác vừa thay đổi dữ liệu này cùng lúc; hãy tải lại và thực hiện lại",
-        "someone else changed this record at the same time; reload it and try again")))
+    """A version-counter failure outside a unit of work's commit (which translates its own)."""
+    return render_domain_error(ConcurrentChange())
 
 
 def render_unexpected(error: Exception) -> Response:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import inspect
 import logging
 import os
 import signal
@@ -160,6 +162,14 @@ class ServiceRuntime:
             thread.join(timeout=10)
 
 
+def inject_dependencies(handler: Callable, dependencies: dict[str, object]) -> Callable:
+    """The handler with those of `dependencies` its signature names bound to it (as the book's
+    `bootstrap.inject_dependencies`): a use case asks for a clock, the bootstrap hands it one."""
+    wanted = {name: dependency for name, dependency in dependencies.items()
+              if name in inspect.signature(handler).parameters}
+    return functools.partial(handler, **wanted) if wanted else handler
+
+
 def build_runtime(
     settings: ServiceSettings,
     metadata_tables: tuple[sa.Table, sa.Table, sa.Table],
@@ -167,12 +177,13 @@ def build_runtime(
     uow_class: type,
     subscriptions_factory: Callable[[], list[Subscription]],
 ) -> ServiceRuntime:
+    """The service's runtime; its event handlers get the runtime's clock (`clock`) injected."""
     logs.install()
     engine = db.make_engine(settings.database_url, settings.service, settings.database_pooler)
     session_factory = db.make_session_factory(engine)
     outbox, processed, dead_letters = metadata_tables
     source = f"/cqs/{settings.service}"
-    return ServiceRuntime(
+    runtime = ServiceRuntime(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
@@ -181,5 +192,12 @@ def build_runtime(
         dead_letters=dead_letters,
         migrations_dir=migrations_dir,
         uow_factory=lambda: uow_class(session_factory, outbox, processed, source),
-        subscriptions=[observed(subscription, settings.service) for subscription in subscriptions_factory()],
+        subscriptions=[],
     )
+    # Read when a handler runs, not now: tests replace the runtime's clock after building it.
+    dependencies = {"clock": lambda: runtime.clock()}
+    runtime.subscriptions = [
+        observed(dataclasses.replace(subscription, handle=inject_dependencies(subscription.handle, dependencies)),
+                 settings.service)
+        for subscription in subscriptions_factory()]
+    return runtime

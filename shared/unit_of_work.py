@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from shared import cloudevents
+from shared.domain.errors import ConcurrentChange
 from shared.messaging.outbox_signal import channel_for
 from shared.observability import tracing
 
@@ -45,7 +47,15 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once. An event its
-        consumers could not store raises UnstorableEvent and nothing is committed."""
+        consumers could not store raises UnstorableEvent and nothing is committed; an aggregate
+        another transaction changed since it was read (its version counter) raises ConcurrentChange."""
+        try:
+            return self._commit()
+        except StaleDataError:
+            self.rollback()
+            raise ConcurrentChange() from None
+
+    def _commit(self) -> list[cloudevents.CloudEvent]:
         self.session.flush()
         self.collect_events()
         written = self._events

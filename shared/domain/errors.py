@@ -109,6 +109,16 @@ class VersionConflict(Conflict):
     title = Bilingual("Dữ liệu đã được người khác cập nhật", "Changed by someone else")
 
 
+class ConcurrentChange(VersionConflict):
+    """Another transaction changed the record between this one's read and its write (the unit of
+    work's translation of the ORM's version-counter failure)."""
+
+    def __init__(self, message: Bilingual = Bilingual(
+            "Người khác vừa thay đổi dữ liệu này cùng lúc; hãy tải lại và thực hiện lại",
+            "someone else changed this record at the same time; reload it and try again"), **data: Any):
+        super().__init__(message, **data)
+
+
 class TooLarge(DomainError):
     kind = Kind.TOO_LARGE
     slug = "too-large"
