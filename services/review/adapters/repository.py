@@ -1,5 +1,5 @@
-"""The review service's stored data as the use cases ask for it: the cases, and the provincial
-systems' current measured values per round, unit and input."""
+"""The review service's stored data as the use cases ask for it: the cases, their audit log, and the
+provincial systems' current measured values per round, unit and input."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.review.adapters import orm
+from services.review.domain.audit import AuditEntry
 from services.review.domain.cases import ReviewCase
+from shared import audit_chain
 from shared.repository import SqlAlchemyRepository
 
 
@@ -21,6 +23,24 @@ class ReviewCaseRepository(SqlAlchemyRepository[ReviewCase]):
     def of_units(self, round_id: str, unit_codes: Collection[str]) -> list[ReviewCase]:
         cases = orm.review_cases.c
         return self.list(cases.round_id == round_id, cases.unit_code.in_(sorted(unit_codes)))
+
+    def stored_version(self, report_id: str) -> int:
+        """The case's version as committed, whatever this transaction holds of it."""
+        cases = orm.review_cases.c
+        return self.session.execute(sa.select(cases.version).where(cases.report_id == report_id)).scalar_one()
+
+
+class AuditLog:
+    """Written with plain INSERTs only: each entry in the service's audit log and, chained, in its
+    security log, in the transaction of the change it records."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, entries: list[AuditEntry]) -> None:
+        if entries:
+            self.session.execute(orm.audit_log.insert(), [_row(entry) for entry in entries])
+            audit_chain.append_in(self.session.connection(), orm.security_log, [_chained(entry) for entry in entries])
 
 
 class MeasuredValues:
@@ -53,3 +73,18 @@ class MeasuredValues:
                                "as_of": row["as_of"], "import_id": row["import_id"],
                                "imported_by": row["imported_by"]}
                 for row in rows}
+
+
+def _chained(entry) -> audit_chain.Entry:
+    return audit_chain.Entry(kind=f"review.{entry.action}", actor=entry.actor, actor_unit=entry.actor_unit,
+                             operation=entry.action, target=f"reports/{entry.report_id}" if entry.report_id
+                             else f"settings/{entry.reviewer_unit_code}", at=entry.at,
+                             detail={"criterion": entry.criterion, "before": entry.before, "after": entry.after,
+                                     "reason": entry.reason, "revision": entry.revision,
+                                     "subject_version": entry.subject_version})
+
+
+def _row(entry) -> dict:
+    return {column: getattr(entry, column) for column in (
+        "report_id", "reviewer_unit_code", "subject_version", "revision", "action", "actor", "actor_unit", "at",
+        "criterion", "before", "after", "reason")}

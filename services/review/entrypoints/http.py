@@ -43,7 +43,7 @@ AUDIT_COLUMNS = ("id", "at", "report_id", "revision", "subject_version", "action
 def reviewer_queue(query, pagination_parameters):
     """`items` are paged (`counts` and `total` count the whole queue)."""
     with unit_of_work() as uow:
-        found = views.queue(uow.session, g.principal, now=clock(), limit=pagination_parameters.page_size,
+        found = views.queue(uow, g.principal, now=clock(), limit=pagination_parameters.page_size,
                             offset=min(pagination_parameters.first_item, MAX_OFFSET), **query)
     pagination_parameters.item_count = found.pop("listed")
     return found
@@ -74,7 +74,7 @@ def case_versions(report_id):
 def case_audit(query, report_id):
     with unit_of_work() as uow:
         handlers.case_for_reading(uow, report_id, g.principal)
-        entries = views.audit_entries(uow.session, report_id)
+        entries = views.audit_entries(uow, report_id)
     if query["format"] == "csv":
         return _csv(entries, f"audit-{report_id}.csv")  # the whole trail: an export is not paged
     page, size = query["page"], query["page_size"]
@@ -143,7 +143,7 @@ def approve(body, report_id):
 @review_blp.paginate(Page)
 def overdue_evidence_requests():
     with unit_of_work() as uow:
-        return views.overdue_requests(uow.session, g.principal, today=local_date(clock()))
+        return views.overdue_requests(uow, g.principal, today=local_date(clock()))
 
 
 @review_blp.route("/settings/<reviewer_unit_code>")
@@ -151,7 +151,7 @@ def overdue_evidence_requests():
 @review_blp.response(200, SettingsSchema)
 def get_settings(reviewer_unit_code):
     with unit_of_work() as uow:
-        require_reader(g.principal, reviewer_unit_code, views.reviewer_kind(uow.session, reviewer_unit_code),
+        require_reader(g.principal, reviewer_unit_code, uow.views.reviewer_kind(reviewer_unit_code),
                        f"settings/{reviewer_unit_code}")
         return uow.settings.get(reviewer_unit_code) or {"reviewer_unit_code": reviewer_unit_code, "four_eyes": False}
 

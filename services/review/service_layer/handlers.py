@@ -7,10 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
-
-from services.review.adapters import orm
 from services.review.domain.cases import ReviewCase, Submission
 from services.review.domain.settings import ReviewerSettings
 from services.review.service_layer import views
@@ -18,7 +14,7 @@ from services.review.service_layer.scope import require_reader, require_reviewer
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared.auth import Principal
 from shared.criteria import UnitTypeCatalog, load_catalog
-from shared.domain.errors import Bilingual, VersionConflict, not_found
+from shared.domain.errors import Bilingual, ConcurrentChange, VersionConflict, not_found
 from shared.domain.measurement_events import MeasurementsImported
 from shared.domain.report_events import (
     ReportEvent,
@@ -160,17 +156,15 @@ def _act(uow: ReviewUnitOfWork, report_id: str, principal: Principal, expected_v
         action(case)
         try:
             uow.commit()
-        except StaleDataError:
+        except ConcurrentChange:
             # Another reviewer committed between our read and our write.
-            uow.rollback()
             raise _version_conflict(uow, report_id, expected_version) from None
         return case
 
 
 def _version_conflict(uow: ReviewUnitOfWork, report_id: str, expected_version: int) -> VersionConflict:
-    current = uow.session.execute(
-        sa.select(orm.review_cases.c.version).where(orm.review_cases.c.report_id == report_id)).scalar_one()
-    changes = views.audit_entries(uow.session, report_id, since_version=expected_version)
+    current = uow.cases.stored_version(report_id)
+    changes = views.audit_entries(uow, report_id, since_version=expected_version)
     return VersionConflict(
         Bilingual(f"Hồ sơ '{report_id}' đã được cập nhật lên phiên bản {current} (bạn đang xem phiên bản "
                   f"{expected_version}); hãy xem các thay đổi dưới đây, tải lại và thực hiện lại",

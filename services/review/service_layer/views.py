@@ -1,16 +1,15 @@
-"""Read models of the review service, queried straight from the tables: the reviewer
-queue, overdue evidence requests, a case's audit trail and its versions side by side."""
+"""What the review service shows of its cases: the reviewer queue, overdue evidence requests, a
+case's audit trail, its versions side by side and its detail, in the caller's scope. The rows
+come from the read models of `adapters/views.py`, through the unit of work."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from services.review.adapters import orm
+from services.review.adapters.views import Scope
 from services.review.domain import history
-from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
+from services.review.domain.cases import ReviewCase
+from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared.auth import Principal
 from shared.authorization import reads_everything, reviewer_kind_of
 from shared.clock import in_province_time
@@ -18,43 +17,25 @@ from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.forms import form_description
 from shared.criteria.suppliers import REVIEWER, SYSTEM
 
-cases = orm.review_cases
-QUEUE_STATUS = sa.case((cases.c.pending_verification_by.is_not(None), AWAITING_APPROVAL), else_=cases.c.status)
 
-
-def _scope(principal: Principal) -> list:
+def scope_of(principal: Principal) -> Scope | None:
     """Admins and auditors see every case; a reviewer the cases its unit reviews in its role."""
     if reads_everything(principal):
-        return []
-    return [cases.c.reviewer_unit_code == principal.unit, cases.c.reviewer_kind == reviewer_kind_of(principal)]
+        return None
+    return Scope(principal.unit, reviewer_kind_of(principal))
 
 
-def reviewer_kind(session: Session, reviewer_unit_code: str) -> str | None:
-    """The kind of review (district or department) a body does, from the cases assigned to it."""
-    return session.execute(sa.select(cases.c.reviewer_kind).where(cases.c.reviewer_unit_code == reviewer_unit_code)
-                           .limit(1)).scalar()
-
-
-def queue(session: Session, principal: Principal, *, now: dt.datetime, round_id: str | None = None,
+def queue(uow: ReviewUnitOfWork, principal: Principal, *, now: dt.datetime, round_id: str | None = None,
           status: str | None = None, unit_type: str | None = None, min_age_days: int | None = None,
           offset: int = 0, limit: int | None = None) -> dict:
     """The cases in the caller's scope, oldest submission first (`limit` of them from `offset`),
     with counts per status and how many are `listed` in all."""
-    where = _scope(principal)
-    if round_id:
-        where.append(cases.c.round_id == round_id)
-    if unit_type:
-        where.append(cases.c.unit_type == unit_type)
-    if min_age_days:
-        where.append(cases.c.submitted_at <= now - dt.timedelta(days=min_age_days))
-    counts = dict(session.execute(sa.select(QUEUE_STATUS, sa.func.count()).where(*where).group_by(QUEUE_STATUS)).all())
-    listed = where + ([QUEUE_STATUS == status] if status else [])
-    rows = session.execute(
-        sa.select(cases, QUEUE_STATUS.label("queue_status")).where(*listed)
-        .order_by(cases.c.submitted_at, cases.c.report_id).offset(offset).limit(limit)).mappings().all()
-    total = sum(counts.values())
-    return {"counts": counts, "total": total, "listed": counts.get(status, 0) if status else total,
-            "items": [_queue_item(row, now) for row in rows]}
+    page = uow.views.queue(scope_of(principal), round_id=round_id, status=status, unit_type=unit_type,
+                           submitted_before=now - dt.timedelta(days=min_age_days) if min_age_days else None,
+                           offset=offset, limit=limit)
+    total = sum(page.counts.values())
+    return {"counts": page.counts, "total": total, "listed": page.counts.get(status, 0) if status else total,
+            "items": [_queue_item(row, now) for row in page.rows]}
 
 
 def _queue_item(row, now: dt.datetime) -> dict:
@@ -70,31 +51,21 @@ def _queue_item(row, now: dt.datetime) -> dict:
     }
 
 
-def overdue_requests(session: Session, principal: Principal, *, today: dt.date) -> list[dict]:
+def overdue_requests(uow: ReviewUnitOfWork, principal: Principal, *, today: dt.date) -> list[dict]:
     """Open evidence requests whose reply date has passed, most overdue first."""
-    requests = orm.evidence_requests
-    rows = session.execute(
-        sa.select(requests, cases.c.unit_code, cases.c.unit_name_vi, cases.c.reviewer_unit_code, cases.c.round_id)
-        .join(cases, cases.c.report_id == requests.c.report_id)
-        .where(requests.c.answered_at.is_(None), requests.c.due_date < today, *_scope(principal))
-        .order_by(requests.c.due_date, requests.c.report_id)).mappings().all()
     return [{
         "request_id": row["id"], "report_id": row["report_id"], "round_id": row["round_id"],
         "unit_code": row["unit_code"], "unit_name_vi": row["unit_name_vi"],
         "reviewer_unit_code": row["reviewer_unit_code"], "requests": row["requests"],
         "due_date": row["due_date"], "days_overdue": (today - row["due_date"]).days,
         "requested_by": row["requested_by"], "requested_at": aware(row["requested_at"]),
-    } for row in rows]
+    } for row in uow.views.open_requests_due_before(scope_of(principal), today)]
 
 
-def audit_entries(session: Session, report_id: str, *, since_version: int | None = None) -> list[dict[str, Any]]:
+def audit_entries(uow: ReviewUnitOfWork, report_id: str, *, since_version: int | None = None) -> list[dict[str, Any]]:
     """A case's audit trail in the order it happened (only what followed `since_version` if given)."""
-    log = orm.audit_log
-    where = [log.c.report_id == report_id]
-    if since_version is not None:
-        where.append(log.c.subject_version >= since_version)
-    rows = session.execute(sa.select(log).where(*where).order_by(log.c.id)).mappings().all()
-    return [{**row, "at": in_province_time(row["at"]).isoformat()} for row in rows]
+    return [{**row, "at": in_province_time(row["at"]).isoformat()}
+            for row in uow.views.audit_trail(report_id, since_version=since_version)]
 
 
 def versions(case: ReviewCase) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 systems measure, who may decide, four-eyes verification, in milliseconds."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from services.review.domain.cases import AWAITING_APPROVAL, ReviewCase
 from services.review.service_layer import handlers
 from shared.auth import Principal, Role
-from shared.domain.errors import Forbidden, NotFound
+from shared.domain.errors import ConcurrentChange, Forbidden, NotFound, VersionConflict
 from shared.domain.events import Event
 from shared.domain.measurement_events import MeasurementsImported
 from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted, ReportVerified
@@ -24,9 +25,24 @@ REVIEWER_B = Principal("reviewer-b", Role.DISTRICT_REVIEWER, "436")
 class FakeCases(FakeRepository[ReviewCase]):
     def __init__(self):
         super().__init__(lambda case: case.report_id)
+        self.committed_versions: dict[str, int] = {}
 
     def of_units(self, round_id, unit_codes) -> list[ReviewCase]:
         return self.where(lambda case: case.round_id == round_id and case.unit_code in unit_codes)
+
+    def stored_version(self, report_id) -> int:
+        return self.committed_versions[report_id]
+
+
+class FakeReviewViews:
+    """The audit trail as the read model gives it, from the entries the fake unit of work committed."""
+
+    def __init__(self, audited: list):
+        self.audited = audited
+
+    def audit_trail(self, report_id, *, since_version=None) -> list[dict]:
+        return [dataclasses.asdict(entry) for entry in self.audited
+                if entry.report_id == report_id and (since_version is None or entry.subject_version >= since_version)]
 
 
 class FakeMeasuredValues:
@@ -55,18 +71,25 @@ class FakeReviewUnitOfWork(FakeUnitOfWork):
         self.settings = FakeRepository(lambda settings: settings.reviewer_unit_code)
         self.measured = FakeMeasuredValues()
         self.audited: list = []
+        self.views = FakeReviewViews(self.audited)
+        self.committed_elsewhere: ReviewCase | None = None
 
     def _seen_aggregates(self) -> list:
         return [*self.cases.seen, *self.settings.seen]
 
     def commit(self) -> list:
         """As the real one: the audit entries go in with the change, and a changed case's version goes up
-        (SQLAlchemy's version counter; every change of a case is audited)."""
+        (SQLAlchemy's version counter; every change of a case is audited). With `committed_elsewhere`
+        set, another transaction changed that case first: the version counter refuses this one."""
+        if self.committed_elsewhere is not None:
+            self.cases.committed_versions[self.committed_elsewhere.report_id] += 1
+            raise ConcurrentChange()
         for aggregate in self._seen_aggregates():
             if aggregate.recorded or getattr(aggregate, "version", None) is None:
                 aggregate.version = (getattr(aggregate, "version", None) or 0) + 1
             self.audited.extend(aggregate.recorded)
             aggregate.recorded.clear()
+        self.cases.committed_versions.update({case.report_id: case.version for case in self.cases.seen})
         return super().commit()
 
 
@@ -175,3 +198,24 @@ def test_with_four_eyes_set_for_the_reviewer_a_second_reviewer_approves(uow):
     handlers.approve(uow, "r-1", REVIEWER_B, expected_version=uow.cases.get("r-1").version, now=NOW)
     [event] = [event for event in uow.published if isinstance(event, ReportVerified)]
     assert event.verified_by == "reviewer-a" and uow.cases.get("r-1").status == "verified"
+
+
+def test_a_decision_on_a_version_already_changed_is_refused_with_the_changes_since(uow):
+    read = uow.cases.get("r-1").version
+    handlers.decide(uow, "r-1", REVIEWER_A, criterion="1.1", decision="accept", values=None, points=None, reason="",
+                    expected_version=read, now=NOW)
+    with pytest.raises(VersionConflict) as refused:
+        handlers.decide(uow, "r-1", REVIEWER_B, criterion="1.2", decision="accept", values=None, points=None,
+                        reason="", expected_version=read, now=NOW)
+    assert refused.value.data["current_version"] == uow.cases.get("r-1").version == read + 1
+    assert [(change["action"], change["criterion"]) for change in refused.value.data["changes"]] == [
+        ("decision_recorded", "1.1")]
+
+
+def test_a_decision_racing_another_reviewer_to_the_commit_is_a_version_conflict(uow):
+    read = uow.cases.get("r-1").version
+    uow.committed_elsewhere = uow.cases.get("r-1")
+    with pytest.raises(VersionConflict) as refused:
+        handlers.decide(uow, "r-1", REVIEWER_A, criterion="1.1", decision="accept", values=None, points=None,
+                        reason="", expected_version=read, now=NOW)
+    assert (refused.value.data["expected_version"], refused.value.data["current_version"]) == (read, read + 1)
