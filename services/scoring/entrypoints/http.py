@@ -10,7 +10,7 @@ from services.scoring.service_layer import handlers
 from shared.auth import requires
 from shared.criteria import available_versions, load_catalog
 from shared.domain.errors import Bilingual, FieldError
-from shared.http import unit_of_work
+from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
 
 RESCORE_REASON_MAX = 240
@@ -90,4 +90,4 @@ def explain_score(report_id):
 @scores_blp.arguments(RescoreSchema)
 @scores_blp.response(200, RescoreResultSchema)
 def rescore(body, round_id):
-    return handlers.rescore_round(unit_of_work(), round_id, body["catalog_version"], body["reason"])
+    return handlers.rescore_round(unit_of_work(), round_id, body["catalog_version"], body["reason"], now=clock())

@@ -3,18 +3,18 @@ a corrected catalog; explain a score."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviews
-from shared.clock import utc_now
 from shared.criteria import CatalogError, InputError, load_catalog
 from shared.domain.errors import Bilingual, FieldError, Forbidden, InvalidInput, NotFound, not_found
 from shared.domain.report_events import ReportVerified
 
 
-def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified) -> None:
+def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified, clock: Callable[[], dt.datetime]) -> None:
     sheet = uow.sheets.get(event.report_id)
     if sheet is None:
         sheet = ScoreSheet(report_id=event.report_id, round_id=event.round_id, unit_code=event.unit_code,
@@ -24,11 +24,11 @@ def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified) -> None:
     sheet.take_verified(event.catalog_version, event.revision, event.answers, event.points_overrides,
                         event.no_data, event.input_sources, event.adjustments)
     unit_catalog = load_catalog(event.catalog_version).unit_type(event.unit_type)
-    sheet.score(unit_catalog, reason=f"verified revision {event.revision}", now=utc_now())
+    sheet.score(unit_catalog, reason=f"verified revision {event.revision}", now=clock())
 
 
 def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, reason: str,
-                  now: dt.datetime | None = None) -> dict[str, int]:
+                  now: dt.datetime) -> dict[str, int]:
     """Score every verified report of the round again under `catalog_version`; old scores stay."""
     catalog = load_catalog(catalog_version)
     with uow:
@@ -39,8 +39,7 @@ def rescore_round(uow: ScoringUnitOfWork, round_id: str, catalog_version: str, r
         rescored = 0
         for sheet in sheets:
             try:
-                scored = sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}",
-                                     now=now or utc_now())
+                scored = sheet.score(catalog.unit_type(sheet.unit_type), reason=f"re-score: {reason}", now=now)
             except (CatalogError, InputError, IncompleteInputs, KeyError, ValueError) as error:
                 # One report the corrected catalog cannot score stops the whole re-score (nothing is kept).
                 message = Bilingual(f"Báo cáo '{sheet.report_id}' ({sheet.unit_type}) không tính điểm được theo bộ "

@@ -49,7 +49,7 @@ def verified(report_id: str = "r-1", revision: int = 1, unit_type: str = "commun
 def consume(uow: FakeScoringUnitOfWork, event: ReportVerified) -> list:
     """As the idempotent consumer runs a handler: inside the unit of work, then commit."""
     with uow:
-        handlers.on_report_verified(uow, event)
+        handlers.on_report_verified(uow, event, clock=lambda: NOW)
         return uow.commit()
 
 
@@ -59,6 +59,12 @@ def test_a_verified_report_gets_a_sheet_and_one_scored_event():
     sheet = uow.sheets.get("r-1")
     assert isinstance(event, ReportScored) and event.score_id == sheet.current_score.id
     assert (sheet.unit_code, sheet.reviewer_unit_code, sheet.revision) == ("18118", "436", 1)
+
+
+def test_a_score_is_dated_by_the_clock_the_bootstrap_injects():
+    uow = FakeScoringUnitOfWork()
+    [event] = consume(uow, verified())
+    assert uow.sheets.get("r-1").current_score.scored_at == NOW and event.scored_at == NOW.isoformat()
 
 
 def test_the_same_inputs_verified_again_record_no_second_score():
@@ -99,7 +105,8 @@ def test_a_rescore_under_the_same_catalog_changes_nothing_and_says_so():
 
 def test_a_round_without_scores_cannot_be_rescored():
     with pytest.raises(NotFound, match="2027-annual"):
-        handlers.rescore_round(FakeScoringUnitOfWork(scored_sheets("r-1")), "2027-annual", CATALOG, "kiểm tra")
+        handlers.rescore_round(FakeScoringUnitOfWork(scored_sheets("r-1")), "2027-annual", CATALOG, "kiểm tra",
+                               now=NOW)
 
 
 def test_one_report_the_catalog_cannot_score_stops_the_whole_rescore():
