@@ -69,7 +69,7 @@ def _publish_rounds(runtime) -> None:
                 "criteria": {"1.1": "10.00"}, "catalog_fingerprint": "", "inputs_hash": "",
                 "classification": {}, "complete": True, "scored_at": f"{year}-11-20T08:00:00+00:00"}, "/cqs/scoring")
         handle("on_round_closed", "round.closed", round_closed(round_id, year))
-        handlers.publish(runtime.uow_factory(), round_id, Principal("admin", Role.ADMIN, "HT"))
+        handlers.publish(runtime.uow_factory(), round_id, Principal("admin", Role.ADMIN, "HT"), now=runtime.clock())
 
 
 @pytest.fixture

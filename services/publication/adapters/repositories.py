@@ -1,4 +1,5 @@
-"""Set-based reads and writes of scores, expected units and snapshots.
+"""Set-based reads and writes of scores, expected units and snapshots, and the queries the use
+cases make of reconsideration requests, webhooks and their deliveries.
 
 Recording a score is one upsert whatever the round's size; reading a round's scores or a
 ranking is one query each, done at publication or look-up time.
@@ -14,10 +15,22 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.publication.adapters.orm import round_publications, round_units, scores, snapshots, standings
+from services.publication.adapters.orm import (
+    reconsiderations,
+    round_publications,
+    round_units,
+    scores,
+    snapshots,
+    standings,
+    webhook_deliveries,
+    webhooks,
+)
 from services.publication.domain.publication import PublishedStanding, Snapshot
 from services.publication.domain.rankings import PreviousStanding, Score, Standing, UnitInScope
+from services.publication.domain.reconsideration import Reconsideration
+from services.publication.domain.webhooks import PENDING, Delivery, Webhook
 from shared.domain.report_events import ReportScored
+from shared.repository import SqlAlchemyRepository
 
 
 class ScoreRepository:
@@ -179,6 +192,54 @@ class SnapshotRepository:
             newest = latest[(item["round_id"], item["latest_version"])]
             item.update(stage=newest["stage"], published_at=newest["published_at"])
         return rounds
+
+
+class ReconsiderationRepository(SqlAlchemyRepository[Reconsideration]):
+    def __init__(self, session: Session):
+        super().__init__(session, Reconsideration)
+
+    def of_round(self, round_id: str, *, unit_code: str | None = None,
+                 reviewer_unit_code: str | None = None) -> list[Reconsideration]:
+        """The round's requests in the order they were filed (only a unit's, or a reviewer's, if given)."""
+        where = [reconsiderations.c.round_id == round_id]
+        if unit_code is not None:
+            where.append(reconsiderations.c.unit_code == unit_code)
+        if reviewer_unit_code is not None:
+            where.append(reconsiderations.c.reviewer_unit_code == reviewer_unit_code)
+        return self.list(*where, order_by=reconsiderations.c.filed_at)
+
+
+class WebhookRepository(SqlAlchemyRepository[Webhook]):
+    def __init__(self, session: Session):
+        super().__init__(session, Webhook)
+
+    def all(self) -> list[Webhook]:
+        """Every webhook, oldest first."""
+        return self.list(order_by=webhooks.c.created_at)
+
+    def active(self) -> list[Webhook]:
+        return self.list(webhooks.c.active.is_(True))
+
+
+class DeliveryRepository(SqlAlchemyRepository[Delivery]):
+    def __init__(self, session: Session):
+        super().__init__(session, Delivery)
+
+    def of_webhook(self, webhook_id: str) -> list[Delivery]:
+        """One webhook's deliveries, newest first."""
+        return self.list(webhook_deliveries.c.webhook_id == webhook_id,
+                         order_by=webhook_deliveries.c.created_at.desc())
+
+    def next_due(self, now: dt.datetime) -> Delivery | None:
+        """The pending delivery due longest, locked for this transaction; one another dispatcher
+        holds is skipped."""
+        query = (sa.select(Delivery).where(webhook_deliveries.c.status == PENDING,
+                                           webhook_deliveries.c.next_attempt_at <= now)
+                 .order_by(webhook_deliveries.c.next_attempt_at).limit(1).with_for_update(skip_locked=True))
+        delivery = self.session.execute(query).scalars().first()
+        if delivery is not None:
+            self.seen.add(delivery)
+        return delivery
 
 
 def _standing_row(snapshot_id: int, round_id: str, standing: Standing) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from services.publication.domain.search import fold, matches
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal, Role
 from shared.authorization import belongs_to, reads_everything, reviewer_kind_of, reviews
-from shared.clock import utc_now
 from shared.criteria import load_catalog
 from shared.domain.errors import Bilingual, Forbidden, not_found
 from shared.domain.report_events import ReportScored
@@ -72,10 +71,9 @@ def on_report_scored(uow: PublicationUnitOfWork, event: ReportScored) -> None:
 
 def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, stage: Stage | None = None,
             feedback_days: int = DEFAULT_FEEDBACK_DAYS, note: str = "", decision_reference: str = "",
-            now: dt.datetime | None = None) -> Snapshot:
+            now: dt.datetime) -> Snapshot:
     """The province (admin, department reviewer) publishes the round in its next stage; a district
     publishes its communes. The rankings are computed here, once, over the round's scores."""
-    now = now or utc_now()
     with uow:
         publication = _existing_round(uow, round_id)
         inputs: dict[str, Any] = dict(
@@ -96,12 +94,12 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
 
 
 def district_reports(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
-                     now: dt.datetime | None = None) -> list[dict]:
+                     now: dt.datetime) -> list[dict]:
     with uow:
         publication = _existing_round(uow, round_id)
         if not reads_everything(principal):
             _require_reviewer_of(publication, principal, uow.units.of_round(round_id))
-        return publication.district_report_status(now or utc_now())
+        return publication.district_report_status(now)
 
 
 def _require_reviewer_of(publication: RoundPublication, principal: Principal, expected) -> None:
@@ -167,7 +165,7 @@ def published_rounds(uow: PublicationUnitOfWork) -> list[dict[str, Any]]:
 
 def _awaited_requests(uow: PublicationUnitOfWork, round_id: str) -> int:
     """Requests the final results wait for: unanswered, or accepted and not yet scored again."""
-    requests = uow.reconsiderations.list(Reconsideration.round_id == round_id)
+    requests = uow.reconsiderations.of_round(round_id)
     current = {request.report_id: uow.scores.of_report(request.report_id) for request in requests
                if request.status != "rejected"}
     return sum(1 for request in requests
@@ -175,9 +173,8 @@ def _awaited_requests(uow: PublicationUnitOfWork, round_id: str) -> int:
 
 
 def file_reconsideration(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, criteria: list[str],
-                         reason: str, now: dt.datetime | None = None) -> Reconsideration:
+                         reason: str, now: dt.datetime) -> Reconsideration:
     """A unit asks for criteria of its provisional result to be reconsidered (kiến nghị)."""
-    now = now or utc_now()
     with uow:
         publication = _existing_round(uow, round_id)
         published = uow.snapshots.standings(round_id, unit_code=principal.unit)
@@ -197,7 +194,7 @@ def file_reconsideration(uow: PublicationUnitOfWork, round_id: str, principal: P
 
 
 def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principal: Principal, *, criterion: str,
-                           decision: str, reason: str, now: dt.datetime | None = None) -> Reconsideration:
+                           decision: str, reason: str, now: dt.datetime) -> Reconsideration:
     """The reviewer answers one criterion of a request; the last answer settles it."""
     with uow:
         request = uow.reconsiderations.get(request_id)
@@ -208,7 +205,7 @@ def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principa
                                                                        score.reviewer_kind)):
             raise Forbidden(Bilingual(f"Đơn vị '{principal.unit}' không thẩm định báo cáo của '{request.unit_code}'",
                                       f"'{principal.unit}' does not review the report of '{request.unit_code}'"))
-        request.answer(criterion, decision, reason, by=principal.user, now=now or utc_now())
+        request.answer(criterion, decision, reason, by=principal.user, now=now)
         uow.commit()
         return request
 
@@ -216,9 +213,8 @@ def answer_reconsideration(uow: PublicationUnitOfWork, request_id: str, principa
 def reconsiderations(uow: PublicationUnitOfWork, round_id: str, principal: Principal) -> list[Reconsideration]:
     """A unit sees its own requests and their answers; a district its communes'; the province all."""
     with uow:
-        where = [Reconsideration.round_id == round_id]
         if belongs_to(principal, principal.unit):
-            where.append(Reconsideration.unit_code == principal.unit)
-        elif not reads_everything(principal):
-            where.append(Reconsideration.reviewer_unit_code == principal.unit)
-        return uow.reconsiderations.list(*where, order_by=Reconsideration.filed_at)
+            return uow.reconsiderations.of_round(round_id, unit_code=principal.unit)
+        if not reads_everything(principal):
+            return uow.reconsiderations.of_round(round_id, reviewer_unit_code=principal.unit)
+        return uow.reconsiderations.of_round(round_id)

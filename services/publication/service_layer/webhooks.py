@@ -7,13 +7,9 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-import sqlalchemy as sa
-
-from services.publication.adapters import orm
-from services.publication.domain.webhooks import PENDING, Delivery, Webhook
+from services.publication.domain.webhooks import Delivery, Webhook
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared.auth import Principal
-from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
 from shared.domain.errors import Bilingual, not_found
 
@@ -45,7 +41,7 @@ def register(uow: PublicationUnitOfWork, principal: Principal, *, url: str, even
 
 def list_webhooks(uow: PublicationUnitOfWork) -> list[Webhook]:
     with uow:
-        return uow.webhooks.list(order_by=orm.webhooks.c.created_at)
+        return uow.webhooks.all()
 
 
 def deactivate(uow: PublicationUnitOfWork, webhook_id: str) -> Webhook:
@@ -63,8 +59,7 @@ def deliveries(uow: PublicationUnitOfWork, webhook_id: str) -> list[Delivery]:
     with uow:
         if uow.webhooks.get(webhook_id) is None:
             raise not_found(WEBHOOK, webhook_id)
-        return uow.deliveries.list(orm.webhook_deliveries.c.webhook_id == webhook_id,
-                                   order_by=orm.webhook_deliveries.c.created_at.desc())
+        return uow.deliveries.of_webhook(webhook_id)
 
 
 def resend(uow: PublicationUnitOfWork, delivery_id: str, principal: Principal, now: dt.datetime) -> Delivery:
@@ -77,12 +72,12 @@ def resend(uow: PublicationUnitOfWork, delivery_id: str, principal: Principal, n
         return delivery
 
 
-def on_partner_event(uow: PublicationUnitOfWork, event: CloudEvent) -> None:
+def on_partner_event(uow: PublicationUnitOfWork, event: CloudEvent, clock: Callable[[], dt.datetime]) -> None:
     """A published event becomes one delivery per active webhook that wants it."""
-    for webhook in uow.webhooks.list(orm.webhooks.c.active.is_(True)):
+    for webhook in uow.webhooks.active():
         if webhook.wants(event.routing_key):
             uow.deliveries.add(Delivery(webhook_id=webhook.id, event_id=event.id, event_type=event.routing_key,
-                                        body=event.to_json(), now=utc_now()))
+                                        body=event.to_json(), now=clock()))
 
 
 def deliver_due(uow_factory: Callable[[], PublicationUnitOfWork], send: Sender, policy: DeliveryPolicy,
@@ -91,11 +86,7 @@ def deliver_due(uow_factory: Callable[[], PublicationUnitOfWork], send: Sender, 
     sent = 0
     for _ in range(policy.batch):
         with uow_factory() as uow:
-            query = (sa.select(Delivery).where(orm.webhook_deliveries.c.status == PENDING,
-                                               orm.webhook_deliveries.c.next_attempt_at <= now)
-                     .order_by(orm.webhook_deliveries.c.next_attempt_at).limit(1)
-                     .with_for_update(skip_locked=True))
-            delivery = uow.session.execute(query).scalars().first()
+            delivery = uow.deliveries.next_due(now)
             if delivery is None:
                 return sent
             webhook = uow.webhooks.get(delivery.webhook_id)
