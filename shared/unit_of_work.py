@@ -51,9 +51,9 @@ class SqlAlchemyUnitOfWork:
         another transaction changed since it was read (its version counter) raises ConcurrentChange."""
         try:
             return self._commit()
-        except StaleDataError:
+        except StaleDataError as error:
             self.rollback()
-            raise ConcurrentChange() from None
+            raise ConcurrentChange() from error
 
     def _commit(self) -> list[cloudevents.CloudEvent]:
         self.session.flush()

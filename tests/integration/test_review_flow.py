@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from services.review.adapters import orm as review_orm
 from services.review.domain.cases import ReviewCase, local_date
 from shared.auth import Role
+from shared.domain.errors import ConcurrentChange
 from tests.support import asyncapi
 from tests.support.documents import MINIMAL_PDF, png
 from tests.support.keys import TEST_KEY
@@ -281,15 +282,17 @@ def test_two_reviewers_on_the_same_version_one_wins_the_other_sees_what_changed(
 
 
 def test_the_case_row_is_guarded_by_its_version(system):
-    """Two writers that both read the same version: the database refuses the second write."""
+    """Two writers that both read the same version: the database refuses the second write (the unit of
+    work says so in the domain's words)."""
     report, case = system.submitted_case()
     with system.review.uow_factory() as slow:
         stale = slow.session.get(ReviewCase, report.id)
         assert post(system, report.id, "decisions", {"criterion": "1.1", "decision": "accept",
                                                      "expected_version": case["version"]}).status_code == 200
         stale.review_comment = "written on a stale read"
-        with pytest.raises(sa.orm.exc.StaleDataError):
+        with pytest.raises(ConcurrentChange) as refused:
             slow.commit()
+        assert isinstance(refused.value.__cause__, sa.orm.exc.StaleDataError)
 
 
 def test_overdue_evidence_requests_in_scope(system):
