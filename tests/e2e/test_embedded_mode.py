@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -38,14 +37,13 @@ def embedded(tmp_path):
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
+        def up() -> bool:
             assert process.poll() is None, (tmp_path / "run.log").read_text()
             with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{url}/", timeout=2).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "cqs run did not come up"
-            time.sleep(0.2)
+                return requests.get(f"{url}/", timeout=2).status_code == 200
+            return False
+
+        eventually(up, timeout_s=90, interval_s=0.2, what="cqs run up")
         yield url, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -10,11 +10,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.support.polling import eventually
 from tests.support.processes import free_port
 
 
@@ -65,12 +65,12 @@ pidfile = {workdir / "pgbouncer.pid"}
 
 
 def _wait_listening(port: int, process: subprocess.Popen, workdir: Path, timeout_s: float = 15) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         if process.poll() is not None:
             logs = [path.read_text() for path in (workdir / "stdout.log", workdir / "pgbouncer.log") if path.exists()]
             raise RuntimeError("pgbouncer exited: " + "\n".join(logs))
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return
-        time.sleep(0.1)
-    raise RuntimeError("pgbouncer did not listen")
+            return True
+        return False
+
+    eventually(listening, timeout_s=timeout_s, interval_s=0.1, what=f"pgbouncer listening on port {port}")

@@ -9,12 +9,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
 from shared.config import SERVICES
+from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -112,15 +112,14 @@ class RunningSystem:
             self._wait_ready(service, url, "/sign-in" if service == "portal" else "/ready")
 
     def _wait_ready(self, service: str, url: str, path: str, timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             if any(process.poll() is not None for process in self._processes):
                 raise RuntimeError(f"a service process exited early; see the logs in {self.logs}")
             with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{url}{path}", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError(f"{service} not ready after {timeout_s}s; see {self.logs}")
+                return requests.get(f"{url}{path}", timeout=2).status_code == 200
+            return False
+
+        eventually(ready, timeout_s=timeout_s, interval_s=0.2, what=f"{service} ready (logs in {self.logs})")
 
     def stop(self) -> None:
         for process in self._processes:

@@ -13,11 +13,11 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from kombu import Connection
 
+from tests.support.polling import eventually
 from tests.support.processes import free_port
 
 # The Debian package's /usr/sbin scripts re-run themselves as the `rabbitmq` user; the real
@@ -70,15 +70,18 @@ class RabbitMQNode:
         log = open(self._base / "server.out", "w")
         self._process = subprocess.Popen([_script("rabbitmq-server")], env=self._env, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout_s
-        while True:  # the node registers with epmd a few seconds after the VM starts
+
+        def started() -> RuntimeError | None:  # the node registers with epmd a few seconds after the VM starts
             try:
                 self.ctl("await_startup", timeout_s=timeout_s)
-                return
-            except RuntimeError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
+                return None
+            except RuntimeError as error:
+                if self._process.poll() is not None:
                     raise
-                time.sleep(0.5)
+                return error
+
+        eventually(started, lambda error: error is None, timeout_s=timeout_s, interval_s=0.5,
+                   what=f"node {self.name} started")
 
     def ctl(self, *args: str, timeout_s: float = 90) -> None:
         command = [_script("rabbitmqctl"), "-n", self.name, "--erlang-cookie", self._cookie, *args]
@@ -101,16 +104,16 @@ class RabbitMQNode:
         self.wait_reachable()
 
     def wait_reachable(self, timeout_s: float = 30) -> None:
-        deadline = time.monotonic() + timeout_s
-        while True:
+        def connection_error() -> Exception | None:
             try:
                 with Connection(self.url, connect_timeout=2) as conn:
                     conn.ensure_connection(max_retries=1, timeout=2)
-                return
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+                return None
+            except Exception as error:  # whatever stops a client connecting, until the node takes one
+                return error
+
+        eventually(connection_error, lambda error: error is None, timeout_s=timeout_s, interval_s=0.2,
+                   what=f"node {self.name} reachable")
 
     def kill(self) -> None:
         """End this node only: its own process group, by id."""
