@@ -25,6 +25,7 @@ a `report.scored` handled before the `report.verified` that caused it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import socket
@@ -76,8 +77,9 @@ class Subscription:
     def typed(cls, handler_name: str, handle: Callable[[Any, Any], None], *event_classes: type[Event]) -> Subscription:
         """A handler of domain events: each CloudEvent is read into its event class before `handle`
         sees it; one whose data is not its event is dead-lettered at once, like any unreadable message."""
-        def handle_event(uow: ConsumingUnitOfWork, event: CloudEvent) -> None:
-            handle(uow, cloudevents.to_event(event))
+        @functools.wraps(handle)  # its signature, so the bootstrap sees the dependencies `handle` asks for
+        def handle_event(uow: ConsumingUnitOfWork, event: CloudEvent, **dependencies: Any) -> None:
+            handle(uow, cloudevents.to_event(event), **dependencies)
 
         return cls(handler_name, tuple(event_class.routing_key for event_class in event_classes), handle_event)
 
