@@ -4,8 +4,6 @@ with a recorded reason. On the real PostgreSQL and RabbitMQ, with the submission
 services exchanging events."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -14,7 +12,7 @@ from services.review.adapters import orm as review_orm
 from shared.auth import Role
 from tests.support.keys import TEST_JWKS_URL, TEST_KEY
 from tests.support.polling import eventually
-from tests.support.review_system import shut_down, start
+from tests.support.review_system import running
 
 pytestmark = pytest.mark.integration
 
@@ -30,10 +28,8 @@ THAW_CASES = "DROP TRIGGER refuse_new_cases ON review_cases; DROP FUNCTION refus
 
 @pytest.fixture
 def system(settings_for):
-    stop = threading.Event()
-    started = start(settings_for, TEST_KEY, stop)
-    yield started
-    shut_down(started, stop)
+    with running(settings_for, TEST_KEY) as system:
+        yield system
 
 
 @pytest.fixture

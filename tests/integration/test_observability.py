@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import re
-import threading
 import urllib.request
 
 import pytest
@@ -21,7 +20,7 @@ from tests.support.answers import evidence_criteria
 from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
 from tests.support.processes import free_port
-from tests.support.review_system import EVIDENCE_PDF, shut_down, start
+from tests.support.review_system import EVIDENCE_PDF, running
 
 pytestmark = pytest.mark.integration
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -30,10 +29,8 @@ CALLER_SPAN = "00f067aa0ba902b7"
 
 @pytest.fixture
 def system(settings_for):
-    stop = threading.Event()
-    started = start(settings_for, TEST_KEY, stop)
-    yield started
-    shut_down(started, stop)
+    with running(settings_for, TEST_KEY) as system:
+        yield system
 
 
 def _attach_evidence(system, report) -> None:

@@ -4,7 +4,6 @@ per district, and the province publishes the round only once it is closed."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from shared.domain.report_events import ReportScored
 from shared.messaging.topology import events_exchange
 from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
+from tests.support.running import running
 
 pytestmark = pytest.mark.integration
 ROUND = "2022-annual"
@@ -25,15 +25,8 @@ ROUND = "2022-annual"
 
 @pytest.fixture
 def service(settings_for):
-    runtime = publication.runtime(settings_for("publication"))
-    runtime.migrate()
-    stop = threading.Event()
-    threads = runtime.start_background(stop)
-    yield runtime, publication.create_app(runtime).test_client()
-    stop.set()
-    for thread in threads:
-        thread.join(10)
-    runtime.engine.dispose()
+    with running(publication.runtime(settings_for("publication"))) as runtime:
+        yield runtime, publication.create_app(runtime).test_client()
 
 
 def publish(amqp_url: str, namespace: str, routing_key: str, data: dict, source: str) -> None:

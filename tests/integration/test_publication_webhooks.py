@@ -20,6 +20,7 @@ from tests.support.answers import complete_answers
 from tests.support.keys import TEST_KEY
 from tests.support.polling import eventually
 from tests.support.round_events import round_closed, round_opened
+from tests.support.running import running
 
 pytestmark = pytest.mark.integration
 ROUND = "2026-annual"
@@ -62,16 +63,9 @@ def receiver():
 
 @pytest.fixture
 def service(settings_for):
-    runtime = publication.runtime(settings_for("publication"),
-                                  webhooks.DeliveryPolicy(max_attempts=3, backoff_s=0.3))
-    runtime.migrate()
-    stop = threading.Event()
-    threads = runtime.start_background(stop)
-    yield runtime, publication.create_app(runtime).test_client()
-    stop.set()
-    for thread in threads:
-        thread.join(10)
-    runtime.engine.dispose()
+    policy = webhooks.DeliveryPolicy(max_attempts=3, backoff_s=0.3)
+    with running(publication.runtime(settings_for("publication"), policy)) as runtime:
+        yield runtime, publication.create_app(runtime).test_client()
 
 
 def verified(secret: str, headers: dict, body: bytes) -> bool:

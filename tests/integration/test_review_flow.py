@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +25,7 @@ from tests.support.review_system import (
     DEPARTMENT_UNIT,
     DISTRICT,
     OTHER_DISTRICT,
-    shut_down,
-    start,
+    running,
 )
 
 pytestmark = pytest.mark.integration
@@ -46,10 +44,8 @@ def partner(amqp_url, namespace):
 
 @pytest.fixture
 def system(settings_for, partner):
-    stop = threading.Event()
-    started = start(settings_for, TEST_KEY, stop)
-    yield started
-    shut_down(started, stop)
+    with running(settings_for, TEST_KEY) as system:
+        yield system
 
 
 def upload(system, report, criterion, name, data, **form):

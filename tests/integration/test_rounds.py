@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from tests.support.documents import MINIMAL_PDF
 from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
+from tests.support.running import in_background
 
 pytestmark = pytest.mark.integration
 EXCLUDED = {"BCHQS", "BCHBDBP"}  # the Military and Border Guard Commands, registered but not evaluated
@@ -263,15 +263,9 @@ def test_an_extension_keeps_the_round_open_for_the_scheduler(client, runtime):
 def test_the_worker_runs_the_calendar_on_the_runtime_clock(runtime):
     rounds.create_round(runtime.uow_factory(), RoundKind.ANNUAL_EVALUATION, 2022)
     runtime.clock.now = vn(2021, 11, 12)
-    stop = threading.Event()
-    threads = runtime.start_background(stop)
-    try:
+    with in_background(runtime):
         eventually(lambda: rounds.get_round(runtime.uow_factory(), "2022-annual").status.value == "open",
                    what="the calendar job opening the round")
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(10)
     assert rounds.get_round(runtime.uow_factory(), "2022-annual").opened_at == vn(2021, 11, 12)
 
 

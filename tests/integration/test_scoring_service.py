@@ -2,7 +2,6 @@
 report out, exactly once."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from tests.support import asyncapi
 from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
+from tests.support.running import running
 
 pytestmark = pytest.mark.integration
 EXAMPLES = yaml.safe_load((Path(__file__).parents[1] / "unit" / "criteria" / "worked_examples.yaml").read_text())
@@ -41,15 +41,8 @@ def verified(report_id: str = "r-ex1") -> cloudevents.CloudEvent:
 
 @pytest.fixture
 def running_scoring(settings_for):
-    runtime = scoring.runtime(settings_for("scoring"))
-    runtime.migrate()
-    stop = threading.Event()
-    threads = runtime.start_background(stop)
-    yield runtime
-    stop.set()
-    for thread in threads:
-        thread.join(10)
-    runtime.engine.dispose()
+    with running(scoring.runtime(settings_for("scoring"))) as runtime:
+        yield runtime
 
 
 def publish(amqp_url: str, namespace: str, event: cloudevents.CloudEvent, times: int = 1) -> None:

@@ -2,11 +2,13 @@
 on its own runtime, their relays and consumers running as threads on the real broker."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
 import threading
 import uuid
+from collections.abc import Iterator
 
 from flask.testing import FlaskClient
 
@@ -118,6 +120,17 @@ def start(settings_for, key: SigningKey, stop: threading.Event) -> ReviewSystem:
                         submission.create_app(submission_runtime).test_client(),
                         review.create_app(review_runtime).test_client(), clock, key,
                         threads)
+
+
+@contextlib.contextmanager
+def running(settings_for, key: SigningKey) -> Iterator[ReviewSystem]:
+    """The system started for the length of a block and shut down at its end."""
+    stop = threading.Event()
+    system = start(settings_for, key, stop)
+    try:
+        yield system
+    finally:
+        shut_down(system, stop)
 
 
 def shut_down(system: ReviewSystem, stop: threading.Event) -> None:
