@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-import zipfile
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
 from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.cfb import compound_file
-from tests.support.documents import MINIMAL_PDF, png
+from tests.support.documents import MINIMAL_PDF, png, zipped
 from tests.support.keys import TEST_KEY
 from tests.unit.submission.test_evidence_checks import DOCX_MAIN, content_types
 
@@ -68,21 +67,13 @@ def stored(runtime, tmp_path) -> tuple[int, list]:
     return rows, sorted(p for p in evidence_dir.rglob("*") if p.is_file()) if evidence_dir.exists() else []
 
 
-def office_zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("name, data, status, reason, words", [
     ("bao-cao.pdf", PDF + b"0" * LIMIT, 413, "too_large", "lớn hơn giới hạn"),
     ("ke-hoach.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, 422, "executable", "chương trình thực thi"),
     ("chay.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 100, 422, "executable", "chương trình thực thi"),
     ("rong.pdf", b"", 422, "empty_file", "rỗng"),
     ("../../etc/passwd.pdf", PDF, 422, "invalid_name", "không được chứa đường dẫn"),
-    ("bang-tinh.xlsx", office_zip({"a.txt": b"no workbook"}), 422, "content_mismatch", "không phải là tệp .xlsx"),
+    ("bang-tinh.xlsx", zipped({"a.txt": b"no workbook"}), 422, "content_mismatch", "không phải là tệp .xlsx"),
     ("anh.png", PDF, 422, "content_mismatch", "(nội dung là PDF)"),
     ("evil\u202eexe.pdf", PDF, 422, "invalid_name", "đảo chiều"),
     ("anh.jpg", b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>", 422, "polyglot", "đồng thời"),
@@ -125,10 +116,10 @@ def test_a_valid_pdf_is_kept_under_a_generated_name_with_its_sha256(service, rep
 
 def test_office_documents_are_recognised_by_their_structure(service, report):
     _runtime, client = service
-    docx = office_zip({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>"})
-    odt = office_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+    docx = zipped({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>"})
+    odt = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
     # The macro project under an innocent name: found by its content (an OLE compound file).
-    macro = office_zip({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>",
+    macro = zipped({**content_types(DOCX_MAIN), "word/document.xml": b"<w:document/>",
                         "word/media/logo.png": compound_file({"VBA": {"dir": b"x", "_VBA_PROJECT": b"y"}})})
     assert upload(client, report.id, "Quy che.docx", docx).status_code == 201
     assert upload(client, report.id, "Bien ban.odt", odt).status_code == 201

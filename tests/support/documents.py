@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from PIL import Image
 
@@ -17,4 +18,13 @@ MINIMAL_PDF = (b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>
 def png(size: tuple[int, int] = (16, 16)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    """A deflated zip archive of `entries` (name -> content), the container of docx, xlsx and odt files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
     return out.getvalue()

@@ -17,6 +17,7 @@ from services.submission.adapters.content_inspection import ContentInspector, an
 from services.submission.domain.evidence import EvidenceRefused, Quota, check_upload, display_name
 from shared.domain.errors import Unavailable
 from tests.support.cfb import compound_file
+from tests.support.documents import zipped
 from tests.unit.submission.test_evidence_checks import DOCX_MAIN, content_types
 
 MAX = 25 * 1024 * 1024
@@ -48,14 +49,6 @@ def pdf(configure=None) -> bytes:
 def image(fmt: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(out, fmt)
-    return out.getvalue()
-
-
-def zipped(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
     return out.getvalue()
 
 
