@@ -124,7 +124,8 @@ def running_services(registry: Iterable[Path], review_models: Path) -> Iterator[
         running = RunningSystem(env, logs)
         engine = sa.create_engine(database_url, pool_size=2)
         try:
-            running.cli("migrate", "submission")
+            for service in SERVICES:  # start() migrates again, quickly once done; a loaded machine needs minutes
+                running.cli("migrate", service, timeout_s=900)
             running.cli("load-units", *(str(path) for path in registry), timeout_s=1800)  # 12,000 units: minutes
             running.cli("load-review-models", str(review_models))
             running.start()
