@@ -167,8 +167,9 @@ def test_the_processes_log_json_lines_carrying_the_trace_and_serve_metrics(syste
     running, _ = system
     submission = running.urls["submission"]
     trace_id = uuid.uuid4().hex
-    call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2028})
-    opened = requests.post(f"{submission}/rounds/2028-annual/open", timeout=30,
+    # Not 2028: the worker's scheduler plans next year's round itself once 2027 is open.
+    call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2030})
+    opened = requests.post(f"{submission}/rounds/2030-annual/open", timeout=30,
                            headers={**ADMIN, "traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"})
     assert opened.status_code == 200 and opened.headers["traceparent"].split("-")[1] == trace_id
 
@@ -178,7 +179,7 @@ def test_the_processes_log_json_lines_carrying_the_trace_and_serve_metrics(syste
                  if line.startswith("{")]
         return [line for line in lines if line.get("trace_id") == trace_id and line.get("handler") == "on_round_opened"]
     [line] = eventually(handler_lines, bool)
-    assert line["logger"] == "cqs.events" and line["subject"] == "rounds/2028-annual"
+    assert line["logger"] == "cqs.events" and line["subject"] == "rounds/2030-annual"
     web_lines = [json.loads(line) for line in (running.logs / "submission-web.log").read_text().splitlines()
                  if line.startswith("{")]
     assert any(line.get("trace_id") == trace_id and line.get("route") == "/rounds/<round_id>/open"
@@ -189,7 +190,7 @@ def test_the_processes_log_json_lines_carrying_the_trace_and_serve_metrics(syste
         call("GET", f"{submission}/health", {})
     web_metrics = requests.get(f"{submission}/metrics", timeout=10).text
     assert _sample(web_metrics, "cqs_http_request_duration_seconds_count", route="/health", status="200") >= 6
-    assert _sample(web_metrics, "cqs_http_request_duration_seconds_count", route="/rounds/<round_id>/open") == 2  # 2027 and 2028
+    assert _sample(web_metrics, "cqs_http_request_duration_seconds_count", route="/rounds/<round_id>/open") == 2  # 2027 and 2030
     worker_metrics = eventually(lambda: requests.get(running.worker_metrics_urls["publication"], timeout=10).text,
                                 lambda text: _sample(text, "cqs_events_handled_total", handler="on_round_opened"))
     assert _sample(worker_metrics, "cqs_events_handled_total", handler="on_round_opened") >= 2
