@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
-from shared.auth import Role, issue_token
+from shared.auth import MAX_LIFETIME, Role, issue_token
 from shared.http_input import MAX_JSON_BYTES
 from tests.support.keys import FOREIGN_KEY, TEST_KEY
 
@@ -42,8 +42,9 @@ def snapshot(runtime) -> tuple:
     return reports, outbox
 
 
-def bearer(role=Role.UNIT_REPORTER, unit="STP", key=TEST_KEY, **kwargs) -> dict:
-    return {"Authorization": f"Bearer {issue_token(key, 'user', role, unit, **kwargs)}"}
+def bearer(role=Role.UNIT_REPORTER, unit="STP", key=TEST_KEY, ttl=MAX_LIFETIME, **kwargs) -> dict:
+    # The parametrized cases sign theirs at import: they live as long as the services allow.
+    return {"Authorization": f"Bearer {issue_token(key, 'user', role, unit, ttl=ttl, **kwargs)}"}
 
 
 def assert_problem(response, status: int, *, field: str | None = None, mentions: str | None = None) -> None:
