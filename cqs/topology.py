@@ -5,7 +5,8 @@ written by `python -m cqs.topology > deploy/rabbitmq/definitions.json`.
 The queues are quorum queues (replicated across the cluster's nodes; the services declare them
 so with `CQS_QUEUE_TYPE=quorum`), and a policy on them bounds how often the broker redelivers one
 message (a worker killed by the same message again and again) before dead-lettering it: high
-enough that a database outage, during which the consumers requeue, never reaches it.
+enough that a database outage, during which a worker killed while holding its deliveries has them
+redelivered each time, never reaches it.
 
 Least privilege: one broker user per service (`<ns>-<service>`) may configure, write and read
 only the two exchanges and its own queues, and may publish on the events exchange only the
