@@ -13,10 +13,22 @@ from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import Delivery, Webhook
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate
+from shared.orm import UtcDateTime, map_aggregate, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
+
+
+def _score_columns() -> list[sa.Column]:
+    """A report's score as scoring gave it, kept as the newest (`scores`) and as published (`standings`)."""
+    return [
+        sa.Column("score_id", sa.String(36), nullable=False),
+        sa.Column("catalog_version", sa.String(64), nullable=False),
+        sa.Column("total", sa.Numeric(8, 2), nullable=False),
+        sa.Column("groups", sa.JSON, nullable=False),
+        sa.Column("criteria", sa.JSON, nullable=False),
+    ]
+
 
 round_publications = sa.Table(
     "round_publications",
@@ -39,11 +51,7 @@ round_units = sa.Table(
     "round_units",
     metadata,
     sa.Column("round_id", sa.String(64), primary_key=True),
-    sa.Column("unit_code", sa.String(64), primary_key=True),
-    sa.Column("unit_name_vi", sa.String(255), nullable=False),
-    sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
-    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+    *unit_columns(keyed=True),
 )
 
 scores = sa.Table(
@@ -51,16 +59,8 @@ scores = sa.Table(
     metadata,
     sa.Column("report_id", sa.String(36), primary_key=True),
     sa.Column("round_id", sa.String(64), nullable=False, index=True),
-    sa.Column("unit_code", sa.String(64), nullable=False),
-    sa.Column("unit_name_vi", sa.String(255), nullable=False),
-    sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
-    sa.Column("reviewer_kind", sa.String(32), nullable=False),
-    sa.Column("score_id", sa.String(36), nullable=False),
-    sa.Column("catalog_version", sa.String(64), nullable=False),
-    sa.Column("total", sa.Numeric(8, 2), nullable=False),
-    sa.Column("groups", sa.JSON, nullable=False),
-    sa.Column("criteria", sa.JSON, nullable=False),
+    *unit_columns(),
+    *_score_columns(),
     sa.Column("scored_at", UtcDateTime(), nullable=False),
 )
 
@@ -93,11 +93,7 @@ standings = sa.Table(
     sa.Column("unit_code", sa.String(64), nullable=False, index=True),
     sa.Column("unit_name_vi", sa.String(255), nullable=False),
     sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("score_id", sa.String(36), nullable=False),
-    sa.Column("catalog_version", sa.String(64), nullable=False),
-    sa.Column("total", sa.Numeric(8, 2), nullable=False),
-    sa.Column("groups", sa.JSON, nullable=False),
-    sa.Column("criteria", sa.JSON, nullable=False),
+    *_score_columns(),
     sa.Column("band", sa.JSON, nullable=False),
     sa.Column("rank", sa.Integer, nullable=True),
     sa.Column("previous_rank", sa.Integer, nullable=True),

@@ -13,7 +13,7 @@ from services.review.domain.history import Snapshot
 from services.review.domain.settings import ReviewerSettings
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate
+from shared.orm import map_aggregate, measured_value_columns, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -25,11 +25,7 @@ review_cases = sa.Table(
     metadata,
     sa.Column("report_id", sa.String(36), primary_key=True),
     sa.Column("round_id", sa.String(64), nullable=False),
-    sa.Column("unit_code", sa.String(64), nullable=False),
-    sa.Column("unit_name_vi", sa.String(255), nullable=False),
-    sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
-    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+    *unit_columns(),
     sa.Column("catalog_version", sa.String(64), nullable=False),
     sa.Column("status", sa.String(32), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
@@ -107,15 +103,7 @@ audit_log = sa.Table(
 measured_values = sa.Table(
     "measured_values",
     metadata,
-    sa.Column("round_id", sa.String(64), primary_key=True),
-    sa.Column("unit_code", sa.String(64), primary_key=True),
-    sa.Column("field", sa.String(100), primary_key=True),
-    sa.Column("agency", sa.String(64), nullable=False),
-    sa.Column("value", JSON, nullable=False),
-    sa.Column("source_system", sa.String(255), nullable=False),
-    sa.Column("as_of", sa.String(10), nullable=False),
-    sa.Column("import_id", sa.String(36), nullable=False),
-    sa.Column("imported_by", sa.String(128), nullable=False),
+    *measured_value_columns(),
     sa.Column("imported_at", TIMESTAMP, nullable=False),
     sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
 )

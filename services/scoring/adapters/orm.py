@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry, relationship
 from services.scoring.domain.scores import Score, ScoreSheet
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate
+from shared.orm import UtcDateTime, map_aggregate, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -17,11 +17,7 @@ score_sheets = sa.Table(
     metadata,
     sa.Column("report_id", sa.String(36), primary_key=True),
     sa.Column("round_id", sa.String(64), nullable=False, index=True),
-    sa.Column("unit_code", sa.String(64), nullable=False),
-    sa.Column("unit_name_vi", sa.String(255), nullable=False),
-    sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
-    sa.Column("reviewer_kind", sa.String(32), nullable=False),
+    *unit_columns(),
     sa.Column("catalog_version", sa.String(64), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("answers", sa.JSON, nullable=False),

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.measurements import MeasurementImport
-from shared.orm import UtcDateTime, map_aggregate
+from shared.orm import UtcDateTime, map_aggregate, measured_value_columns
 
 measurement_imports = sa.Table(
     "measurement_imports",
@@ -35,15 +35,7 @@ sa.Index("uq_measurement_imports_one_successor", measurement_imports.c.round_id,
 measured_values = sa.Table(
     "measured_values",
     metadata,
-    sa.Column("round_id", sa.String(64), primary_key=True),
-    sa.Column("unit_code", sa.String(64), primary_key=True),
-    sa.Column("field", sa.String(100), primary_key=True),
-    sa.Column("agency", sa.String(64), nullable=False),
-    sa.Column("value", sa.JSON, nullable=False),
-    sa.Column("source_system", sa.String(255), nullable=False),
-    sa.Column("as_of", sa.String(10), nullable=False),
-    sa.Column("import_id", sa.String(36), nullable=False),
-    sa.Column("imported_by", sa.String(128), nullable=False),
+    *measured_value_columns(),
     sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
 )
 
