@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any, ClassVar
 
 from shared.domain.events import Event
+from shared.domain.report_header import ReportHeader
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,12 +25,18 @@ class ReportEvent(Event):
 
 
 @dataclasses.dataclass(frozen=True)
-class ReportSubmitted(ReportEvent):
+class ReportEventWithHeader(ReportHeader, ReportEvent):
+    """A report event that introduces the report to its consumers: it carries the whole header, whose
+    fields stand flat in the payload beside `report_id`; `header` gives them back as one value."""
+
+    @property
+    def header(self) -> ReportHeader:
+        return ReportHeader(**{field.name: getattr(self, field.name) for field in dataclasses.fields(ReportHeader)})
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSubmitted(ReportEventWithHeader):
     routing_key: ClassVar[str] = "report.submitted"
-    unit_name_vi: str
-    unit_type: str
-    reviewer_unit_code: str
-    reviewer_kind: str
     catalog_version: str
     revision: int
     answers: dict[str, Any]
@@ -67,12 +74,8 @@ class ReportReturned(ReportEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class ReportVerified(ReportEvent):
+class ReportVerified(ReportEventWithHeader):
     routing_key: ClassVar[str] = "report.verified"
-    unit_name_vi: str
-    unit_type: str
-    reviewer_unit_code: str
-    reviewer_kind: str
     catalog_version: str
     revision: int
     answers: dict[str, Any]
@@ -88,13 +91,9 @@ class ReportVerified(ReportEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class ReportScored(ReportEvent):
+class ReportScored(ReportEventWithHeader):
     routing_key: ClassVar[str] = "report.scored"
     score_id: str
-    unit_name_vi: str
-    unit_type: str
-    reviewer_unit_code: str
-    reviewer_kind: str
     catalog_version: str
     catalog_fingerprint: str
     inputs_hash: str

@@ -23,12 +23,18 @@ class RoundStatus(str, enum.Enum):
 
 
 @dataclasses.dataclass(frozen=True)
-class RoundOpened(RoundEvent):
-    routing_key: ClassVar[str] = "round.opened"
+class RoundPeriodEvent(RoundEvent):
+    """A step of the round that names which round it is: its kind, year and (for a progress update) month."""
 
     kind: str
     year: int
     period_month: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundOpened(RoundPeriodEvent):
+    routing_key: ClassVar[str] = "round.opened"
+
     catalog_versions: dict[str, str]
     windows: dict[str, dict[str, str]]
     unit_codes: tuple[str, ...]
@@ -55,12 +61,9 @@ class RoundDeadlineApproaching(RoundEvent):
 
 
 @dataclasses.dataclass(frozen=True)
-class RoundClosed(RoundEvent):
+class RoundClosed(RoundPeriodEvent):
     routing_key: ClassVar[str] = "round.closed"
 
-    kind: str
-    year: int
-    period_month: int | None
     closed_at: str
 
 
