@@ -9,8 +9,8 @@ from typing import Any
 from flask import Request
 from werkzeug.exceptions import HTTPException
 
-from shared.domain.errors import Bilingual, FieldError
-from shared.http_input import MAX_REPORTED, shown
+from shared.domain.errors import Bilingual, FieldError, Forbidden, NotFound, TooLarge, Unavailable
+from shared.http_input import MAX_REPORTED, UnsupportedMediaType, shown
 
 # marshmallow's default messages → (rule, Vietnamese; {0}, {1} are the message's groups).
 _MARSHMALLOW = [
@@ -87,26 +87,27 @@ def _flatten(prefix: str, messages: Any, out: dict[str, list[FieldError]]) -> No
         out.setdefault(prefix or "body", []).append(translated(str(messages)))
 
 
-# Werkzeug's errors: status → (problem type slug, title, detail).
+# Werkzeug's errors: status → (problem type slug, title, detail). Where the domain refuses with the
+# same problem (404, 413 …), it is one problem type: its slug and title are the domain error's.
 _HTTP = {
     400: ("bad-request", Bilingual("Yêu cầu không hợp lệ", "Bad request"),
           Bilingual("Máy chủ không đọc được yêu cầu này", "the server could not read this request")),
     401: ("unauthenticated", Bilingual("Cần đăng nhập", "Authentication required"),
           Bilingual("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'", "send 'Authorization: Bearer <token>'")),
-    403: ("forbidden", Bilingual("Không có quyền", "Forbidden"),
+    403: (Forbidden.slug, Forbidden.title,
           Bilingual("Tài khoản này không được làm việc này", "this account may not do this")),
-    404: ("not-found", Bilingual("Không tìm thấy", "Not found"),
+    404: (NotFound.slug, NotFound.title,
           Bilingual("Không có địa chỉ này trên dịch vụ; xem tài liệu API ở /docs",
                     "there is nothing at this address; see the API documents at /docs")),
     405: ("method-not-allowed", Bilingual("Phương thức không được hỗ trợ", "Method not allowed"),
           Bilingual("Địa chỉ này không nhận phương thức {method}", "this address does not accept {method}")),
     406: ("not-acceptable", Bilingual("Không có định dạng phù hợp", "Not acceptable"),
           Bilingual("Dịch vụ không trả về được định dạng được yêu cầu", "no representation matches the request")),
-    413: ("too-large", Bilingual("Dữ liệu gửi lên quá lớn", "Content too large"),
+    413: (TooLarge.slug, TooLarge.title,
           Bilingual("Nội dung gửi lên lớn hơn giới hạn {limit}", "the request body is larger than {limit}")),
     414: ("uri-too-long", Bilingual("Địa chỉ quá dài", "URI too long"),
           Bilingual("Địa chỉ (URL) của yêu cầu quá dài", "the request URL is too long")),
-    415: ("unsupported-media-type", Bilingual("Định dạng nội dung không được hỗ trợ", "Unsupported media type"),
+    415: (UnsupportedMediaType.slug, UnsupportedMediaType.title,
           Bilingual("Nội dung phải ở dạng JSON (application/json)", "send the body as JSON (application/json)")),
     429: ("too-many-requests", Bilingual("Quá nhiều yêu cầu", "Too many requests"),
           Bilingual("Quá nhiều yêu cầu trong thời gian ngắn; hãy thử lại sau", "too many requests; try again later")),
@@ -114,7 +115,7 @@ _HTTP = {
           Bilingual("Phần đầu (headers) của yêu cầu quá lớn", "the request headers are too large")),
     500: ("internal-error", Bilingual("Lỗi máy chủ", "Internal error"),
           Bilingual("Máy chủ gặp lỗi khi xử lý yêu cầu; hãy thử lại sau", "the server failed; try again later")),
-    503: ("unavailable", Bilingual("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+    503: (Unavailable.slug, Unavailable.title,
           Bilingual("Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau", "the service is unavailable; try again later")),
 }
 

@@ -21,6 +21,18 @@ results_blp = PagedBlueprint("results", __name__,
                              description="Công bố và tra cứu kết quả (publication and look-up)")
 
 
+def _public_list(item_schema: type[Schema], query: type[Schema] | None = None):
+    """A public look-up list: no sign-in, paged with `Link` headers, with an ETag (304 on `If-None-Match`)."""
+    def decorate(view):
+        view = results_blp.doc(security=[])(view)
+        view = results_blp.paginate(Page)(view)
+        view = results_blp.response(200, item_schema(many=True))(view)
+        if query is not None:
+            view = results_blp.arguments(query, location="query")(view)
+        return results_blp.etag(view)
+    return decorate
+
+
 class BandSchema(Schema):
     code = fields.Str()
     name_vi = fields.Str()
@@ -155,11 +167,7 @@ def publish_round(body, round_id):
 
 
 @results_blp.route("/results/<round_id>")
-@results_blp.etag
-@results_blp.arguments(StandingsQuery, location="query")
-@results_blp.response(200, StandingSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(StandingSchema, query=StandingsQuery)
 def look_up_results(query, round_id):
     """Public look-up (tra cứu kết quả), no sign-in: the published standings, by scope and rank."""
     return handlers.standings(unit_of_work(), round_id, scope=query.get("scope"), unit_type=query.get("unit_type"),
@@ -190,42 +198,28 @@ class PublishedRoundSchema(Schema):
 
 
 @results_blp.route("/published-rounds")
-@results_blp.etag
-@results_blp.response(200, PublishedRoundSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(PublishedRoundSchema)
 def list_published_rounds():
     """Rounds with published results, newest first."""
     return handlers.published_rounds(unit_of_work())
 
 
 @results_blp.route("/search")
-@results_blp.etag
-@results_blp.arguments(SearchQuery, location="query")
-@results_blp.response(200, UnitFoundSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(UnitFoundSchema, query=SearchQuery)
 def search_units(query):
     """Search the units with published results by name, with or without diacritics."""
     return handlers.search_units(unit_of_work(), query["q"])
 
 
 @results_blp.route("/units/<unit_code>/results")
-@results_blp.etag
-@results_blp.response(200, StandingSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(StandingSchema)
 def unit_history(unit_code):
     """One unit's published results in every round (the newest version of each), oldest round first."""
     return handlers.unit_history(unit_of_work(), unit_code)
 
 
 @results_blp.route("/rounds/<round_id>/rankings")
-@results_blp.etag
-@results_blp.arguments(VersionQuery, location="query")
-@results_blp.response(200, PublishedRankingSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(PublishedRankingSchema, query=VersionQuery)
 def list_rankings(query, round_id):
     """The round's published rankings: complete or partial (with what is missing), and from which version."""
     return handlers.rankings(unit_of_work(), round_id, query.get("version"))
@@ -257,10 +251,7 @@ def _file(content: bytes, file_format: str, name: str) -> Response:
 
 
 @results_blp.route("/rounds/<round_id>/snapshots")
-@results_blp.etag
-@results_blp.response(200, SnapshotSchema(many=True))
-@results_blp.paginate(Page)
-@results_blp.doc(security=[])
+@_public_list(SnapshotSchema)
 def list_snapshots(round_id):
     """Every published version of the round, oldest first, with what each changed."""
     return handlers.snapshots(unit_of_work(), round_id)
