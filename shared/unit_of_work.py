@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import cloudevents
-from shared.domain.errors import ConcurrentChange
+from shared.domain.errors import ConcurrentChange, DuplicateRecord
 from shared.messaging.outbox_signal import channel_for
 from shared.observability import tracing
 
@@ -48,12 +49,16 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once. An event its
         consumers could not store raises UnstorableEvent and nothing is committed; an aggregate
-        another transaction changed since it was read (its version counter) raises ConcurrentChange."""
+        another transaction changed since it was read (its version counter) raises ConcurrentChange; a key
+        or unique value another transaction stored first raises DuplicateRecord."""
         try:
             return self._commit()
         except StaleDataError as error:
             self.rollback()
             raise ConcurrentChange() from error
+        except IntegrityError as error:
+            self.rollback()
+            raise DuplicateRecord() from error
 
     def _commit(self) -> list[cloudevents.CloudEvent]:
         self.session.flush()

@@ -12,9 +12,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from services.portal import settings as portal_settings
 from services.portal.adapters import orm
+from services.portal.adapters.repository import AccountsUnitOfWork
 from services.portal.entrypoints import admin, auth, errors, health, home, public, reports, review, signed_in
 from services.portal.service_layer.accounts import Accounts
 from shared import config, db, http_security
+from shared.clock import utc_now
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 LANGUAGES = ("vi", "en")
@@ -22,7 +24,8 @@ LANGUAGES = ("vi", "en")
 
 def accounts_for(database_url: str | None = None) -> Accounts:
     orm.start_mappers()
-    return Accounts(db.make_session_factory(engine_for(database_url)))
+    sessions = db.make_session_factory(engine_for(database_url))
+    return Accounts(uow=lambda: AccountsUnitOfWork(sessions), clock=utc_now)
 
 
 def engine_for(database_url: str | None = None):

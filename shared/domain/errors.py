@@ -119,6 +119,16 @@ class ConcurrentChange(VersionConflict):
         super().__init__(message, **data)
 
 
+class DuplicateRecord(Conflict):
+    """Another transaction stored first a record this one's would duplicate (a key or a unique value):
+    the unit of work's translation of the database's integrity refusal at commit."""
+
+    def __init__(self, message: Bilingual = Bilingual(
+            "Người khác vừa lưu cùng dữ liệu này; hãy tải lại và thực hiện lại",
+            "someone else stored the same record at the same time; reload it and try again"), **data: Any):
+        super().__init__(message, **data)
+
+
 class TooLarge(DomainError):
     kind = Kind.TOO_LARGE
     slug = "too-large"

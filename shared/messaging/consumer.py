@@ -36,11 +36,12 @@ from typing import Any, Callable, Protocol
 
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared import authorization, cloudevents
 from shared.clock import utc_now
 from shared.cloudevents import CloudEvent
+from shared.domain.errors import DuplicateRecord
 from shared.domain.events import Event
 from shared.messaging import dead_letters
 from shared.messaging.dead_letters import DeadLetter, DeadLetterLog
@@ -98,7 +99,7 @@ def process_once(
             uow.mark_processed(consumer, event.source, event.id)
             uow.commit()
             return True
-    except IntegrityError:
+    except DuplicateRecord:
         # A concurrent delivery of the same event committed first.
         with uow_factory() as uow:
             if uow.already_processed(consumer, event.source, event.id):

@@ -16,6 +16,7 @@ from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared import cloudevents
+from shared.domain.errors import DuplicateRecord
 from shared.domain.events import UnstorableEvent
 from shared.domain.report_events import ReportReturned
 from shared.messaging.consumer import EventConsumer, Subscription
@@ -91,7 +92,7 @@ def test_event_is_not_written_or_published_when_the_transaction_rolls_back(runti
             raise RuntimeError("failure after the state change, before commit")
     first = _add_submitted(runtime)
     # A commit that fails (same unit twice in a round) takes its outbox row down with it.
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(DuplicateRecord):
         _add_submitted(runtime, unit_code=first.unit_code)
 
     assert _outbox_count(runtime) == 1

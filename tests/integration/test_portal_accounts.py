@@ -116,7 +116,7 @@ def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal, database
     accounts.clock.now += LOCKOUT
     sign_in(client, "so.tc", GOOD_PASSWORD)
 
-    engine = accounts.sessions.kw["bind"]
+    engine = bootstrap.engine_for(database_url)
     with engine.connect() as connection:
         rows = connection.execute(sa.select(orm.security_log).order_by(orm.security_log.c.seq)).mappings().all()
         assert audit_chain.verify(connection, orm.security_log) == []
@@ -141,6 +141,7 @@ def test_sign_ins_failures_and_lock_outs_go_to_the_security_log(portal, database
     with pytest.raises(SystemExit, match="tampered"):
         cli.main(["audit", "verify", "portal"])
     assert "seq 2: content does not match its hash" in capsys.readouterr().out
+    engine.dispose()
 
 
 def test_the_sign_in_route_is_rate_limited_per_address(database_url, tmp_path, monkeypatch):

@@ -11,14 +11,11 @@ import uuid
 from typing import Callable
 
 import argon2
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
 
-from services.portal.adapters import orm
+from services.portal.adapters.repository import AccountsUnitOfWork
 from services.portal.domain.accounts import Account, AccountError, password_problems
 from shared import audit_chain
 from shared.auth import Role
-from shared.clock import utc_now
 
 # Argon2id (the library's default type) with its default, RFC 9106-recommended costs.
 _hasher = argon2.PasswordHasher()
@@ -28,26 +25,23 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 @dataclasses.dataclass
 class Accounts:
-    """The use cases on one session factory and clock."""
+    """The use cases on the portal's database (a new unit of work each) and the bootstrap's clock."""
 
-    sessions: sessionmaker
-    clock: Callable[[], dt.datetime] = utc_now
-
-    def _session(self) -> Session:
-        return self.sessions()
+    uow: Callable[[], AccountsUnitOfWork]
+    clock: Callable[[], dt.datetime]
 
     def ping(self) -> None:
         """Raises when the accounts' database is out of reach (the portal's readiness)."""
-        with self._session() as session:
-            session.execute(sa.select(1))
+        with self.uow() as uow:
+            uow.ping()
 
     def get(self, account_id: str) -> Account | None:
-        with self._session() as session:
-            return session.get(Account, account_id)
+        with self.uow() as uow:
+            return uow.accounts.get(account_id)
 
     def list(self) -> list[Account]:
-        with self._session() as session:
-            return list(session.query(Account).order_by(Account.unit_code, Account.username))
+        with self.uow() as uow:
+            return uow.accounts.list()
 
     def create(self, username: str, display_name: str, unit_code: str, role: Role | str,
                password: str | None = None, *, must_change_password: bool = True) -> tuple[Account, str]:
@@ -58,13 +52,14 @@ class Accounts:
         password = password or generate_password()
         if password_problems(password, username):
             raise AccountError(password_problems(password, username)[0], "password")
-        with self._session() as session, session.begin():
-            if session.query(Account).filter_by(username=username).first():
+        with self.uow() as uow:
+            if uow.accounts.named(username):
                 raise AccountError("username_taken", "username")
             account = Account(id=str(uuid.uuid4()), username=username, display_name=display_name.strip() or username,
                               unit_code=unit_code.strip(), role=Role(role), password_hash=_hasher.hash(password),
                               created_at=self.clock(), must_change_password=must_change_password)
-            session.add(account)
+            uow.accounts.add(account)
+            uow.commit()
         return account, password
 
     def create_from_csv(self, text: str) -> list[tuple[Account, str]]:
@@ -81,9 +76,10 @@ class Accounts:
             for row in rows:
                 created.append(self.create(row["username"], row["display_name"], row["unit_code"], row["role"]))
         except AccountError:
-            with self._session() as session, session.begin():
+            with self.uow() as uow:
                 for account, _ in created:
-                    session.delete(session.get(Account, account.id))
+                    uow.accounts.remove(uow.accounts.get(account.id))
+                uow.commit()
             raise
         return created
 
@@ -92,9 +88,9 @@ class Accounts:
         now = self.clock()
         failure = None
         newly_locked = False
-        with self._session() as session, session.begin():
+        with self.uow() as uow:
             # The failure is counted in the same transaction, so it is committed, not rolled back by the refusal.
-            account = session.query(Account).filter_by(username=username.strip().lower()).first()
+            account = uow.accounts.named(username.strip().lower())
             if account is None:
                 _verify(_DUMMY_HASH, password)
                 failure = "bad_credentials"
@@ -110,16 +106,15 @@ class Accounts:
                 account.record_success()
                 if _hasher.check_needs_rehash(account.password_hash):
                     account.password_hash = _hasher.hash(password)
-            session.flush()
-            audit_chain.append_in(session.connection(), orm.security_log,
-                                  _sign_in_entries(username, account, failure, newly_locked, remote_addr, now))
+            uow.log(_sign_in_entries(username, account, failure, newly_locked, remote_addr, now))
+            uow.commit()
         if failure:
             raise AccountError(failure)
         return account
 
     def change_password(self, account_id: str, current: str, new: str) -> Account:
-        with self._session() as session, session.begin():
-            account = session.get(Account, account_id)
+        with self.uow() as uow:
+            account = uow.accounts.get(account_id)
             if not _verify(account.password_hash, current):
                 raise AccountError("bad_current_password", "current_password")
             if new == current:
@@ -128,19 +123,22 @@ class Accounts:
             if problems:
                 raise AccountError(problems[0], "new_password")
             account.set_password(_hasher.hash(new), temporary=False)
+            uow.commit()
             return account
 
     def reset_password(self, account_id: str) -> tuple[Account, str]:
         password = generate_password()
-        with self._session() as session, session.begin():
-            account = session.get(Account, account_id)
+        with self.uow() as uow:
+            account = uow.accounts.get(account_id)
             account.set_password(_hasher.hash(password), temporary=True)
+            uow.commit()
             return account, password
 
     def set_disabled(self, account_id: str, disabled: bool) -> Account:
-        with self._session() as session, session.begin():
-            account = session.get(Account, account_id)
+        with self.uow() as uow:
+            account = uow.accounts.get(account_id)
             account.disable() if disabled else account.enable()
+            uow.commit()
             return account
 
 

@@ -7,8 +7,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.rounds.domain.prefill import carried_over_answers
 from services.rounds.domain.refusals import RoundChangeRefused
@@ -17,7 +15,7 @@ from services.rounds.domain.rounds import Round, round_id_for
 from services.rounds.domain.units import UnitType
 from services.rounds.service_layer.unit_of_work import Draft, RoundsUnitOfWork, SubmittedAnswers
 from shared.criteria import CatalogError, available_versions, load_catalog
-from shared.domain.errors import Bilingual, Conflict, not_found
+from shared.domain.errors import Bilingual, Conflict, DuplicateRecord, not_found
 from shared.domain.round_events import RoundDeadlineApproaching, RoundPublished, RoundStatus
 
 ROUND = Bilingual("Kỳ báo cáo", "round")
@@ -45,7 +43,7 @@ def create_round(uow: RoundsUnitOfWork, kind: RoundKind, year: int, period_month
         uow.rounds.add(round_)
         try:
             uow.commit()
-        except IntegrityError:
+        except DuplicateRecord:
             raise _round_exists(round_.id) from None
     return round_
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.measurements_orm import measured_values, measurement_imports
@@ -32,6 +33,10 @@ class ReportRepository(SqlAlchemyRepository[Report]):
         if reviewer is not None:
             where += [reports.c.reviewer_unit_code == reviewer[0], reports.c.reviewer_kind == reviewer[1]]
         return self.list(*where, order_by=reports.c.unit_code)
+
+    def count_a_change(self, report: Report) -> None:
+        """The report's version goes up at commit though none of its columns changed (its evidence did)."""
+        flag_modified(report, "answers")
 
 
 class EvidenceRepository(SqlAlchemyRepository[EvidenceFile]):

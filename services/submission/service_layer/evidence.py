@@ -8,9 +8,6 @@ import hashlib
 import uuid
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import flag_modified
-
 from services.submission.adapters.file_storage import EvidenceStore
 from services.submission.domain.evidence import EvidenceFile, EvidenceRefused, Quota, check_upload
 from services.submission.domain.reports import ACCEPTS_EVIDENCE, Report, ReportNotEditable
@@ -18,7 +15,7 @@ from services.submission.service_layer.unit_of_work import SubmissionUnitOfWork
 from shared.auth import Principal
 from shared.authorization import belongs_to, reads_everything, reviews
 from shared.criteria import load_catalog
-from shared.domain.errors import Bilingual, Conflict, Forbidden, IntegrityFailure, not_found
+from shared.domain.errors import Bilingual, Conflict, DuplicateRecord, Forbidden, IntegrityFailure, not_found
 
 DEFAULT_QUOTA = Quota()
 
@@ -59,9 +56,9 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, inspector: Inspector
                                       f"'{report.unit_code}' may attach evidence to report '{report_id}'"))
         if report.state not in ACCEPTS_EVIDENCE:
             raise ReportNotEditable(report.state)
-        # A new file changes what a submission would carry: bump the report's version so a
-        # submit racing this upload fails its version check instead of missing the file.
-        flag_modified(report, "answers")
+        # A new file changes what a submission would carry: a submit racing this upload fails its
+        # version check instead of missing the file.
+        uow.reports.count_a_change(report)
         _require_criterion(report, criterion)
         earlier = uow.evidence.of_report(report_id, criterion=criterion)
         files, size = uow.evidence.totals(report_id)
@@ -77,7 +74,7 @@ def attach(uow: SubmissionUnitOfWork, store: EvidenceStore, inspector: Inspector
         store.put(item.storage_key, data, item.content_type)
         try:
             uow.commit()
-        except IntegrityError:
+        except DuplicateRecord:
             store.discard(item.storage_key)
             raise Conflict(Bilingual("Một tệp khác vừa được tải lên cho cùng tiêu chí; hãy thử lại",
                                      "another file was uploaded for the same criterion at the same time; "

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy.exc import IntegrityError
-
 from services.submission.adapters import measurement_files
 from services.submission.domain.measurements import (
     ImportRefused,
@@ -20,7 +18,7 @@ from shared.auth import Principal, Role
 from shared.authorization import reads_everything
 from shared.criteria import load_catalog
 from shared.criteria.suppliers import measuring_agencies
-from shared.domain.errors import Bilingual, Conflict, Forbidden, not_found
+from shared.domain.errors import Bilingual, Conflict, DuplicateRecord, Forbidden, not_found
 
 
 def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, imported_by: str, file_name: str,
@@ -44,7 +42,7 @@ def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, import
         uow.measured.hold(made)
         try:
             uow.commit()
-        except IntegrityError:
+        except DuplicateRecord:
             raise Conflict(Bilingual(f"Một tệp số liệu khác của '{agency}' vừa được nhận cho kỳ báo cáo này; hãy "
                                      "xem lịch sử nhập và gửi lại nếu cần",
                                      f"another file of '{agency}' was accepted for this round at the same time; "

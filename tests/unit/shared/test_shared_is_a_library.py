@@ -2,9 +2,10 @@
 wires the services together (the CLI, the embedded runner, the broker topology) lives in `cqs/`."""
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
+
+from tests.support.imports import imported_packages
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 # import_module("services.x...") or f"services.{service}..." reach a service as surely as an import does.
@@ -12,13 +13,7 @@ DYNAMIC_IMPORT = re.compile(r"""["']services\.|f["']services\.""")
 
 
 def imports_a_service(path: Path) -> bool:
-    source = path.read_text(encoding="utf-8")
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "services" for alias in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "services":
-            return True
-    return bool(DYNAMIC_IMPORT.search(source))
+    return "services" in imported_packages(path) or bool(DYNAMIC_IMPORT.search(path.read_text(encoding="utf-8")))
 
 
 def test_no_module_of_shared_imports_a_service():
