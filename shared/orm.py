@@ -1,11 +1,14 @@
 """Imperative mapping of domain aggregates (the domain classes stay free of SQLAlchemy)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 
 import sqlalchemy as sa
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import Composite, composite, registry
+
+from shared.domain.report_header import ReportHeader
 
 # Mappings made on first use may be reached by several request threads of a process at once.
 _mapping = threading.Lock()
@@ -28,6 +31,12 @@ def map_aggregate(mapper_registry: registry, cls: type, table: sa.Table, **mappe
 
 def _init_events(aggregate, _context) -> None:
     aggregate.events = []
+
+
+def report_header(table: sa.Table) -> Composite[ReportHeader]:
+    """The aggregate's `header` property: one value read from and written to the table's columns of the
+    same names (`round_id` and the `unit_columns`)."""
+    return composite(ReportHeader, *(table.c[field.name] for field in dataclasses.fields(ReportHeader)))
 
 
 def unit_columns(*, keyed: bool = False) -> list[sa.Column]:

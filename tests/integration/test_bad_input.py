@@ -15,6 +15,7 @@ from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared.auth import MAX_LIFETIME, Role, issue_token
+from shared.domain.report_header import ReportHeader
 from shared.http_input import MAX_JSON_BYTES
 from tests.support.keys import FOREIGN_KEY, TEST_KEY
 
@@ -25,8 +26,10 @@ pytestmark = pytest.mark.integration
 def service(settings_for):
     runtime = submission.runtime(settings_for("submission"))
     runtime.migrate()
-    report = Report(id=str(uuid.uuid4()), round_id="2027-annual", unit_code="STP", unit_name_vi="Sở Tư pháp",
-                    unit_type="province_department", reviewer_unit_code="SKHCN", reviewer_kind="department",
+    report = Report(id=str(uuid.uuid4()),
+                    header=ReportHeader(round_id="2027-annual", unit_code="STP", unit_name_vi="Sở Tư pháp",
+                                        unit_type="province_department", reviewer_unit_code="SKHCN",
+                                        reviewer_kind="department"),
                     catalog_version="hatinh-2021-ref-1", answers={"annual_plan_issued": True})
     with runtime.uow_factory() as uow:
         uow.reports.add(report)

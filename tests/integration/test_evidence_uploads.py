@@ -15,6 +15,7 @@ from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers, evidence_criteria
 from tests.support.cfb import compound_file
 from tests.support.documents import MINIMAL_PDF, png, zipped
@@ -40,8 +41,9 @@ def service(settings_for, monkeypatch):
 @pytest.fixture
 def report(service):
     runtime, _client = service
-    draft = Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code=UNIT, unit_name_vi="Xã Kim Song Trường",
-                   unit_type="commune", reviewer_unit_code=REVIEWER, reviewer_kind="district",
+    draft = Report(id=str(uuid.uuid4()),
+                   header=ReportHeader(round_id="2026-annual", unit_code=UNIT, unit_name_vi="Xã Kim Song Trường",
+                                       unit_type="commune", reviewer_unit_code=REVIEWER, reviewer_kind="district"),
                    catalog_version="hatinh-2021-ref-1",
                    answers=complete_answers(load_catalog("hatinh-2021-ref-1").unit_type("commune")))
     with runtime.uow_factory() as uow:

@@ -15,6 +15,7 @@ from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.config import ServiceSettings
 from shared.criteria import load_catalog
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.keys import TEST_JWKS_URL, TEST_KEY
@@ -93,8 +94,9 @@ def test_uploads_are_limited_per_account_on_redis(tmp_path, monkeypatch):
     monkeypatch.setenv("CQS_RATE_LIMIT_UPLOADS", "2/minute")
     service_settings = settings("submission", tmp_path)
     runtime, client = app_of(submission, service_settings)
-    report = Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code="HT-CL-KST", unit_name_vi="Xã",
-                    unit_type="commune", reviewer_unit_code="HT-CL", reviewer_kind="district",
+    report = Report(id=str(uuid.uuid4()),
+                    header=ReportHeader(round_id="2026-annual", unit_code="HT-CL-KST", unit_name_vi="Xã",
+                                        unit_type="commune", reviewer_unit_code="HT-CL", reviewer_kind="district"),
                     catalog_version="hatinh-2021-ref-1",
                     answers=complete_answers(load_catalog("hatinh-2021-ref-1").unit_type("commune")))
     with runtime.uow_factory() as uow:

@@ -19,6 +19,7 @@ from shared import cloudevents
 from shared.domain.errors import DuplicateRecord
 from shared.domain.events import UnstorableEvent
 from shared.domain.report_events import ReportReturned
+from shared.domain.report_header import ReportHeader
 from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.topology import events_exchange
 from tests.support import rabbitmq_node
@@ -45,8 +46,10 @@ def partner(amqp_url, namespace):
 
 
 def _new_report(unit_code: str = "HT-SO-TC") -> Report:
-    return Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code=unit_code, unit_name_vi="Sở Tài chính",
-                  unit_type="province_department", reviewer_unit_code="HT-SO-KHCN", reviewer_kind="department",
+    return Report(id=str(uuid.uuid4()),
+                  header=ReportHeader(round_id="2026-annual", unit_code=unit_code, unit_name_vi="Sở Tài chính",
+                                      unit_type="province_department", reviewer_unit_code="HT-SO-KHCN",
+                                      reviewer_kind="department"),
                   catalog_version="hatinh-2021-ref-1", answers={"annual_plan_issued": True})
 
 

@@ -17,6 +17,7 @@ from services.submission import bootstrap as submission
 from services.submission.domain.reports import Report
 from shared.auth import Role, issue_token
 from shared.criteria import load_catalog
+from shared.domain.report_header import ReportHeader
 from shared.runtime import ServiceRuntime
 from shared.signing import SigningKey
 from tests.support.answers import complete_answers, evidence_criteria
@@ -63,9 +64,11 @@ class ReviewSystem:
                    reviewer_kind: str = "district") -> Report:
         """A draft report filled in completely, created directly (rounds are another issue's)."""
         catalog = load_catalog(CATALOG_VERSION).unit_type(unit_type)
-        report = Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code=unit_code,
-                        unit_name_vi=f"Đơn vị {unit_code}", unit_type=unit_type, reviewer_unit_code=reviewer,
-                        reviewer_kind=reviewer_kind, catalog_version=CATALOG_VERSION,
+        report = Report(id=str(uuid.uuid4()),
+                        header=ReportHeader(round_id="2026-annual", unit_code=unit_code,
+                                            unit_name_vi=f"Đơn vị {unit_code}", unit_type=unit_type,
+                                            reviewer_unit_code=reviewer, reviewer_kind=reviewer_kind),
+                        catalog_version=CATALOG_VERSION,
                         answers=complete_answers(catalog))
         with self.submission.uow_factory() as uow:
             uow.reports.add(report)

@@ -13,7 +13,7 @@ from services.review.domain.history import Snapshot
 from services.review.domain.settings import ReviewerSettings
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate, measured_value_columns, unit_columns
+from shared.orm import map_aggregate, measured_value_columns, report_header, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -119,6 +119,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Snapshot, case_snapshots)
     mapper_registry.map_imperatively(EvidenceRequest, evidence_requests)
     map_aggregate(mapper_registry, ReviewCase, review_cases, version_id_col=review_cases.c.version, properties={
+        "header": report_header(review_cases),
         "snapshots": relationship(Snapshot, order_by=case_snapshots.c.seq, cascade="all, delete-orphan",
                                   lazy="selectin"),
         "evidence_requests": relationship(EvidenceRequest, order_by=evidence_requests.c.requested_at,

@@ -30,6 +30,7 @@ from shared.criteria import UnitTypeCatalog
 from shared.criteria.suppliers import REVIEWER, SYSTEM, UNIT, suppliers
 from shared.domain.lifecycle import STATE_IN_WORDS, IllegalTransition, ReportStatus, can_transition, transition
 from shared.domain.report_events import ReportEvidenceRequested, ReportReturned, ReportVerified
+from shared.domain.report_header import HeaderedReport, ReportHeader
 
 AWAITING_APPROVAL = "awaiting_approval"
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # reply deadlines are days in the province's calendar
@@ -67,18 +68,12 @@ class Submission:
     at: dt.datetime
 
 
-class ReviewCase:
+class ReviewCase(HeaderedReport):
     """Aggregate root, keyed by the report id. `version` guards against two reviewers writing at once."""
 
-    def __init__(self, report_id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
-                 reviewer_unit_code: str, reviewer_kind: str, catalog_version: str):
+    def __init__(self, report_id: str, header: ReportHeader, catalog_version: str):
         self.report_id = report_id
-        self.round_id = round_id
-        self.unit_code = unit_code
-        self.unit_name_vi = unit_name_vi
-        self.unit_type = unit_type
-        self.reviewer_unit_code = reviewer_unit_code
-        self.reviewer_kind = reviewer_kind
+        self.header = header
         self.catalog_version = catalog_version
         self.status = ReportStatus.DRAFT.value
         self.revision = 0
@@ -367,9 +362,8 @@ class ReviewCase:
         overrides = {made.criterion: made.points for made in decisions if made.points is not None}
         answers = self.reviewed_answers()
         self.events.append(ReportVerified(
-            report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code,
-            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
-            reviewer_kind=self.reviewer_kind, catalog_version=self.catalog_version, revision=self.revision,
+            report_id=self.report_id, **dataclasses.asdict(self.header), catalog_version=self.catalog_version,
+            revision=self.revision,
             answers=answers, self_assessed_answers=dict(self.current.answers),
             adjustments=adjustments, points_overrides=overrides, verified_by=verified_by,
             verified_at=now.isoformat(), no_data=self.no_data(), input_sources=self.input_sources(catalog)))

@@ -39,10 +39,7 @@ def _timestamp(text: str) -> dt.datetime:
 def on_report_submitted(uow: ReviewUnitOfWork, event: ReportSubmitted) -> None:
     case = uow.cases.get(event.report_id)
     if case is None:
-        case = ReviewCase(report_id=event.report_id, round_id=event.round_id, unit_code=event.unit_code,
-                          unit_name_vi=event.unit_name_vi, unit_type=event.unit_type,
-                          reviewer_unit_code=event.reviewer_unit_code, reviewer_kind=event.reviewer_kind,
-                          catalog_version=event.catalog_version)
+        case = ReviewCase(report_id=event.report_id, header=event.header, catalog_version=event.catalog_version)
         uow.cases.add(case)
     submitted_at = _timestamp(event.submitted_at)
     case.receive_submission(Submission(revision=event.revision, answers=event.answers, evidence=event.evidence,

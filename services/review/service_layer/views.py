@@ -3,6 +3,7 @@ case's audit trail, its versions side by side and its detail, in the caller's sc
 come from the read models of `adapters/views.py`, through the unit of work."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -75,10 +76,8 @@ def versions(case: ReviewCase) -> list[dict[str, Any]]:
 def case_detail(case: ReviewCase) -> dict[str, Any]:
     catalog = load_catalog(case.catalog_version).unit_type(case.unit_type)
     return {
-        "report_id": case.report_id, "round_id": case.round_id, "unit_code": case.unit_code,
-        "unit_name_vi": case.unit_name_vi, "unit_type": case.unit_type,
-        "reviewer_unit_code": case.reviewer_unit_code, "reviewer_kind": case.reviewer_kind,
-        "catalog_version": case.catalog_version, "status": case.queue_status, "revision": case.revision,
+        "report_id": case.report_id, **dataclasses.asdict(case.header), "catalog_version": case.catalog_version,
+        "status": case.queue_status, "revision": case.revision,
         "submitted_at": case.submitted_at, "version": case.version,
         "answers": case.current.answers, "reviewed_answers": case.reviewed_answers(),
         **owed_inputs(case, catalog), "missing_inputs": case.missing_inputs(catalog),

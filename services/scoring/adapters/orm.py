@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry, relationship
 from services.scoring.domain.scores import Score, ScoreSheet
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate, unit_columns
+from shared.orm import UtcDateTime, map_aggregate, report_header, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -54,5 +54,6 @@ def start_mappers() -> None:
     # The version column makes a re-score and a newly verified revision of the same report
     # conflict instead of both marking a score current.
     map_aggregate(mapper_registry, ScoreSheet, score_sheets, version_id_col=score_sheets.c.version, properties={
+        "header": report_header(score_sheets),
         "scores": relationship(Score, order_by=scores.c.scored_at, lazy="selectin"),
     })

@@ -4,6 +4,7 @@ corrected catalog adds a new one and retires the old, so any published figure ca
 recomputed and explained years later."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -11,6 +12,7 @@ from typing import Any
 
 from shared.criteria import UnitTypeCatalog, score_report
 from shared.domain.report_events import ReportScored
+from shared.domain.report_header import HeaderedReport, ReportHeader
 
 
 class IncompleteInputs(ValueError):
@@ -37,18 +39,12 @@ class Score:
         self.current = True
 
 
-class ScoreSheet:
+class ScoreSheet(HeaderedReport):
     """Aggregate root, one per report."""
 
-    def __init__(self, report_id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
-                 reviewer_unit_code: str, reviewer_kind: str):
+    def __init__(self, report_id: str, header: ReportHeader):
         self.report_id = report_id
-        self.round_id = round_id
-        self.unit_code = unit_code
-        self.unit_name_vi = unit_name_vi
-        self.unit_type = unit_type
-        self.reviewer_unit_code = reviewer_unit_code
-        self.reviewer_kind = reviewer_kind
+        self.header = header
         self.catalog_version = ""
         self.revision = 0
         self.answers: dict[str, Any] = {}
@@ -100,9 +96,8 @@ class ScoreSheet:
                     total=result.total, breakdown=breakdown, reason=reason, scored_at=now)
         self.scores = [*self.scores, new]
         self.events.append(ReportScored(
-            report_id=self.report_id, round_id=self.round_id, unit_code=self.unit_code, score_id=new.id,
-            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type, reviewer_unit_code=self.reviewer_unit_code,
-            reviewer_kind=self.reviewer_kind, catalog_version=new.catalog_version,
+            report_id=self.report_id, **dataclasses.asdict(self.header), score_id=new.id,
+            catalog_version=new.catalog_version,
             catalog_fingerprint=new.catalog_fingerprint,
             inputs_hash=new.inputs_hash, total=breakdown["total"],
             groups={group["code"]: group["points"] for group in breakdown["groups"]},

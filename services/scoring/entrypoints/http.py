@@ -1,6 +1,8 @@
 """HTTP routes of the scoring service: explain a score, re-score a round."""
 from __future__ import annotations
 
+import dataclasses
+
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
@@ -75,9 +77,7 @@ def explain_score(report_id):
         current = sheet.current_score
         unit_catalog = load_catalog(current.catalog_version).unit_type(sheet.unit_type)
         return {
-            "report_id": sheet.report_id, "round_id": sheet.round_id, "unit_code": sheet.unit_code,
-            "unit_name_vi": sheet.unit_name_vi, "unit_type": sheet.unit_type,
-            "score": current, "history": sheet.scores,
+            "report_id": sheet.report_id, **dataclasses.asdict(sheet.header), "score": current, "history": sheet.scores,
             "breakdown": explained(current.breakdown, unit_catalog, answers=sheet.answers,
                                    input_sources=sheet.input_sources, no_data=sheet.no_data,
                                    adjustments=sheet.adjustments),

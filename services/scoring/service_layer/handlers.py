@@ -17,9 +17,7 @@ from shared.domain.report_events import ReportVerified
 def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified, clock: Callable[[], dt.datetime]) -> None:
     sheet = uow.sheets.get(event.report_id)
     if sheet is None:
-        sheet = ScoreSheet(report_id=event.report_id, round_id=event.round_id, unit_code=event.unit_code,
-                           unit_name_vi=event.unit_name_vi, unit_type=event.unit_type,
-                           reviewer_unit_code=event.reviewer_unit_code, reviewer_kind=event.reviewer_kind)
+        sheet = ScoreSheet(report_id=event.report_id, header=event.header)
         uow.sheets.add(sheet)
     sheet.take_verified(event.catalog_version, event.revision, event.answers, event.points_overrides,
                         event.no_data, event.input_sources, event.adjustments)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry
 from services.submission.domain.reports import Report
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate, unit_columns
+from shared.orm import UtcDateTime, map_aggregate, report_header, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -43,7 +43,8 @@ security_log = add_audit_table(metadata)
 
 def start_mappers() -> None:
     """Every aggregate of the deployable, the hosted rounds package's included; run once by bootstrap."""
-    map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version)
+    map_aggregate(mapper_registry, Report, reports, version_id_col=reports.c.version,
+                  properties={"header": report_header(reports)})
     evidence_orm.start_mappers()
     measurements_orm.start_mappers()
     rounds_orm.start_mappers()

@@ -12,6 +12,7 @@ from services.rounds.service_layer.unit_of_work import Draft, ReportProgress, Su
 from services.submission.adapters.orm import reports
 from services.submission.adapters.repositories import ReportRepository
 from services.submission.domain.reports import Report
+from shared.domain.report_header import ReportHeader
 
 
 class SqlRoundReports:
@@ -21,11 +22,11 @@ class SqlRoundReports:
 
     def add_draft(self, draft: Draft) -> None:
         unit, reviewer = draft.unit, draft.reviewer
-        self._repository.add(Report(
-            id=str(uuid.uuid4()), round_id=draft.round_id, unit_code=unit.code, unit_name_vi=unit.name_vi,
-            unit_type=unit.unit_type.value, reviewer_unit_code=reviewer.reviewer_unit_code,
-            reviewer_kind=reviewer.reviewer_kind.value, catalog_version=draft.catalog_version,
-            answers=dict(draft.answers)))
+        header = ReportHeader(round_id=draft.round_id, unit_code=unit.code, unit_name_vi=unit.name_vi,
+                              unit_type=unit.unit_type.value, reviewer_unit_code=reviewer.reviewer_unit_code,
+                              reviewer_kind=reviewer.reviewer_kind.value)
+        self._repository.add(Report(id=str(uuid.uuid4()), header=header, catalog_version=draft.catalog_version,
+                                    answers=dict(draft.answers)))
 
     def submitted_unit_codes(self, round_id: str) -> list[str]:
         query = sa.select(reports.c.unit_code).where(reports.c.round_id == round_id,

@@ -3,12 +3,14 @@ draft, submits it, answers evidence requests and revises it when it is returned.
 later states (verified, scored, published) arrive as events and are only followed here."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from shared.domain.errors import Bilingual, Conflict
 from shared.domain.lifecycle import STATE_IN_WORDS, IllegalTransition, ReportStatus, transition
 from shared.domain.report_events import ReportEvidenceProvided, ReportSubmitted
+from shared.domain.report_header import HeaderedReport, ReportHeader
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 # Evidence can also be added while a reviewer waits for it.
@@ -26,19 +28,12 @@ class ReportNotEditable(Conflict):
                                    f"{where.en}; it cannot be edited now"), status=self.status.value)
 
 
-class Report:
+class Report(HeaderedReport):
     """Aggregate root. `version` guards against two writers (optimistic locking)."""
 
-    def __init__(self, id: str, round_id: str, unit_code: str, unit_name_vi: str, unit_type: str,
-                 reviewer_unit_code: str, reviewer_kind: str, catalog_version: str,
-                 answers: dict[str, Any] | None = None):
+    def __init__(self, id: str, header: ReportHeader, catalog_version: str, answers: dict[str, Any] | None = None):
         self.id = id
-        self.round_id = round_id
-        self.unit_code = unit_code
-        self.unit_name_vi = unit_name_vi
-        self.unit_type = unit_type
-        self.reviewer_unit_code = reviewer_unit_code
-        self.reviewer_kind = reviewer_kind
+        self.header = header
         self.catalog_version = catalog_version
         self.status = ReportStatus.DRAFT.value
         self.answers = dict(answers or {})
@@ -83,11 +78,8 @@ class Report:
         self.revision += 1
         self.submitted_at = now
         self.events.append(ReportSubmitted(
-            report_id=self.id, round_id=self.round_id, unit_code=self.unit_code,
-            unit_name_vi=self.unit_name_vi, unit_type=self.unit_type,
-            reviewer_unit_code=self.reviewer_unit_code, reviewer_kind=self.reviewer_kind,
-            catalog_version=self.catalog_version, revision=self.revision, answers=dict(self.answers),
-            evidence=evidence, submitted_by=by, submitted_at=now.isoformat(),
+            report_id=self.id, **dataclasses.asdict(self.header), catalog_version=self.catalog_version,
+            revision=self.revision, answers=dict(self.answers), evidence=evidence, submitted_by=by, submitted_at=now.isoformat(),
         ))
 
     def provide_evidence(self, *, changes: dict[str, Any], note: str, by: str, now: dt.datetime,

@@ -7,6 +7,7 @@ import pytest
 
 from services.review.domain.cases import ReviewCase, Submission
 from shared.criteria import load_catalog
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -35,8 +36,10 @@ def submission(answers: dict, revision: int = 1, evidence: dict | None = None, a
 
 @pytest.fixture
 def case(catalog, answers):
-    review = ReviewCase(report_id="r-1", round_id="2026", unit_code="HT-X-01", unit_name_vi="Xã Thạch Hà",
-                        unit_type="commune", reviewer_unit_code="HT-H-01", reviewer_kind="district",
+    review = ReviewCase(report_id="r-1",
+                        header=ReportHeader(round_id="2026", unit_code="HT-X-01", unit_name_vi="Xã Thạch Hà",
+                                            unit_type="commune", reviewer_unit_code="HT-H-01",
+                                            reviewer_kind="district"),
                         catalog_version=CATALOG_VERSION)
     review.receive_submission(submission(answers), catalog)
     review.recorded.clear()

@@ -7,6 +7,7 @@ import pytest
 from services.review.domain.cases import ReviewCase
 from services.review.domain.errors import InvalidDecision, MissingInputs
 from shared.criteria.suppliers import REVIEWER, SYSTEM, fields_supplied_by
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers, unit_answers
 from tests.unit.review.conftest import CATALOG_VERSION, NOW, submission
 
@@ -14,8 +15,10 @@ from tests.unit.review.conftest import CATALOG_VERSION, NOW, submission
 @pytest.fixture
 def bare_case(catalog):
     """A commune's case holding only what the unit itself declared."""
-    review = ReviewCase(report_id="r-2", round_id="2026", unit_code="HT-X-02", unit_name_vi="Xã Thạch Hạ",
-                        unit_type="commune", reviewer_unit_code="HT-H-01", reviewer_kind="district",
+    review = ReviewCase(report_id="r-2",
+                        header=ReportHeader(round_id="2026", unit_code="HT-X-02", unit_name_vi="Xã Thạch Hạ",
+                                            unit_type="commune", reviewer_unit_code="HT-H-01",
+                                            reviewer_kind="district"),
                         catalog_version=CATALOG_VERSION)
     review.receive_submission(submission(unit_answers(catalog)), catalog)
     return review

@@ -7,6 +7,7 @@ import datetime as dt
 from services.scoring.domain.breakdown import explained
 from services.scoring.domain.scores import ScoreSheet
 from shared.criteria import load_catalog, score_report
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
 
 COMMUNE = load_catalog("hatinh-2021-ref-1").unit_type("commune")
@@ -20,7 +21,7 @@ def test_the_breakdown_gives_numbers_sources_and_adjustments_with_their_reason()
                "tasks_assigned": {"kind": "reviewer", "agency": "district_office", "by": "r", "at": "2026-11-19"}}
     adjustments = [{"criterion": "2.3", "target": "field", "field": "villages_with_team", "before": 9, "after": 7,
                     "reason": "Chỉ 7 thôn", "by": "r", "at": "2026-11-19"}]
-    sheet = ScoreSheet("r1", "2026", "X01", "Xã", "commune", "H", "district")
+    sheet = ScoreSheet("r1", ReportHeader("2026", "X01", "Xã", "commune", "H", "district"))
     sheet.take_verified("hatinh-2021-ref-1", 1, answers, {}, {"portal_quality_score": "Cổng ngừng hoạt động"},
                         sources, adjustments)
     score = sheet.score(COMMUNE, reason="verified", now=NOW)

@@ -5,6 +5,7 @@ import pytest
 
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from shared.criteria import load_catalog
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
 
 NOW = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
@@ -13,7 +14,7 @@ COMMUNE = load_catalog("hatinh-2021-ref-1").unit_type("commune")
 
 def sheet_with(answers, overrides=None, no_data=None) -> ScoreSheet:
     """A sheet whose verified inputs are complete, with `answers` over a full set."""
-    sheet = ScoreSheet("r1", "2026", "X01", "Xã Thạch Hạ", "commune", "H-TPHT", "district")
+    sheet = ScoreSheet("r1", ReportHeader("2026", "X01", "Xã Thạch Hạ", "commune", "H-TPHT", "district"))
     sheet.take_verified("hatinh-2021-ref-1", 1, {**complete_answers(COMMUNE), **answers}, overrides or {}, no_data)
     return sheet
 
@@ -21,7 +22,7 @@ def sheet_with(answers, overrides=None, no_data=None) -> ScoreSheet:
 def test_a_required_input_missing_without_a_no_data_record_is_not_scored():
     answers = complete_answers(COMMUNE)
     del answers["portal_quality_score"]
-    sheet = ScoreSheet("r1", "2026", "X01", "Xã Thạch Hạ", "commune", "H-TPHT", "district")
+    sheet = ScoreSheet("r1", ReportHeader("2026", "X01", "Xã Thạch Hạ", "commune", "H-TPHT", "district"))
     sheet.take_verified("hatinh-2021-ref-1", 1, answers, {})
     with pytest.raises(IncompleteInputs, match="portal_quality_score"):
         sheet.score(COMMUNE, reason="verified", now=NOW)

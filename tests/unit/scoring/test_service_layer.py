@@ -12,6 +12,7 @@ from shared.auth import Principal, Role
 from shared.criteria import load_catalog
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.report_events import ReportScored, ReportVerified
+from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
 from tests.support.fakes import FakeRepository, FakeUnitOfWork
 
@@ -136,6 +137,6 @@ def test_a_score_is_read_by_its_unit_its_reviewer_and_the_admin_only(principal, 
 
 
 def test_a_report_not_yet_scored_has_no_score_to_read():
-    sheet = ScoreSheet("r-9", "2026-annual", "18118", "Xã Thạch Hạ", "commune", "436", "district")
+    sheet = ScoreSheet("r-9", ReportHeader("2026-annual", "18118", "Xã Thạch Hạ", "commune", "436", "district"))
     with pytest.raises(NotFound):
         handlers.sheet_for_reading(FakeScoringUnitOfWork([sheet]), "r-9", Principal("admin", Role.ADMIN, "STTTT"))

@@ -4,13 +4,16 @@ import pytest
 
 from services.submission.domain.reports import Report, ReportNotEditable
 from shared.domain.lifecycle import IllegalTransition, ReportStatus
+from shared.domain.report_header import ReportHeader
 
 NOW = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
 
 
 def draft() -> Report:
-    return Report(id="r1", round_id="2026", unit_code="U1", unit_name_vi="Sở Tài chính",
-                  unit_type="province_department", reviewer_unit_code="SKHCN", reviewer_kind="department",
+    return Report(id="r1",
+                  header=ReportHeader(round_id="2026", unit_code="U1", unit_name_vi="Sở Tài chính",
+                                      unit_type="province_department", reviewer_unit_code="SKHCN",
+                                      reviewer_kind="department"),
                   catalog_version="hatinh-2021-ref-1")
 
 

@@ -16,6 +16,7 @@ from services.submission.service_layer import handlers
 from shared.auth import Principal, Role
 from shared.domain.errors import InvalidInput
 from shared.domain.lifecycle import ReportStatus
+from shared.domain.report_header import ReportHeader
 from tests.support.fakes import FakeRepository
 from tests.unit.rounds.conftest import SKHCN, TWO_TIER_RULES, TWO_TIERS, small_units
 from tests.unit.rounds.fakes import FakeRoundsUnitOfWork
@@ -46,8 +47,8 @@ def uow():
     uow = FakeSubmissionUnitOfWork()
     rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2026, catalog_versions={UnitType.PROVINCE_DEPARTMENT: CATALOG})
     rounds.open_round(uow, "2026-annual", dt.datetime(2026, 1, 10, tzinfo=VIETNAM_TZ))
-    uow.reports.add(Report("snv-2026", "2026-annual", "SNV", "Sở Nội vụ", "province_department", SKHCN.code,
-                           "department", CATALOG))
+    uow.reports.add(Report("snv-2026", ReportHeader("2026-annual", "SNV", "Sở Nội vụ", "province_department",
+                                                    SKHCN.code, "department"), CATALOG))
     uow.published.clear()
     uow.commits = 0
     return uow
