@@ -129,6 +129,20 @@ class DuplicateRecord(Conflict):
         super().__init__(message, **data)
 
 
+class IllegalStateChange(Conflict):
+    """Something was asked to move to a state its current state cannot reach. `where` says in words
+    where it stands, `action` what was asked; asked for the state it is already in, it cannot do
+    that again."""
+
+    def __init__(self, current: enum.Enum, requested: enum.Enum, *, where: Bilingual, action: Bilingual):
+        self.current = current
+        self.requested = requested
+        again = current is requested
+        super().__init__(Bilingual(f"{where.vi}, không thể {action.vi}{' lại' if again else ''}",
+                                   f"{where.en}; it cannot {action.en}{' again' if again else ' now'}"),
+                         status=current.value, requested=requested.value)
+
+
 class TooLarge(DomainError):
     kind = Kind.TOO_LARGE
     slug = "too-large"

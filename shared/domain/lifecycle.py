@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 
-from shared.domain.errors import Bilingual, Conflict
+from shared.domain.errors import Bilingual, IllegalStateChange
 
 
 class ReportStatus(str, enum.Enum):
@@ -62,21 +62,15 @@ ACTION_IN_WORDS = {
 }
 
 
-class IllegalTransition(Conflict):
+class IllegalTransition(IllegalStateChange):
     """Raised when a report is asked to move to a state its current state cannot reach."""
 
     slug = "illegal-transition"
     title = Bilingual("Báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the report's state")
 
     def __init__(self, current: ReportStatus, requested: ReportStatus):
-        self.current = ReportStatus(current)
-        self.requested = ReportStatus(requested)
-        where, action = STATE_IN_WORDS[self.current], ACTION_IN_WORDS[self.requested]
-        again = self.current is self.requested
-        super().__init__(
-            Bilingual(f"{where.vi}, không thể {action.vi}{' lại' if again else ''}",
-                      f"{where.en}; it cannot {action.en}{' again' if again else ' now'}"),
-            status=self.current.value, requested=self.requested.value)
+        current, requested = ReportStatus(current), ReportStatus(requested)
+        super().__init__(current, requested, where=STATE_IN_WORDS[current], action=ACTION_IN_WORDS[requested])
 
 
 def can_transition(current: ReportStatus, requested: ReportStatus) -> bool:

@@ -1,7 +1,7 @@
 """What a round refuses, each a domain error the HTTP layer renders as a problem, in Vietnamese and English."""
 from __future__ import annotations
 
-from shared.domain.errors import Bilingual, Conflict, FieldError, InvalidInput, NotFound
+from shared.domain.errors import Bilingual, Conflict, FieldError, IllegalStateChange, InvalidInput, NotFound
 from shared.domain.round_events import RoundStatus
 
 _ROUND_WHERE = {
@@ -17,19 +17,14 @@ _ROUND_ACTION = {
 }
 
 
-class IllegalRoundTransition(Conflict):
+class IllegalRoundTransition(IllegalStateChange):
     slug = "illegal-round-transition"
     title = Bilingual("Kỳ báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the round's state")
 
     def __init__(self, current: RoundStatus, requested: RoundStatus):
-        self.current = current
-        self.requested = requested
-        where, action = _ROUND_WHERE[current], _ROUND_ACTION.get(requested, Bilingual("chuyển trạng thái", "move"))
-        again = " lại" if current is requested else ""
-        super().__init__(Bilingual(f"Kỳ báo cáo {where.vi}, không thể {action.vi}{again}",
-                                   f"The round is {where.en}; it cannot {action.en}"
-                                   f"{' again' if again else ' now'}"),
-                         status=current.value, requested=requested.value)
+        where = _ROUND_WHERE[current]
+        super().__init__(current, requested, where=Bilingual(f"Kỳ báo cáo {where.vi}", f"The round is {where.en}"),
+                         action=_ROUND_ACTION.get(requested, Bilingual("chuyển trạng thái", "move")))
 
 
 class SubmissionClosed(Conflict):
