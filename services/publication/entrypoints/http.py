@@ -33,6 +33,13 @@ def _public_list(item_schema: type[Schema], query: type[Schema] | None = None):
     return decorate
 
 
+def _public_export(view):
+    """A public download of a published result, in the format and of the version asked (`ExportQuery`)."""
+    view = results_blp.doc(security=[])(view)
+    view = results_blp.response(200, content_type="application/octet-stream")(view)
+    return results_blp.arguments(ExportQuery, location="query")(view)
+
+
 class BandSchema(Schema):
     code = fields.Str()
     name_vi = fields.Str()
@@ -226,9 +233,7 @@ def list_rankings(query, round_id):
 
 
 @results_blp.route("/rounds/<round_id>/rankings/<scope>/export")
-@results_blp.arguments(ExportQuery, location="query")
-@results_blp.response(200, content_type="application/octet-stream")
-@results_blp.doc(security=[])
+@_public_export
 def export_ranking(query, round_id, scope):
     """A published ranking as XLSX, CSV (UTF-8 with BOM) or a printable PDF."""
     content = exports.ranking_file(unit_of_work(), round_id, scope, query["format"], query.get("version"))
@@ -236,9 +241,7 @@ def export_ranking(query, round_id, scope):
 
 
 @results_blp.route("/rounds/<round_id>/units/<unit_code>/export")
-@results_blp.arguments(ExportQuery, location="query")
-@results_blp.response(200, content_type="application/octet-stream")
-@results_blp.doc(security=[])
+@_public_export
 def export_unit_result(query, round_id, unit_code):
     """One unit's published result (groups, criteria, total, band, ranks) as XLSX, CSV or PDF."""
     content = exports.unit_file(unit_of_work(), round_id, unit_code, query["format"], query.get("version"))
