@@ -128,13 +128,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (both apps)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (both apps)")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample the service's gunicorn workers with py-spy during its load "
-                             "(install it first: .venv/bin/pip install py-spy)")
-    parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
-    args = parser.parse_args()
-    if args.profile and not profiling.available():
-        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    args = profiling.parse_arguments(parser, "the service's gunicorn workers during its load")
     namespace = f"cqs-bench-{uuid.uuid4().hex[:8]}"
     logs = Path(tempfile.mkdtemp(prefix="cqs-bench-"))
     with infrastructure.postgres_server() as pg, infrastructure.rabbitmq_server() as amqp, \

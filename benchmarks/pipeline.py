@@ -203,13 +203,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=12_000, help="reports injected at report.verified")
     parser.add_argument("--http-reports", type=int, default=100, help="reports submitted and verified over HTTP")
     parser.add_argument("--clients", type=int, default=10, help="units and reviewers calling at a time (HTTP part)")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample the scoring, publication and submission workers with py-spy while the injected "
-                             "reports flow (install it first: .venv/bin/pip install py-spy)")
-    parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
-    args = parser.parse_args()
-    if args.profile and not profiling.available():
-        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    args = profiling.parse_arguments(parser, "the scoring, publication and submission workers while the injected reports flow")
     load_before, others_before = load_average(), other_processes()
     print(f"load average {load_before:.1f}; {others_before}", flush=True)
     with tempfile.TemporaryDirectory(prefix="cqs-bench-seed-") as seed:

@@ -2,6 +2,7 @@
 `.venv/bin/pip install py-spy` first) and summing its samples by function."""
 from __future__ import annotations
 
+import argparse
 import collections
 import re
 import shutil
@@ -14,8 +15,23 @@ from pathlib import Path
 _LINE = re.compile(r"\s*\(([^()]*?)(?::\d+)?\)$")  # "name (path/file.py:123)" → name and path
 
 
+INSTALL = ".venv/bin/pip install py-spy"
+
+
 def available() -> bool:
     return _py_spy() is not None
+
+
+def parse_arguments(parser: argparse.ArgumentParser, sampled: str) -> argparse.Namespace:
+    """A benchmark's arguments with `--profile` (py-spy samples `sampled` during the run) and `--no-record`;
+    stops before anything starts if `--profile` is asked for without py-spy."""
+    parser.add_argument("--profile", action="store_true",
+                        help=f"sample {sampled} with py-spy (install it first: {INSTALL})")
+    parser.add_argument("--no-record", action="store_true", help="print only; leave RESULTS.md alone")
+    args = parser.parse_args()
+    if args.profile and not available():
+        raise SystemExit(f"--profile needs py-spy: {INSTALL}")
+    return args
 
 
 def _py_spy() -> str | None:

@@ -13,17 +13,13 @@ import pytest
 import requests
 
 from shared.auth import Role
-from shared.criteria import load_catalog
 from shared.signing import SigningKey
-from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
-from tests.support.documents import MINIMAL_PDF
-from tests.support.http_flow import auth, call
+from tests.support.http_flow import accept_and_verify, arrived_case, auth, call, submit_in_full
 from tests.support.polling import eventually
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-PDF = MINIMAL_PDF
 
 
 @pytest.fixture
@@ -67,21 +63,8 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     admin = auth(key, Role.ADMIN, "HT", "demo-admin")
 
     [report] = call("GET", f"{url}/submission/reports", reporter, params={"round_id": "2027-annual"})
-    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
-    call("PATCH", f"{url}/submission/reports/{report['id']}", reporter,
-         json={"answers": unit_answers(unit_catalog)})
-    for criterion in evidence_criteria(unit_catalog):
-        call("POST", f"{url}/submission/reports/{report['id']}/evidence", reporter, 201,
-             data={"criterion": criterion}, files={"file": (f"{criterion}.pdf", PDF, "application/pdf")})
-    call("POST", f"{url}/submission/reports/{report['id']}/submit", reporter, json={})
-
-    case = eventually(lambda: requests.get(f"{url}/review/cases/{report['id']}", headers=reviewer, timeout=10),
-                      lambda response: response.status_code == 200).json()
-    for criterion in case["undecided"]:
-        case = call("POST", f"{url}/review/cases/{report['id']}/decisions", reviewer,
-                    json={"criterion": criterion, "decision": "accept", "expected_version": case["version"],
-                          **reviewer_fill(unit_catalog, case, criterion)})
-    call("POST", f"{url}/review/cases/{report['id']}/verify", reviewer, json={"expected_version": case["version"]})
+    submit_in_full(f"{url}/submission", report, reporter)
+    accept_and_verify(f"{url}/review", arrived_case(f"{url}/review", report["id"], reviewer), reviewer)
     eventually(lambda: call("GET", f"{url}/submission/reports/{report['id']}", reporter),
                lambda body: body["status"] == "scored")
     call("POST", f"{url}/submission/rounds/2027-annual/close", admin)

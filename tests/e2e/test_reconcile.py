@@ -3,28 +3,20 @@ are lost (a worker is down and its queue purged), the reconciliation names both 
 and its repair re-publishes from the owning outboxes until every service agrees."""
 from __future__ import annotations
 
-import os
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
-import requests
 from kombu import Connection
 
 from shared.auth import Role
-from shared.criteria import load_catalog
-from tests.support import infrastructure
-from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
-from tests.support.documents import MINIMAL_PDF
-from tests.support.http_flow import auth, call
-from tests.support.keys import TEST_JWKS_URL, TEST_KEY, TEST_KEY_FILE
+from tests.support.http_flow import accept_and_verify, arrived_case, auth, call, submit_in_full
+from tests.support.keys import TEST_KEY, TEST_KEY_FILE
 from tests.support.polling import eventually
 from tests.support.processes import BIN, ROOT, RunningSystem
+from tests.support.running import services_as_processes
 
 pytestmark = pytest.mark.e2e
-SEED = Path(__file__).resolve().parents[2] / "services" / "rounds" / "seed"
-PDF = MINIMAL_PDF
 ADMIN = auth(TEST_KEY, Role.ADMIN, "HT", "admin")
 REVIEWER = auth(TEST_KEY, Role.DEPARTMENT_REVIEWER, "SKHCN", "tham.dinh.vien")
 ROUND = "2027-annual"
@@ -32,23 +24,10 @@ ROUND = "2027-annual"
 
 @pytest.fixture(scope="module")
 def system(postgres_server_url, amqp_url, tmp_path_factory):
-    logs = tmp_path_factory.mktemp("logs")
     namespace = f"cqs-e2e-{uuid.uuid4().hex[:10]}"
-    with infrastructure.fresh_database(postgres_server_url) as database_url:
-        env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
-               "CQS_NAMESPACE": namespace, "CQS_JWKS_URL": TEST_JWKS_URL, "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE),
-               "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-               "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
-        running = RunningSystem(env, logs)
-        try:
-            running.cli("migrate", "submission")
-            running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
-            running.cli("load-review-models", str(SEED / "review_models.yaml"))
-            running.start()
-            yield running, amqp_url, namespace
-        finally:
-            running.stop()
-            infrastructure.delete_namespace(amqp_url, namespace)
+    with services_as_processes(postgres_server_url, amqp_url, namespace, tmp_path_factory,
+                               CQS_SIGNING_KEY_FILE=str(TEST_KEY_FILE)) as running:
+        yield running, amqp_url, namespace
 
 
 def reconcile(running: RunningSystem, *args: str) -> subprocess.CompletedProcess:
@@ -60,25 +39,13 @@ def reconcile(running: RunningSystem, *args: str) -> subprocess.CompletedProcess
 def submit(running: RunningSystem, unit: str) -> str:
     submission, reporter = running.urls["submission"], auth(TEST_KEY, Role.UNIT_REPORTER, unit, f"cb.{unit}")
     [report] = call("GET", f"{submission}/reports", reporter, params={"round_id": ROUND})
-    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
-    call("PATCH", f"{submission}/reports/{report['id']}", reporter, json={"answers": unit_answers(unit_catalog)})
-    for criterion in evidence_criteria(unit_catalog):
-        call("POST", f"{submission}/reports/{report['id']}/evidence", reporter, 201, data={"criterion": criterion},
-             files={"file": (f"minh-chung-{criterion}.pdf", PDF, "application/pdf")})
-    call("POST", f"{submission}/reports/{report['id']}/submit", reporter, json={})
+    submit_in_full(submission, report, reporter)
     return report["id"]
 
 
 def verify(running: RunningSystem, report_id: str) -> None:
     review = running.urls["review"]
-    case = eventually(lambda: requests.get(f"{review}/cases/{report_id}", headers=REVIEWER, timeout=10),
-                      lambda response: response.status_code == 200).json()
-    unit_catalog = load_catalog(case["catalog_version"]).unit_type(case["unit_type"])
-    for criterion in case["undecided"]:
-        case = call("POST", f"{review}/cases/{report_id}/decisions", REVIEWER, json={
-            "criterion": criterion, "decision": "accept", "expected_version": case["version"],
-            **reviewer_fill(unit_catalog, case, criterion)})
-    call("POST", f"{review}/cases/{report_id}/verify", REVIEWER, json={"expected_version": case["version"]})
+    accept_and_verify(review, arrived_case(review, report_id, REVIEWER), REVIEWER)
 
 
 def lose_next_message(running: RunningSystem, amqp_url: str, queue: str, worker: str, act) -> None:

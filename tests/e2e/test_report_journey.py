@@ -5,51 +5,34 @@ receives every event, each valid against the AsyncAPI document, in causal order.
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
 from shared.auth import Role
-from shared.criteria import load_catalog
-from tests.support import asyncapi, infrastructure
-from tests.support.answers import evidence_criteria, reviewer_fill, unit_answers
+from tests.support import asyncapi
 from tests.support.documents import MINIMAL_PDF
-from tests.support.http_flow import auth, call
-from tests.support.keys import TEST_JWKS_URL, TEST_KEY
+from tests.support.http_flow import accept_and_verify, arrived_case, auth, call, submit_in_full
+from tests.support.keys import TEST_KEY
 from tests.support.partner import PartnerSubscriber
 from tests.support.polling import eventually
-from tests.support.processes import RunningSystem
+from tests.support.running import services_as_processes
 
 pytestmark = pytest.mark.e2e
-SEED = Path(__file__).resolve().parents[2] / "services" / "rounds" / "seed"
 UNIT = "STP"  # Sở Tư pháp: a department in both the 2021 and the 2025 trees
 PDF = MINIMAL_PDF
 
 
 @pytest.fixture(scope="module")
 def system(postgres_server_url, amqp_url, tmp_path_factory):
-    logs = tmp_path_factory.mktemp("logs")
     namespace = f"cqs-e2e-{uuid.uuid4().hex[:10]}"
-    with infrastructure.fresh_database(postgres_server_url) as database_url:
-        env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
-               "CQS_NAMESPACE": namespace, "CQS_JWKS_URL": TEST_JWKS_URL,
-               "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-               "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
-        partner = PartnerSubscriber(amqp_url, namespace)  # bound before anything is published
-        running = RunningSystem(env, logs)
-        try:
-            running.cli("migrate", "submission")
-            running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
-            running.cli("load-review-models", str(SEED / "review_models.yaml"))
-            running.start()
+    partner = PartnerSubscriber(amqp_url, namespace)  # bound before anything is published
+    try:
+        with services_as_processes(postgres_server_url, amqp_url, namespace, tmp_path_factory) as running:
             yield running, partner
-        finally:
-            running.stop()
-            partner.close()
-            infrastructure.delete_namespace(amqp_url, namespace)
+    finally:
+        partner.close()
 
 
 ADMIN = auth(TEST_KEY, Role.ADMIN, "HT", "admin")
@@ -74,17 +57,10 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     assert read.headers["Cache-Control"] == "no-store" and read.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in read.headers["Content-Security-Policy"]
 
-    unit_catalog = load_catalog(report["catalog_version"]).unit_type(report["unit_type"])
-    answers = unit_answers(unit_catalog)
-    report = call("PATCH", f"{submission}/reports/{report_id}", REPORTER, json={"answers": answers})
-    for criterion in evidence_criteria(unit_catalog):
-        call("POST", f"{submission}/reports/{report_id}/evidence", REPORTER, 201,
-             data={"criterion": criterion}, files={"file": (f"minh-chung-{criterion}.pdf", PDF, "application/pdf")})
-    call("POST", f"{submission}/reports/{report_id}/submit", REPORTER, json={})
+    submit_in_full(submission, report, REPORTER)
 
     # The reviewer asks for evidence on 1.1; the unit answers with a new file.
-    case = eventually(lambda: requests.get(f"{review}/cases/{report_id}", headers=REVIEWER, timeout=10),
-                      lambda response: response.status_code == 200).json()
+    case = arrived_case(review, report_id, REVIEWER)
     call("POST", f"{review}/cases/{report_id}/evidence-requests", REVIEWER, 201, json={
         "requests": [{"criterion": "1.1", "message": "Đề nghị gửi bản ký số của kế hoạch năm"}],
         "due_date": "2026-12-10", "expected_version": case["version"]})
@@ -114,11 +90,7 @@ def test_one_report_travels_every_state_and_a_partner_sees_every_event(system):
     # Revision 2: every criterion decided, then verified.
     case = eventually(lambda: call("GET", f"{review}/cases/{report_id}", REVIEWER),
                       lambda body: body["revision"] == 2 and body["status"] == "submitted")
-    for criterion in case["undecided"]:
-        case = call("POST", f"{review}/cases/{report_id}/decisions", REVIEWER, json={
-            "criterion": criterion, "decision": "accept", "expected_version": case["version"],
-            **reviewer_fill(unit_catalog, case, criterion)})
-    call("POST", f"{review}/cases/{report_id}/verify", REVIEWER, json={"expected_version": case["version"]})
+    accept_and_verify(review, case, REVIEWER)
 
     eventually(lambda: call("GET", f"{submission}/reports/{report_id}", REPORTER),
                lambda body: body["status"] == "scored")

@@ -2,11 +2,13 @@
 idempotent consumption, retry then dead-letter, and a relay that survives a broker restart."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -23,7 +25,7 @@ from shared.domain.report_header import ReportHeader
 from shared.messaging.consumer import EventConsumer, Subscription
 from shared.messaging.topology import events_exchange
 from tests.support import rabbitmq_node
-from tests.support.partner import PartnerSubscriber, dlq_messages
+from tests.support.partner import PartnerSubscriber, dlq_messages, publish_event
 from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -104,20 +106,32 @@ def test_event_is_not_written_or_published_when_the_transaction_rolls_back(runti
     assert [event["subject"] for event in partner.received] == [f"reports/{first.id}"]
 
 
-def _publish_raw(amqp_url: str, namespace: str, event: cloudevents.CloudEvent, times: int = 1) -> None:
-    with Connection(amqp_url) as conn:
-        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
-        for _ in range(times):
-            producer.publish(event.to_json(), routing_key=event.routing_key,
-                             content_type="application/cloudevents+json", delivery_mode=2, declare=[producer.exchange])
-
-
-def _run_consumer(consumer: EventConsumer):
+@contextlib.contextmanager
+def _consuming(consumer: EventConsumer) -> Iterator[None]:
+    """`consumer`'s queues declared and its loop running in a thread until the block ends."""
     consumer.declare()
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run_until, args=(stop,), daemon=True)
     thread.start()
-    return stop, thread
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def _dead_letters(amqp_url: str, dlq: str) -> list:
+    """The (headers, body) of the messages parked in `dlq`, once there are any."""
+    dead: list = []
+    eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+    return dead
+
+
+def _returned(report_id: str, comment: str = "") -> cloudevents.CloudEvent:
+    """A `report.returned` from review about a report this service may not hold."""
+    return cloudevents.from_event(
+        ReportReturned(report_id=report_id, round_id="2026", unit_code="u", comment=comment, criterion_comments={},
+                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
 
 
 def _returned_event(report: Report) -> cloudevents.CloudEvent:
@@ -136,16 +150,12 @@ def _status(runtime, report: Report) -> str:
 def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
     report, sentinel = _add_submitted(runtime), _add_submitted(runtime, unit_code="HT-SO-TP")
     consumer = runtime.consumer()
-    stop, thread = _run_consumer(consumer)
-    try:
-        _publish_raw(amqp_url, namespace, _returned_event(report), times=3)
+    with _consuming(consumer):
+        publish_event(amqp_url, namespace, _returned_event(report), times=3)
         # One queue, one consumer, one message at a time: once the sentinel published after the
         # duplicates is processed, the duplicates have been handled too.
-        _publish_raw(amqp_url, namespace, _returned_event(sentinel))
+        publish_event(amqp_url, namespace, _returned_event(sentinel))
         eventually(lambda: _status(runtime, sentinel) == "returned")
-    finally:
-        stop.set()
-        thread.join(10)
     with runtime.uow_factory() as uow:
         stored = uow.reports.get(report.id)
         assert stored.status == "returned"
@@ -169,18 +179,13 @@ def test_a_failing_handler_is_retried_then_dead_lettered(runtime, amqp_url, name
     consumer = EventConsumer("submission", amqp_url, namespace,
                              [Subscription("always_fails", ("report.returned",), always_fails)],
                              runtime.uow_factory, max_attempts=3, backoff_s=0.01)
-    event = cloudevents.from_event(
-        ReportReturned(report_id="r1", round_id="2026", unit_code="u", comment="", criterion_comments={},
-                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
-    stop, thread = _run_consumer(consumer)
+    event = _returned("r1")
     dlq = f"{namespace}.submission.always_fails.dlq"
     try:
-        _publish_raw(amqp_url, namespace, event)
-        dead: list = []
-        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+        with _consuming(consumer):
+            publish_event(amqp_url, namespace, event)
+            dead = _dead_letters(amqp_url, dlq)
     finally:
-        stop.set()
-        thread.join(10)
         with Connection(amqp_url) as conn:
             conn.channel().queue_delete(f"{namespace}.submission.always_fails")
             conn.channel().queue_delete(dlq)
@@ -202,16 +207,12 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
     consumer = EventConsumer("submission", amqp_url, namespace,
                              [Subscription("database_down_once", ("report.returned",), database_down_once)],
                              runtime.uow_factory, max_attempts=2, backoff_s=0.01)
-    event = cloudevents.from_event(
-        ReportReturned(report_id="r1", round_id="2026", unit_code="u", comment="", criterion_comments={},
-                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
-    stop, thread = _run_consumer(consumer)
+    event = _returned("r1")
     try:
-        _publish_raw(amqp_url, namespace, event)
-        eventually(lambda: len(calls) == 2)
+        with _consuming(consumer):
+            publish_event(amqp_url, namespace, event)
+            eventually(lambda: len(calls) == 2)
     finally:
-        stop.set()
-        thread.join(10)
         dead = dlq_messages(amqp_url, f"{namespace}.submission.database_down_once.dlq")
         with Connection(amqp_url) as conn:
             conn.channel().queue_delete(f"{namespace}.submission.database_down_once")
@@ -224,16 +225,13 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
 def test_an_event_waiting_for_the_database_is_not_overtaken_by_one_delivered_meanwhile(runtime, amqp_url, namespace):
     """The fault suite's stuck report: `report.verified` met a terminated connection, went back to the
     queue, and the `report.scored` already prefetched behind it was handled first (and refused)."""
-    first, later = (cloudevents.from_event(
-        ReportReturned(report_id=report_id, round_id="2026", unit_code="u", comment="", criterion_comments={},
-                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
-        for report_id in ("first", "later"))
+    first, later = _returned("first"), _returned("later")
     failed, handled = [], []
 
     def database_down_while_the_later_one_arrives(uow, event):
         if event.id == first.id and not failed:
             failed.append(event.id)
-            _publish_raw(amqp_url, namespace, later)  # delivered while the first waits for the database
+            publish_event(amqp_url, namespace, later)  # delivered while the first waits for the database
             time.sleep(0.2)
             raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
         handled.append(event.data["report_id"])
@@ -241,13 +239,11 @@ def test_an_event_waiting_for_the_database_is_not_overtaken_by_one_delivered_mea
     consumer = EventConsumer("submission", amqp_url, namespace,
                              [Subscription("in_order", ("report.returned",), database_down_while_the_later_one_arrives)],
                              runtime.uow_factory, max_attempts=2, backoff_s=0.25)
-    stop, thread = _run_consumer(consumer)
     try:
-        _publish_raw(amqp_url, namespace, first)
-        eventually(lambda: len(handled) == 2)
+        with _consuming(consumer):
+            publish_event(amqp_url, namespace, first)
+            eventually(lambda: len(handled) == 2)
     finally:
-        stop.set()
-        thread.join(10)
         with Connection(amqp_url) as conn:
             conn.channel().queue_delete(f"{namespace}.submission.in_order")
             conn.channel().queue_delete(f"{namespace}.submission.in_order.dlq")
@@ -303,15 +299,10 @@ def test_an_event_from_a_source_that_does_not_own_it_is_never_acted_on(runtime, 
                        returned_at=NOW.isoformat()), source="/partner/lgsp")
     consumer = EventConsumer("submission", amqp_url, namespace, runtime.subscriptions, runtime.uow_factory,
                              max_attempts=1, backoff_s=0.01)
-    stop, thread = _run_consumer(consumer)
     dlq = f"{namespace}.submission.on_report_returned.dlq"
-    try:
-        _publish_raw(amqp_url, namespace, forged)
-        dead: list = []
-        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
-    finally:
-        stop.set()
-        thread.join(10)
+    with _consuming(consumer):
+        publish_event(amqp_url, namespace, forged)
+        dead = _dead_letters(amqp_url, dlq)
     [(headers, _body)] = dead
     assert "only /cqs/review publishes it" in headers["x-cqs-error"]
     with runtime.uow_factory() as uow:
@@ -334,8 +325,7 @@ def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp
                                       data={**nul_in_text.data, "comment": "Thiếu\x00minh chứng"})
     huge_headers = {f"x-partner-{i:02d}": "h" * 2000 for i in range(50)}
     consumer = runtime.consumer()
-    stop, thread = _run_consumer(consumer)
-    try:
+    with _consuming(consumer):
         _publish_bytes(amqp_url, namespace, "report.returned", oversized.to_json().encode(),
                        "application/cloudevents+json", headers=huge_headers, message_id="m" * 255)
         _publish_bytes(amqp_url, namespace, "report.returned", b'{"answers": {"x": 3,,}', "application/json")
@@ -343,11 +333,8 @@ def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp
         _publish_bytes(amqp_url, namespace, "report.returned", b"\xff\xfe not utf-8", "application/json")
         _publish_bytes(amqp_url, namespace, "report.returned", nul_in_text.to_json().encode(),
                        "application/cloudevents+json")
-        _publish_raw(amqp_url, namespace, _returned_event(report))  # a real event behind them all
+        publish_event(amqp_url, namespace, _returned_event(report))  # a real event behind them all
         eventually(lambda: _status(runtime, report) == "returned")
-    finally:
-        stop.set()
-        thread.join(10)
     dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
     assert len(dead) == 5
     errors = [headers["x-cqs-error"] for headers, _body in dead]
@@ -372,14 +359,10 @@ def test_an_event_whose_data_is_not_its_type_is_parked_at_once_and_the_queue_flo
                                           data={name: value for name, value in real.data.items() if name != "comment"})
     numbered_comment = dataclasses.replace(real, id=str(uuid.uuid4()), data={**real.data, "comment": 7})
     consumer = runtime.consumer()
-    stop, thread = _run_consumer(consumer)
-    try:
+    with _consuming(consumer):
         for event in (without_comment, numbered_comment, real):  # the real one behind them
-            _publish_raw(amqp_url, namespace, event)
+            publish_event(amqp_url, namespace, event)
         eventually(lambda: _status(runtime, report) == "returned")
-    finally:
-        stop.set()
-        thread.join(10)
     dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
     assert [headers["x-cqs-event-id"] for headers, _body in dead] == [without_comment.id, numbered_comment.id]
     errors = [headers["x-cqs-error"] for headers, _body in dead]
@@ -488,27 +471,19 @@ def test_deliveries_are_handled_in_batches_keeping_each_reports_order(runtime, a
                              counting_uow, max_attempts=2, backoff_s=0.01, batch_size=50)
     consumer.declare()
     reports = [f"r{n}" for n in range(5)]
-    events = [cloudevents.from_event(
-        ReportReturned(report_id=reports[seq % 5], round_id="2026", unit_code="u", comment=str(seq),
-                       criterion_comments={}, returned_by="reviewer", returned_at=NOW.isoformat()),
-        source="/cqs/review") for seq in range(100)]
-    poison = cloudevents.from_event(
-        ReportReturned(report_id="r-poison", round_id="2026", unit_code="u", comment="poison", criterion_comments={},
-                       returned_by="reviewer", returned_at=NOW.isoformat()), source="/cqs/review")
+    events = [_returned(reports[seq % 5], comment=str(seq)) for seq in range(100)]
+    poison = _returned("r-poison", comment="poison")
     with Connection(amqp_url) as conn:  # all queued before the consumer starts: they come in batches
         producer = Producer(conn.channel(), exchange=events_exchange(namespace))
         for event in [*events[:30], events[10], poison, *events[30:]]:
             producer.publish(event.to_json(), routing_key=event.routing_key,
                              content_type="application/cloudevents+json", delivery_mode=2)
-    stop, thread = _run_consumer(consumer)
     dlq = f"{namespace}.submission.batched.dlq"
     try:
-        eventually(lambda: len(handled()) >= 100)
-        dead: list = []
-        eventually(lambda: dead.extend(dlq_messages(amqp_url, dlq)) or dead)
+        with _consuming(consumer):
+            eventually(lambda: len(handled()) >= 100)
+            dead = _dead_letters(amqp_url, dlq)
     finally:
-        stop.set()
-        thread.join(10)
         with Connection(amqp_url) as conn:
             conn.channel().queue_delete(f"{namespace}.submission.batched")
             conn.channel().queue_delete(dlq)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from cqs import cli
@@ -57,6 +58,17 @@ def portal(database_url, tmp_path):
 def sign_in(client, username: str, password: str):
     token = _token(client, "/sign-in")
     return client.post("/sign-in", data={"csrf_token": token, "username": username, "password": password})
+
+
+def signed_in(app, accounts, username: str) -> FlaskClient:
+    """A client of `app` signed in to a new account (`so.tc`, a reporter of STC, or `quantri`, the admin)
+    whose password needs no change."""
+    name, unit, role = {"so.tc": ("Sở Tài chính", "STC", Role.UNIT_REPORTER),
+                        "quantri": ("Quản trị", "HT", Role.ADMIN)}[username]
+    accounts.create(username, name, unit, role, GOOD_PASSWORD, must_change_password=False)
+    client = app.test_client()
+    sign_in(client, username, GOOD_PASSWORD)
+    return client
 
 
 def _token(client, path: str) -> str:
@@ -209,10 +221,7 @@ def test_a_disabled_account_cannot_sign_in_and_its_open_session_ends(portal):
 
 
 def test_an_idle_session_expires(portal):
-    app, accounts = portal
-    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD, must_change_password=False)
-    client = app.test_client()
-    sign_in(client, "so.tc", GOOD_PASSWORD)
+    client = signed_in(*portal, "so.tc")
     assert client.get("/change-password").status_code == 200
     with client.session_transaction() as session:
         session["seen_at"] -= dt.timedelta(minutes=31).total_seconds()
@@ -223,9 +232,7 @@ def test_an_idle_session_expires(portal):
 
 def test_the_admin_creates_accounts_one_by_one_or_from_a_csv_and_disables_them(portal):
     app, accounts = portal
-    accounts.create("quantri", "Quản trị", "HT", Role.ADMIN, GOOD_PASSWORD, must_change_password=False)
-    client = app.test_client()
-    sign_in(client, "quantri", GOOD_PASSWORD)
+    client = signed_in(app, accounts, "quantri")
     token = _token(client, "/admin/accounts")
     created = client.post("/admin/accounts", data={"csrf_token": token, "one-username": "xa.thachha",
                                                    "one-display_name": "Cán bộ xã Thạch Hà", "one-unit_code": "18100",
@@ -256,10 +263,7 @@ def test_the_admin_creates_accounts_one_by_one_or_from_a_csv_and_disables_them(p
 
 
 def test_only_the_admin_opens_the_admin_pages(portal):
-    app, accounts = portal
-    accounts.create("so.tc", "Sở Tài chính", "STC", Role.UNIT_REPORTER, GOOD_PASSWORD, must_change_password=False)
-    client = app.test_client()
-    sign_in(client, "so.tc", GOOD_PASSWORD)
+    client = signed_in(*portal, "so.tc")
     assert client.get("/admin/accounts").status_code == 403
 
 
@@ -298,9 +302,7 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
                               data_dir=tmp_path)
     bootstrap.migrate(database_url)
     accounts = bootstrap.accounts_for(database_url)
-    accounts.create("quantri", "Quản trị", "HT", Role.ADMIN, GOOD_PASSWORD, must_change_password=False)
-    client = bootstrap.create_app(settings, accounts).test_client()
-    sign_in(client, "quantri", GOOD_PASSWORD)
+    client = signed_in(bootstrap.create_app(settings, accounts), accounts, "quantri")
     token = _token(client, "/admin/rounds")
     assert "Tạo kỳ báo cáo" in client.get("/admin/rounds").get_data(as_text=True)
 

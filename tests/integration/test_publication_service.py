@@ -7,15 +7,14 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from kombu import Connection, Producer
 
 from services.publication import bootstrap as publication
 from services.publication.adapters import orm
 from shared import cloudevents
 from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportScored
-from shared.messaging.topology import events_exchange
 from tests.support.keys import TEST_KEY
+from tests.support.partner import publish_event
 from tests.support.polling import eventually
 from tests.support.running import running
 
@@ -33,10 +32,7 @@ def publish(amqp_url: str, namespace: str, routing_key: str, data: dict, source:
     event = cloudevents.CloudEvent(id=f"{routing_key}-{data.get('report_id', data['round_id'])}", source=source,
                                    type=f"vn.gov.cqs.{routing_key}", subject=f"rounds/{data['round_id']}",
                                    time="2022-11-01T00:00:00Z", data=data)
-    with Connection(amqp_url) as conn:
-        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
-        producer.publish(event.to_json(), routing_key=routing_key, delivery_mode=2,
-                         content_type="application/cloudevents+json", declare=[producer.exchange])
+    publish_event(amqp_url, namespace, event)
 
 
 def scored(report_id: str, unit_code: str, district: str, group_6: str) -> dict:

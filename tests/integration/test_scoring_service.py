@@ -7,17 +7,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
-from kombu import Connection, Producer
 
 from services.scoring import bootstrap as scoring
 from services.scoring.adapters import orm
 from shared import cloudevents
 from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportVerified
-from shared.messaging.topology import events_exchange
 from tests.support import asyncapi
 from tests.support.keys import TEST_KEY
-from tests.support.partner import PartnerSubscriber
+from tests.support.partner import PartnerSubscriber, publish_event
 from tests.support.polling import eventually
 from tests.support.running import running
 
@@ -45,14 +43,6 @@ def running_scoring(settings_for):
         yield runtime
 
 
-def publish(amqp_url: str, namespace: str, event: cloudevents.CloudEvent, times: int = 1) -> None:
-    with Connection(amqp_url) as conn:
-        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
-        for _ in range(times):
-            producer.publish(event.to_json(), routing_key=event.routing_key, delivery_mode=2,
-                             content_type="application/cloudevents+json", declare=[producer.exchange])
-
-
 def processed_ids(runtime) -> int:
     with runtime.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one()
@@ -73,8 +63,8 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
     partner = PartnerSubscriber(amqp_url, namespace, patterns=("report.scored",))
     try:
         event = verified()
-        publish(amqp_url, namespace, event, times=2)   # a duplicate delivery of the same event
-        publish(amqp_url, namespace, verified())       # the same content under a new event id
+        publish_event(amqp_url, namespace, event, times=2)   # a duplicate delivery of the same event
+        publish_event(amqp_url, namespace, verified())       # the same content under a new event id
         [scored] = partner.collect(lambda got: len(got) >= 1)
         # The queue delivers in order: once the third message's id is recorded, the duplicate
         # before it was handled too, and whatever the three produced is in the outbox.
@@ -111,7 +101,7 @@ def test_a_verified_report_comes_back_scored_once(running_scoring, amqp_url, nam
 def test_an_admin_rescore_under_the_same_catalog_changes_nothing(running_scoring, amqp_url, namespace):
     partner = PartnerSubscriber(amqp_url, namespace, patterns=("report.scored",))
     try:
-        publish(amqp_url, namespace, verified())
+        publish_event(amqp_url, namespace, verified())
         partner.collect(lambda got: len(got) >= 1)
     finally:
         partner.close()

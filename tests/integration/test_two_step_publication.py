@@ -9,7 +9,6 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from kombu import Connection, Producer
 from requests.utils import parse_header_links
 
 from services.publication import bootstrap as publication
@@ -17,11 +16,10 @@ from services.publication.adapters import orm as publication_orm
 from services.scoring import bootstrap as scoring
 from shared import cloudevents
 from shared.auth import Role
-from shared.messaging.topology import events_exchange
 from tests.integration.test_review_flow import accept_remaining, post
 from tests.support import asyncapi
 from tests.support.keys import TEST_KEY
-from tests.support.partner import PartnerSubscriber
+from tests.support.partner import PartnerSubscriber, publish_event
 from tests.support.polling import eventually
 from tests.support.review_system import DEPARTMENT_REVIEWER, shut_down, start
 
@@ -64,10 +62,7 @@ def send(amqp_url, namespace, routing_key, data):
     event = cloudevents.CloudEvent(id=f"{routing_key}-{ROUND}", source="/cqs/submission",
                                    type=f"vn.gov.cqs.{routing_key}", subject=f"rounds/{ROUND}",
                                    time="2026-11-01T00:00:00Z", data=data)
-    with Connection(amqp_url) as conn:
-        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
-        producer.publish(event.to_json(), routing_key=routing_key, delivery_mode=2,
-                         content_type="application/cloudevents+json", declare=[producer.exchange])
+    publish_event(amqp_url, namespace, event)
 
 
 def scores_recorded(runtime) -> dict[str, str]:

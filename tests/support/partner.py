@@ -1,11 +1,16 @@
 """An integration partner as it would really subscribe: a plain pika consumer with its own
-queue bound to `report.*` and `round.*` on the events exchange."""
+queue bound to `report.*` and `round.*` on the events exchange. And the other ends tests play: an
+event put on the exchange as its service would publish it, a dead-letter queue drained."""
 from __future__ import annotations
 
 import json
 import time
 
 import pika
+from kombu import Connection, Producer
+
+from shared.cloudevents import CloudEvent
+from shared.messaging.topology import events_exchange
 
 
 class PartnerSubscriber:
@@ -51,6 +56,15 @@ class PartnerSubscriber:
             self._connection.close()
         except Exception:  # the broker may have gone away in a fault test
             pass
+
+
+def publish_event(amqp_url: str, namespace: str, event: CloudEvent, times: int = 1) -> None:
+    """`event` on the namespace's events exchange (`times` times), persistent, as the relay sends it."""
+    with Connection(amqp_url) as conn:
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        for _ in range(times):
+            producer.publish(event.to_json(), routing_key=event.routing_key, delivery_mode=2,
+                             content_type="application/cloudevents+json", declare=[producer.exchange])
 
 
 def dlq_messages(amqp_url: str, queue: str) -> list[tuple[dict, bytes]]:

@@ -1,11 +1,20 @@
-"""A service's runtime at work for the length of a test: its relay, consumer and periodic jobs as threads."""
+"""Services at work for the length of a test: a runtime's relay, consumer and periodic jobs as threads, or
+the four services as processes."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 
+import pytest
+
 from shared.runtime import ServiceRuntime
+from tests.support import infrastructure
+from tests.support.keys import TEST_JWKS_URL
+from tests.support.processes import ROOT, RunningSystem
+
+SEED = ROOT / "services" / "rounds" / "seed"
 
 
 @contextlib.contextmanager
@@ -30,3 +39,26 @@ def running(runtime: ServiceRuntime) -> Iterator[ServiceRuntime]:
             yield runtime
     finally:
         runtime.engine.dispose()
+
+
+@contextlib.contextmanager
+def services_as_processes(postgres_server_url: str, amqp_url: str, namespace: str,
+                          tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[RunningSystem]:
+    """The four services as processes (tests/support/processes.py) on a database of their own, in `namespace`,
+    with Hà Tĩnh's unit registries (2021, 2025) and the review models loaded and the messaging quick; stopped
+    and the namespace removed from the broker at the end. `env` adds to their environment."""
+    logs = tmp_path_factory.mktemp("logs")
+    with infrastructure.fresh_database(postgres_server_url) as database_url:
+        running = RunningSystem({**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
+                                 "CQS_NAMESPACE": namespace, "CQS_JWKS_URL": TEST_JWKS_URL,
+                                 "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+                                 "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05", **env}, logs)
+        try:
+            running.cli("migrate", "submission")
+            running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
+            running.cli("load-review-models", str(SEED / "review_models.yaml"))
+            running.start()
+            yield running
+        finally:
+            running.stop()
+            infrastructure.delete_namespace(amqp_url, namespace)

@@ -14,7 +14,7 @@ Files are applied in the order given.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -181,32 +181,32 @@ def _check_keys(entry: Any, allowed: set[str], where: str) -> None:
         raise SeedFileError(f"{where}: unknown keys {sorted(map(str, unknown))}; allowed: {sorted(allowed)}")
 
 
-def _list(entry: dict[str, Any], key: str, where: str, required: bool = True) -> list[Any]:
+def _checked(entry: dict[str, Any], key: str, where: str, required: bool, is_valid: Callable[[Any], bool],
+             expected: str) -> Any:
+    """`entry[key]` if `is_valid` says so (None when it is absent and not required); else SeedFileError."""
     value = entry.get(key)
     if value is None and not required:
-        return []
-    if not isinstance(value, list):
-        raise SeedFileError(f"{where}: {key} must be a list")
+        return None
+    if not is_valid(value):
+        raise SeedFileError(f"{where}: {key} must be {expected}, got {value!r}")
     return value
+
+
+def _list(entry: dict[str, Any], key: str, where: str, required: bool = True) -> list[Any]:
+    value = _checked(entry, key, where, required, lambda value: isinstance(value, list), "a list")
+    return [] if value is None else value
 
 
 def _str(entry: dict[str, Any], key: str, where: str, required: bool = True) -> Any:
-    value = entry.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        # Unquoted numeric codes would arrive as ints and lose leading zeros elsewhere.
-        raise SeedFileError(f"{where}: {key} must be a non-empty string (quote numeric codes), got {value!r}")
-    return value
+    # Unquoted numeric codes would arrive as ints and lose leading zeros elsewhere.
+    return _checked(entry, key, where, required, lambda value: isinstance(value, str) and bool(value.strip()),
+                    "a non-empty string (quote numeric codes)")
 
 
 def _date(entry: dict[str, Any], key: str, where: str, required: bool = True) -> Any:
-    value = entry.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise SeedFileError(f"{where}: {key} must be a date written YYYY-MM-DD, got {value!r}")
-    return value
+    return _checked(entry, key, where, required,
+                    lambda value: isinstance(value, date) and not isinstance(value, datetime),
+                    "a date written YYYY-MM-DD")
 
 
 def _unit_type(entry: dict[str, Any], where: str) -> UnitType:
