@@ -6,6 +6,7 @@ ranking is one query each, done at publication or look-up time.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -26,10 +27,11 @@ from services.publication.adapters.orm import (
     webhooks,
 )
 from services.publication.domain.publication import PublishedStanding, Snapshot
-from services.publication.domain.rankings import PreviousStanding, Score, Standing, UnitInScope
+from services.publication.domain.rankings import PreviousStanding, Score, Standing
 from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import PENDING, Delivery, Webhook
 from shared.domain.report_events import ReportScored
+from shared.domain.report_header import ReportHeader
 from shared.repository import SqlAlchemyRepository
 
 
@@ -40,10 +42,8 @@ class ScoreRepository:
     def record(self, scored: ReportScored) -> None:
         """Insert or replace the report's score, unless a newer one is already there (events of one
         report may arrive out of order)."""
-        row = {"report_id": scored.report_id, "round_id": scored.round_id, "unit_code": scored.unit_code,
-               "unit_name_vi": scored.unit_name_vi, "unit_type": scored.unit_type,
-               "reviewer_unit_code": scored.reviewer_unit_code, "reviewer_kind": scored.reviewer_kind,
-               "score_id": scored.score_id, "catalog_version": scored.catalog_version,
+        row = {"report_id": scored.report_id, **dataclasses.asdict(scored.header), "score_id": scored.score_id,
+               "catalog_version": scored.catalog_version,
                "total": Decimal(scored.total), "groups": dict(scored.groups), "criteria": dict(scored.criteria),
                "scored_at": dt.datetime.fromisoformat(scored.scored_at)}
         insert = _insert_for(self.session)(scores).values(**row)
@@ -54,19 +54,11 @@ class ScoreRepository:
 
     def of_round(self, round_id: str) -> list[Score]:
         rows = self.session.execute(sa.select(scores).where(scores.c.round_id == round_id)).mappings()
-        return [Score(report_id=row["report_id"], unit_code=row["unit_code"], unit_name_vi=row["unit_name_vi"],
-                      unit_type=row["unit_type"], reviewer_unit_code=row["reviewer_unit_code"],
-                      reviewer_kind=row["reviewer_kind"], score_id=row["score_id"],
-                      catalog_version=row["catalog_version"], total=Decimal(row["total"]), groups=row["groups"],
-                      criteria=row["criteria"]) for row in rows]
+        return [_score(row) for row in rows]
 
     def of_report(self, report_id: str) -> Score | None:
         row = self.session.execute(sa.select(scores).where(scores.c.report_id == report_id)).mappings().first()
-        return None if row is None else Score(
-            report_id=row["report_id"], unit_code=row["unit_code"], unit_name_vi=row["unit_name_vi"],
-            unit_type=row["unit_type"], reviewer_unit_code=row["reviewer_unit_code"],
-            reviewer_kind=row["reviewer_kind"], score_id=row["score_id"], catalog_version=row["catalog_version"],
-            total=Decimal(row["total"]), groups=row["groups"], criteria=row["criteria"])
+        return None if row is None else _score(row)
 
 
 class UnitRepository:
@@ -83,10 +75,10 @@ class UnitRepository:
         if rows:
             self.session.execute(round_units.insert(), rows)
 
-    def of_round(self, round_id: str) -> list[UnitInScope]:
+    def of_round(self, round_id: str) -> list[ReportHeader]:
+        """The header of each report the round expects."""
         rows = self.session.execute(sa.select(round_units).where(round_units.c.round_id == round_id)).mappings()
-        return [UnitInScope(row["unit_code"], row["unit_name_vi"], row["unit_type"], row["reviewer_unit_code"],
-                            row["reviewer_kind"]) for row in rows]
+        return [_header(row) for row in rows]
 
 
 class SnapshotRepository:
@@ -253,3 +245,13 @@ def _standing_row(snapshot_id: int, round_id: str, standing: Standing) -> dict[s
 
 def _insert_for(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _header(row: Mapping[str, Any]) -> ReportHeader:
+    return ReportHeader(**{field.name: row[field.name] for field in dataclasses.fields(ReportHeader)})
+
+
+def _score(row: Mapping[str, Any]) -> Score:
+    return Score(report_id=row["report_id"], header=_header(row), score_id=row["score_id"],
+                 catalog_version=row["catalog_version"], total=Decimal(row["total"]), groups=row["groups"],
+                 criteria=row["criteria"])

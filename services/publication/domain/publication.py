@@ -24,13 +24,14 @@ from services.publication.domain.rankings import (
     Ranking,
     Score,
     Standing,
-    UnitInScope,
     build_ranking,
     district_scope,
     scope_sort_key,
+    scopes_of,
 )
 from shared.domain.errors import Bilingual, Conflict
 from shared.domain.report_events import ReportPublished
+from shared.domain.report_header import ReportHeader
 from shared.domain.round_events import RoundPublished, RoundStatus
 
 ROUND_KIND_PROGRESS = "progress_update"
@@ -167,7 +168,7 @@ class RoundPublication:
     def feedback_open(self, now: dt.datetime) -> bool:
         return self.status == "provisional" and self.feedback_closes_at is not None and now < self.feedback_closes_at
 
-    def reviewed_by(self, unit_code: str, reviewer_kind: str, expected: Iterable[UnitInScope]) -> bool:
+    def reviewed_by(self, unit_code: str, reviewer_kind: str, expected: Iterable[ReportHeader]) -> bool:
         """Whether `unit_code` reviews in this round as `reviewer_kind` (district or department): the
         reviewing department round.opened names, a district owing its communes' results, or the
         reviewer round.opened assigns to some unit in scope."""
@@ -177,7 +178,7 @@ class RoundPublication:
             return True
         return any(unit.reviewer_unit_code == unit_code and unit.reviewer_kind == reviewer_kind for unit in expected)
 
-    def publish_district(self, district: str, scores: Iterable[Score], expected: Iterable[UnitInScope],
+    def publish_district(self, district: str, scores: Iterable[Score], expected: Iterable[ReportHeader],
                          rules: CatalogRules, *, last_published: Mapping[tuple[str, str], PublishedStanding],
                          previous_year: Mapping[str, Mapping[str, PreviousStanding]], by: str,
                          now: dt.datetime) -> Snapshot:
@@ -187,7 +188,7 @@ class RoundPublication:
         if not members:
             raise NothingToPublish(f"Huyện '{district}' chưa có kết quả xã nào đã chấm điểm để công bố",
                                    f"district '{district}' has no scored commune result to publish")
-        ranking = build_ranking(scope, members, [unit for unit in expected if scope in unit.scopes], rules,
+        ranking = build_ranking(scope, members, [unit for unit in expected if scope in scopes_of(unit)], rules,
                                 ranked=self.ranked, previous=previous_year.get(scope))
         snapshot = self._snapshot(Stage.DISTRICT, [ranking], last_published, by=by, now=now, publisher_unit=district)
         if not snapshot.changes:
@@ -198,7 +199,7 @@ class RoundPublication:
         self._announce(snapshot, last_published)
         return snapshot
 
-    def publish_province(self, scores: Iterable[Score], expected: Iterable[UnitInScope], rules: CatalogRules, *,
+    def publish_province(self, scores: Iterable[Score], expected: Iterable[ReportHeader], rules: CatalogRules, *,
                          last_published: Mapping[tuple[str, str], PublishedStanding],
                          previous_year: Mapping[str, Mapping[str, PreviousStanding]], by: str, now: dt.datetime,
                          stage: Stage | None = None, feedback_days: int = DEFAULT_FEEDBACK_DAYS,
@@ -248,7 +249,7 @@ class RoundPublication:
             published_by=by, published_at=now.isoformat()))
         return snapshot
 
-    def _province_rankings(self, scores: list[Score], expected: list[UnitInScope], rules: CatalogRules,
+    def _province_rankings(self, scores: list[Score], expected: list[ReportHeader], rules: CatalogRules,
                            previous_year: Mapping[str, Mapping[str, PreviousStanding]]) -> list[Ranking]:
         """Every scope of the round. Communes a district reviews count once the district has reported;
         the province-wide commune ranking names the districts that have not."""
@@ -257,13 +258,14 @@ class RoundPublication:
                          | set(self.reporting_districts)) if self.ranked else []
         not_reported = [district for district in awaited if district not in reported]
 
-        def counted(unit: UnitInScope | Score) -> bool:
-            return unit.reviewer_kind != "district" or unit.reviewer_unit_code in reported or not self.ranked
+        def counted(header: ReportHeader) -> bool:
+            return header.reviewer_kind != "district" or header.reviewer_unit_code in reported or not self.ranked
 
-        scopes = sorted({scope for item in [*scores, *expected] if counted(item) for scope in item.scopes},
+        headers = [*(score.header for score in scores), *expected]
+        scopes = sorted({scope for header in headers if counted(header) for scope in scopes_of(header)},
                         key=scope_sort_key)
-        return [build_ranking(scope, [score for score in scores if scope in score.scopes and counted(score)],
-                              [unit for unit in expected if scope in unit.scopes and counted(unit)], rules,
+        return [build_ranking(scope, [score for score in scores if scope in score.scopes and counted(score.header)],
+                              [unit for unit in expected if scope in scopes_of(unit) and counted(unit)], rules,
                               ranked=self.ranked, previous=previous_year.get(scope),
                               missing_districts=not_reported if scope == COMMUNE else ())
                 for scope in scopes]

@@ -16,17 +16,18 @@ from typing import Any
 
 from shared.criteria import rank
 from shared.criteria.ranking import classify
+from shared.domain.report_header import HeaderedReport, ReportHeader
 
 COMMUNE = "commune"
 SCOPE_ORDER = ("province_department", "central_agency", "district", COMMUNE)
 
 
-def scopes_of(unit_type: str, reviewer_unit_code: str, reviewer_kind: str) -> tuple[str, ...]:
-    """The rankings a unit takes part in: its type province-wide, and a commune reviewed by its
-    district also within that district."""
-    if unit_type == COMMUNE and reviewer_kind == "district":
-        return COMMUNE, district_scope(reviewer_unit_code)
-    return (unit_type,)
+def scopes_of(header: ReportHeader) -> tuple[str, ...]:
+    """The rankings a report's unit takes part in: its type province-wide, and a commune reviewed by
+    its district also within that district."""
+    if header.unit_type == COMMUNE and header.reviewer_kind == "district":
+        return COMMUNE, district_scope(header.reviewer_unit_code)
+    return (header.unit_type,)
 
 
 def district_scope(district: str) -> str:
@@ -39,30 +40,11 @@ def scope_sort_key(scope: str) -> tuple[int, str]:
 
 
 @dataclasses.dataclass(frozen=True)
-class UnitInScope:
-    """A unit the round expects a report from (round.opened)."""
-
-    unit_code: str
-    unit_name_vi: str
-    unit_type: str
-    reviewer_unit_code: str
-    reviewer_kind: str
-
-    @property
-    def scopes(self) -> tuple[str, ...]:
-        return scopes_of(self.unit_type, self.reviewer_unit_code, self.reviewer_kind)
-
-
-@dataclasses.dataclass(frozen=True)
-class Score:
+class Score(HeaderedReport):
     """The newest score of one report (report.scored)."""
 
     report_id: str
-    unit_code: str
-    unit_name_vi: str
-    unit_type: str
-    reviewer_unit_code: str
-    reviewer_kind: str
+    header: ReportHeader
     score_id: str
     catalog_version: str
     total: Decimal
@@ -71,7 +53,7 @@ class Score:
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        return scopes_of(self.unit_type, self.reviewer_unit_code, self.reviewer_kind)
+        return scopes_of(self.header)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,11 +124,11 @@ class CatalogRules:
         return {"code": tier.code, "name_vi": tier.name_vi, "name_en": tier.name_en}
 
 
-def build_ranking(scope: str, scores: Iterable[Score], expected: Iterable[UnitInScope], rules: CatalogRules, *,
+def build_ranking(scope: str, scores: Iterable[Score], expected: Iterable[ReportHeader], rules: CatalogRules, *,
                   ranked: bool = True, previous: Mapping[str, PreviousStanding] | None = None,
                   missing_districts: Iterable[str] = ()) -> Ranking:
-    """Rank `scores` (the members of `scope`) in one pass; `expected` are the units the scope
-    should hold, and those without a score are named as missing. `previous` maps unit codes to
+    """Rank `scores` (the members of `scope`) in one pass; `expected` are the headers of the reports
+    the scope should hold, and the units without a score are named as missing. `previous` maps unit codes to
     last year's standing in the same scope."""
     members = list(scores)
     previous = previous or {}

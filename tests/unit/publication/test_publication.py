@@ -12,8 +12,9 @@ from services.publication.domain.publication import (
     RoundStillOpen,
     Stage,
 )
-from services.publication.domain.rankings import CatalogRules, PreviousStanding, Score, UnitInScope
+from services.publication.domain.rankings import CatalogRules, PreviousStanding, Score
 from shared.criteria.model import ClassificationTier
+from shared.domain.report_header import ReportHeader
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
 BANDS = (ClassificationTier("tot", "Tốt", "Good", Decimal(800)), ClassificationTier("kha", "Khá", "Fair", Decimal(650)),
@@ -23,14 +24,13 @@ RULES = CatalogRules(tie_breakers=lambda _v: ["6", "5", "4", "3", "2", "1"], ban
 
 
 def score(code, unit_type, reviewer, kind, groups, score_id=None):
-    return Score(report_id=f"r-{code}", unit_code=code, unit_name_vi=f"Đơn vị {code}", unit_type=unit_type,
-                 reviewer_unit_code=reviewer, reviewer_kind=kind, score_id=score_id or f"s-{code}",
+    return Score(report_id=f"r-{code}", header=unit(code, unit_type, reviewer, kind), score_id=score_id or f"s-{code}",
                  catalog_version="v1", total=sum((Decimal(p) for p in groups.values()), Decimal(0)),
                  groups={k: str(v) for k, v in groups.items()}, criteria={"1.1": "10.00"})
 
 
 def unit(code, unit_type, reviewer, kind):
-    return UnitInScope(code, f"Đơn vị {code}", unit_type, reviewer, kind)
+    return ReportHeader("2026-annual", code, f"Đơn vị {code}", unit_type, reviewer, kind)
 
 
 def groups(g6, rest=100):

@@ -17,7 +17,7 @@ from services.publication.domain.publication import (
     RoundStillOpen,
     Stage,
 )
-from services.publication.domain.rankings import PreviousStanding, Score, UnitInScope
+from services.publication.domain.rankings import PreviousStanding, Score
 from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import DELIVERED, FAILED, PENDING, Delivery, Webhook
 from services.publication.service_layer import handlers, webhooks
@@ -25,6 +25,7 @@ from shared.auth import Principal, Role
 from shared.cloudevents import CloudEvent
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.report_events import ReportPublished, ReportReconsiderationAccepted, ReportScored
+from shared.domain.report_header import ReportHeader
 from shared.domain.round_events import RoundClosed, RoundOpened, RoundPublished
 from tests.support.fakes import FakeRepository, FakeUnitOfWork
 
@@ -54,9 +55,8 @@ class FakeScores:
         if held is not None and held[1] > scored_at:
             return
         self.held[scored.report_id] = (scored.round_id, scored_at, Score(
-            report_id=scored.report_id, unit_code=scored.unit_code, unit_name_vi=scored.unit_name_vi,
-            unit_type=scored.unit_type, reviewer_unit_code=scored.reviewer_unit_code,
-            reviewer_kind=scored.reviewer_kind, score_id=scored.score_id, catalog_version=scored.catalog_version,
+            report_id=scored.report_id, header=scored.header, score_id=scored.score_id,
+            catalog_version=scored.catalog_version,
             total=Decimal(scored.total), groups=dict(scored.groups), criteria=dict(scored.criteria)))
 
     def of_round(self, round_id) -> list[Score]:
@@ -69,13 +69,13 @@ class FakeScores:
 
 class FakeUnits:
     def __init__(self):
-        self.by_round: dict[str, list[UnitInScope]] = {}
+        self.by_round: dict[str, list[ReportHeader]] = {}
 
     def replace(self, round_id, units) -> None:
-        self.by_round[round_id] = [UnitInScope(unit["code"], unit["unit_name_vi"], unit["unit_type"],
-                                               unit["reviewer_unit_code"], unit["reviewer_kind"]) for unit in units]
+        self.by_round[round_id] = [ReportHeader(round_id, unit["code"], unit["unit_name_vi"], unit["unit_type"],
+                                                unit["reviewer_unit_code"], unit["reviewer_kind"]) for unit in units]
 
-    def of_round(self, round_id) -> list[UnitInScope]:
+    def of_round(self, round_id) -> list[ReportHeader]:
         return self.by_round.get(round_id, [])
 
 
