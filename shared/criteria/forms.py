@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.criteria.model import Bilingual, Catalog, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
-from shared.criteria.wording import LANGUAGES
+from shared.criteria.wording import INFO, LANGUAGES
 
 _UNIT_NAME = {"vi": "Đơn vị tự kê khai", "en": "The unit itself"}
 
@@ -135,7 +135,8 @@ def _shown_default(value: object, lang: str) -> str:
     return LANGUAGES[lang].number(value) if isinstance(value, Decimal) else str(value)
 
 
-# The rule in words: each sentence once, its two languages side by side.
+# The rule in words: each sentence once, its two languages side by side. An information-only
+# criterion reads the same as its score's explanation (wording.INFO).
 YES_NO = {True: Bilingual("Có", "yes"), False: Bilingual("Không", "no")}
 POINTS = Bilingual("{points} điểm", "{points} points")
 BOOLEAN = Bilingual("Có: {top} điểm; Không: 0 điểm", "Yes: {top} points; No: 0 points")
@@ -157,7 +158,6 @@ ZERO_DENOMINATOR = {"full_points": Bilingual("; mẫu số bằng 0: đạt tố
 ASSESSED = Bilingual("Cơ quan thẩm định chấm từ 0 đến {top} điểm", "Scored by the verifier from 0 to {top} points")
 DEDUCTION = Bilingual("Trừ {per} điểm cho mỗi {counted} ({label}), tối đa trừ {cap} điểm",
                       "Deduct {per} points per {counted} ({label}), at most {cap} points")
-INFO = Bilingual("Chỉ thu thập thông tin, không chấm điểm", "Information only, not scored")
 
 
 def _say_rule(lang: str, criterion: Criterion) -> str:
