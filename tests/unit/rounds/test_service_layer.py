@@ -14,7 +14,7 @@ from services.rounds.service_layer.completeness import round_completeness
 from services.rounds.service_layer.unit_of_work import SubmittedAnswers
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
-from shared.domain.errors import Forbidden
+from shared.domain.errors import Conflict, DuplicateRecord, Forbidden
 from shared.domain.round_events import (
     RoundClosed,
     RoundDeadlineApproaching,
@@ -131,3 +131,12 @@ def test_completeness_is_refused_to_a_reviewer_who_reviews_nothing_in_the_round(
     department = Principal("so.khcn", Role.DEPARTMENT_REVIEWER, SKHCN.code)
     assert round_completeness(uow, "2026-annual", department, COMMUNE_DEADLINE).late
 
+
+
+def test_a_round_another_admin_created_at_the_same_moment_is_refused_as_existing(uow, monkeypatch):
+    def stored_first_by_another():
+        raise DuplicateRecord()
+
+    monkeypatch.setattr(uow, "commit", stored_first_by_another)
+    with pytest.raises(Conflict, match="'2026-annual' đã tồn tại"):
+        rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2026, catalog_versions=CATALOGS)
