@@ -15,6 +15,7 @@ from shared import cloudevents
 from shared.cloudevents import LARGEST_INTEGER
 from shared.domain.event_types import EVENT_TYPES
 from shared.domain.report_events import ReportReturned, ReportVerified
+from shared.domain.report_header import ReportHeader
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8)
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-LARGEST_INTEGER, LARGEST_INTEGER) | TEXT,
@@ -73,6 +74,15 @@ def verified_event() -> cloudevents.CloudEvent:
         reviewer_unit_code="436", reviewer_kind="district", catalog_version="hatinh-2021-ref-1", revision=1,
         answers={}, self_assessed_answers={}, adjustments=[], points_overrides={}, verified_by="reviewer",
         verified_at="2026-11-05T08:00:00+07:00"), source="/cqs/review")
+
+
+def test_the_report_header_travels_as_flat_fields_and_reads_back_as_one_value():
+    header = ReportHeader(round_id="2026-annual", unit_code="18118", unit_name_vi="Xã Thạch Hạ",
+                          unit_type="commune", reviewer_unit_code="436", reviewer_kind="district")
+    sent = verified_event()
+    assert dataclasses.asdict(header).items() <= sent.data.items()
+    assert "header" not in sent.data
+    assert cloudevents.to_event(sent).header == header
 
 
 def test_a_missing_field_is_refused_by_name():
