@@ -12,8 +12,9 @@ spread evenly over `--window` seconds: each saves its answers, uploads a real fi
 multipart over HTTP) to every criterion that needs evidence and submits. Reviewers played by a
 script (`--reviewers` at a time, as the reviewing department) take each report as its submit
 returns, accept every criterion through the review API (filling the reviewer's own inputs) and
-verify. Once every score is recorded at publication the round is closed and the province
-publishes its provisional results; the run waits until the submission service shows every report
+verify. Once every score is recorded at publication each district publishes its communes' results
+(its report to the province), the round is closed and the province publishes its provisional
+results; the run waits until the submission service shows every report
 published. Then:
 
 - none lost: each service holds every submitted report (submission published, review verified,
@@ -82,6 +83,12 @@ def deadline_day(services: flow.Services, round_id: str, reports: list[dict], wi
     scored_s = time.perf_counter() - started
 
     admin, urls = flow.Api(flow.ADMIN), services.urls
+    # Each district publishes its communes' results: its report to the province, without which the
+    # province's publication leaves the communes out.
+    for district in sorted({r["reviewer_unit_code"] for r in reports if r["reviewer_kind"] == "district"}):
+        reviewer = flow.Api(flow.reviewer_token({"reviewer_unit_code": district, "reviewer_kind": "district"}))
+        reviewer.call("publish a district's communes", "POST", f"{urls['publication']}/rounds/{round_id}/publish",
+                      expected=201, json={})
     admin.call("close the round", "POST", f"{urls['submission']}/rounds/{round_id}/close")
     publish_started = time.perf_counter()
     # The province publishes once publication has heard of the close (409 with Retry-After until then).
