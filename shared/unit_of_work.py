@@ -64,13 +64,10 @@ class SqlAlchemyUnitOfWork:
         self.session.flush()
         self.collect_events()
         written = self._events
-        for event in written:
-            cloudevents.check_storable(event)
-        if written:
-            self.session.execute(
-                self._outbox.insert(),
-                [{"event_id": ce.id, "routing_key": ce.routing_key, "body": ce.to_json()} for ce in written],
-            )
+        rows = [{"event_id": ce.id, "routing_key": ce.routing_key, "body": cloudevents.check_storable(ce)}
+                for ce in written]
+        if rows:
+            self.session.execute(self._outbox.insert(), rows)
             if self.session.get_bind().dialect.name == "postgresql":
                 # Delivered at commit: the relay wakes at once instead of at its next poll.
                 self.session.execute(sa.select(sa.func.pg_notify(self._notify_channel, "")))

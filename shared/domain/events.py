@@ -36,8 +36,10 @@ class Event:
         return CLOUDEVENT_TYPE_PREFIX + cls.routing_key
 
     def to_data(self) -> dict[str, Any]:
-        """The CloudEvents `data`: the event's fields by name."""
-        return dataclasses.asdict(self)
+        """The CloudEvents `data`: the event's fields by name, a field holding a dataclass (a value
+        object) as its own fields. Containers are shared, not copied (`dataclasses.asdict` deep-copies
+        every answer): the event is frozen, and `cloudevents.from_event` turns this into JSON at once."""
+        return fields_of(self)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
@@ -58,6 +60,17 @@ class InvalidEvent(ValueError):
     def __init__(self, cls: type[Event], field: str, problem: str):
         self.field = field
         super().__init__(f"{cls.routing_key}: field '{field}' {problem}")
+
+
+def fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass instance's fields by name, those holding dataclasses as their fields in turn."""
+    return {name: fields_of(item) if dataclasses.is_dataclass(item) else item
+            for name, item in ((name, getattr(value, name)) for name in _field_names(type(value)))}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 @functools.cache

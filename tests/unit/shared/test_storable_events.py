@@ -76,3 +76,30 @@ def test_the_refusal_answers_422_naming_the_field():
         response = render_domain_error(UnstorableEvent("data.note", "chứa ký tự NUL", "contains a NUL"))
     assert response.status_code == 422
     assert "data.note" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("note", ["C:\\bin\\u0000 is a path, not a NUL", "mã số 12345678901234567890", "NaN và Infinity"])
+def test_text_that_only_looks_unstorable_in_json_is_stored(note):
+    ce = event(note)
+    assert cloudevents.check_storable(ce) == ce.to_json()
+    assert json.loads(ce.to_json())["data"]["comment"] == note
+
+
+def test_a_value_object_in_an_event_is_sent_as_its_fields():
+    @dataclasses.dataclass(frozen=True)
+    class Header:
+        unit_code: str
+        tags: tuple[str, ...]
+
+    @dataclasses.dataclass(frozen=True)
+    class Headed(ReportReturned):
+        header: Header | None = None
+        more: list = dataclasses.field(default_factory=list)
+
+    headed = Headed(report_id="r1", round_id="2026-annual", unit_code="STP", comment="ok", criterion_comments={},
+                    returned_by="reviewer", returned_at="2026-11-01T08:00:00Z",
+                    header=Header("STP", ("a", "b")), more=[{"inner": Header("X", ())}])
+    assert headed.to_data()["header"] == {"unit_code": "STP", "tags": ("a", "b")}
+    data = cloudevents.from_event(headed, source="/cqs/review").data
+    assert data["header"] == {"unit_code": "STP", "tags": ["a", "b"]}
+    assert data["more"] == [{"inner": {"unit_code": "X", "tags": []}}]
