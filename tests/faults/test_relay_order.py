@@ -72,6 +72,34 @@ def test_a_second_relay_does_not_send_a_reports_later_event_ahead_of_the_first(s
         runtime.engine.dispose()
 
 
+def test_the_relays_of_two_services_sharing_a_database_do_not_wait_for_each_other(settings_for, amqp_url, namespace):
+    from services.review import bootstrap as review
+
+    runtime = submission.runtime(settings_for("submission"))
+    runtime.migrate()
+    neighbour = review.runtime(settings_for("review"))  # same database, a schema (and an outbox) of its own
+    neighbour.migrate()
+    partner = PartnerSubscriber(amqp_url, namespace)
+    try:
+        _add_submitted(runtime)
+        with neighbour.engine.begin() as conn:
+            conn.execute(neighbour.outbox.insert().values(**_event_row(str(uuid.uuid4()), 0)))
+        held = HeldPublisher(runtime.relay()._publisher)
+        slow = OutboxRelay(runtime.engine, orm.outbox, held)
+        thread = threading.Thread(target=slow.relay_once, daemon=True)
+        thread.start()
+        assert held.sending.wait(30)
+        assert neighbour.relay().relay_once() == 1  # submission's relay holds its own outbox's lock only
+        held.release.set()
+        thread.join(30)
+        assert len(partner.collect(lambda got: len(got) >= 2)) == 2
+    finally:
+        held.release.set()
+        partner.close()
+        runtime.engine.dispose()
+        neighbour.engine.dispose()
+
+
 def _event_row(report_id: str, step: int) -> dict:
     event_id = str(uuid.uuid4())
     body = {"specversion": "1.0", "id": event_id, "source": "/cqs/submission", "type": "vn.gov.cqs.report.submitted",
