@@ -382,6 +382,32 @@ def test_loading_the_registry_twice_changes_nothing(runtime):
         assert conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one() == before
 
 
+def test_loading_a_changed_registry_updates_the_units_it_changes_adds_the_new_ones_or_changes_nothing(
+        runtime, tmp_path):
+    renamed = tmp_path / "hatinh-2021.yaml"
+    renamed.write_text(HATINH_UNIT_FILES[0].read_text(encoding="utf-8").replace(
+        "{code: STP, name_vi: Sở Tư pháp,", "{code: STP, name_vi: Sở Tư pháp tỉnh Hà Tĩnh,"), encoding="utf-8")
+    added = tmp_path / "added.yaml"
+    added.write_text("active_from: 2026-01-01\nunits:\n  - {code: SNEW, name_vi: Sở Mới, unit_type: province_department, "
+                     "parent_code: HT}\n", encoding="utf-8")
+    with runtime.engine.connect() as conn:
+        before = conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one()
+    assert registry.load_units(runtime.uow_factory(), [renamed, HATINH_UNIT_FILES[1], added]) == before + 1
+    with runtime.uow_factory() as uow:
+        assert uow.units.get("STP").name_vi == "Sở Tư pháp tỉnh Hà Tĩnh"
+        assert uow.units.get("SNEW").active_from == dt.date(2026, 1, 1)
+        assert uow.units.get("SKHCN").name_vi == "Sở Khoa học và Công nghệ"
+        assert len(uow.units.registry()) == before + 1
+
+    orphan = tmp_path / "orphan.yaml"
+    orphan.write_text("active_from: 2026-01-01\nunits:\n  - {code: XORPHAN, name_vi: Xã lạc, unit_type: commune, "
+                      "parent_code: NOWHERE}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="NOWHERE"):
+        registry.load_units(runtime.uow_factory(), [HATINH_UNIT_FILES[0], orphan])
+    with runtime.uow_factory() as uow:
+        assert uow.units.get("XORPHAN") is None and uow.units.get("STP").name_vi == "Sở Tư pháp tỉnh Hà Tĩnh"
+
+
 def test_a_new_round_is_pre_filled_from_the_units_last_submitted_report_only(client, runtime):
     """2023 takes the answers STP submitted in 2022; SYT, which only drafted in 2022, starts empty."""
     _open(client, runtime, 2022, vn(2021, 11, 20, 8))

@@ -41,6 +41,11 @@ _MODEL_KEYS = {"id", "valid_from", "valid_to", "reviewing_body", "reviewers", "b
 _BODY_KEYS = {"code", "name_vi", "name_en"}
 
 
+# libyaml's safe loader where PyYAML was built with it: a national registry (12,000 units) in about a
+# second instead of half a minute.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class SeedFileError(ValueError):
     pass
 
@@ -161,7 +166,7 @@ def _review_model(entry: Any, where: str) -> ReviewModel:
 
 def _read(path: Path, allowed: set[str]) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as error:
         raise SeedFileError(f"{path}: cannot read: {error}") from error
     _check_keys(doc, allowed, path.name)
