@@ -138,7 +138,12 @@ def from_verified(services: flow.Services, round_id: str, reports: list[dict], a
     seconds = time.perf_counter() - started
     followed = _wait_submission_followed(services, ids, started)
     cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in trees.items()}
-    return {"seconds": seconds, "injected_s": injected, "sent_at": sent_at,
+    # A commit's rows share its created_at (the transaction's start), a relay pass's its published_at.
+    batching = services.rows("SELECT count(*) AS events, count(DISTINCT created_at) AS commits, "
+                             "count(DISTINCT published_at) AS passes FROM scoring.outbox "
+                             "WHERE routing_key = 'report.scored' AND body::json->>'subject' = ANY(:subjects)",
+                             subjects=[f"reports/{report_id}" for report_id in ids])[0]
+    return {"seconds": seconds, "injected_s": injected, "sent_at": sent_at, "batching": batching,
             "submission_followed_s": followed, "hops": flow.hops(services, set(ids)), "cpu": cpu,
             "profile": spy.stop() if spy else None}
 
@@ -247,6 +252,7 @@ def summary(args, drafts: int, opened_s: float, bare: float, bare_count: int, bo
             others: tuple[str, str]) -> str:
     rate = count / verified["seconds"]
     followed = verified["submission_followed_s"]
+    batching = verified["batching"]
     lines = [
         f"```\n.venv/bin/python -m benchmarks.pipeline --reports {args.reports} --http-reports {args.http_reports} "
         f"--clients {args.clients}{' --profile' if args.profile else ''}\n```",
@@ -293,6 +299,10 @@ def summary(args, drafts: int, opened_s: float, bare: float, bare_count: int, bo
         "|---|---|---|",
         *[f"| {name} | {seconds:.1f} | {1000 * seconds / count:.2f} |"
           for name, seconds in sorted(verified["cpu"].items(), key=lambda item: -item[1])],
+        "",
+        f"Scoring wrote their {batching.events:,} `report.scored` in {batching.commits:,} commits "
+        f"({batching.events / max(batching.commits, 1):.1f} a commit) and its relay sent them in "
+        f"{batching.passes:,} passes ({batching.events / max(batching.passes, 1):.1f} a pass).",
         *(["", "Where the workers' time went (py-spy, the scoring, publication and submission workers together, "
            "while the injected reports flowed):", "", *profiling.top_functions(verified["profile"])]
           if verified["profile"] else []),
