@@ -88,11 +88,16 @@ def _has_default(cls: type[Event], name: str) -> bool:
 _SCALARS: dict[Any, type] = {str: str, bool: bool, int: int}
 
 
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    return typing.get_origin(hint), typing.get_args(hint)
+
+
 def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
     """`value` as the annotation `hint` describes it (a JSON array becomes the tuple a field declares)."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any:
         return value
+    origin, args = _shape(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
@@ -101,11 +106,14 @@ def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise InvalidEvent(cls, path, "is not an object")
+        if args[1] is Any:  # answers, criteria: taken as they are, not gone through item by item
+            return dict(value)
         return {key: _conform(cls, f"{path}.{key}", item, args[1]) for key, item in value.items()}
     if origin in (list, tuple):
         if not isinstance(value, (list, tuple)):
             raise InvalidEvent(cls, path, "is not an array")
-        items = [_conform(cls, f"{path}[{index}]", item, args[0]) for index, item in enumerate(value)]
+        items = list(value) if args[0] is Any else [_conform(cls, f"{path}[{index}]", item, args[0])
+                                                    for index, item in enumerate(value)]
         return items if origin is list else tuple(items)
     if not isinstance(value, _SCALARS[hint]) or (hint is int and isinstance(value, bool)):  # JSON true is no number
         raise InvalidEvent(cls, path, f"is not of type {hint.__name__}")

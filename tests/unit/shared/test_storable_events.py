@@ -26,6 +26,8 @@ def event(note) -> cloudevents.CloudEvent:
     ({"inner": ["ok", "nul\x00"]}, "data.comment.inner[1]"),
     ({"key\x00": 1}, "data.comment.key\x00"),
     (10**30, "data.comment"),
+    ("del\x7f", "data.comment"),
+    ({"scores": [1.5, -(2**63) - 1]}, "data.comment.scores[1]"),
 ])
 def test_unstorable_values_are_refused_naming_the_field(note, field):
     with pytest.raises(UnstorableEvent) as refused:
@@ -42,10 +44,11 @@ def test_non_finite_numbers_are_refused(note):
 
 def test_nesting_deeper_than_consumers_parse_is_refused():
     deep: object = "bottom"
-    for _ in range(cloudevents.MAX_DEPTH + 1):
+    for _ in range(cloudevents.MAX_DEPTH - 1):
         deep = [deep]
+    cloudevents.check_storable(event(deep))  # the text at the deepest level allowed
     with pytest.raises(UnstorableEvent):
-        cloudevents.check_storable(event(deep))
+        cloudevents.check_storable(event([deep]))
 
 
 def test_an_id_longer_than_the_dedupe_key_is_refused():
