@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
@@ -93,6 +93,12 @@ def _shape(hint: Any) -> tuple[Any, tuple[Any, ...]]:
     return typing.get_origin(hint), typing.get_args(hint)
 
 
+def _as_they_are(items: Iterable[Any], hint: Any) -> bool:
+    """Whether a container's items need no conforming one by one (and no path of each built): any
+    value (answers, criteria) or texts (names, codes: a round's 12,000 units)."""
+    return hint is Any or (hint is str and all(isinstance(item, str) for item in items))
+
+
 def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
     """`value` as the annotation `hint` describes it (a JSON array becomes the tuple a field declares)."""
     if hint is Any:
@@ -106,14 +112,14 @@ def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise InvalidEvent(cls, path, "is not an object")
-        if args[1] is Any:  # answers, criteria: taken as they are, not gone through item by item
+        if _as_they_are(value.values(), args[1]):
             return dict(value)
         return {key: _conform(cls, f"{path}.{key}", item, args[1]) for key, item in value.items()}
     if origin in (list, tuple):
         if not isinstance(value, (list, tuple)):
             raise InvalidEvent(cls, path, "is not an array")
-        items = list(value) if args[0] is Any else [_conform(cls, f"{path}[{index}]", item, args[0])
-                                                    for index, item in enumerate(value)]
+        items = list(value) if _as_they_are(value, args[0]) else [
+            _conform(cls, f"{path}[{index}]", item, args[0]) for index, item in enumerate(value)]
         return items if origin is list else tuple(items)
     if not isinstance(value, _SCALARS[hint]) or (hint is int and isinstance(value, bool)):  # JSON true is no number
         raise InvalidEvent(cls, path, f"is not of type {hint.__name__}")
