@@ -21,13 +21,14 @@ import sqlalchemy as sa
 from shared.messaging import dead_letters
 from shared.messaging.topology import queue_name
 from shared.reconciliation import ServiceClient, divergences, reconcile
-from tests.e2e.test_reconcile import ADMIN, ROUND, SEED, submit, verify
+from tests.e2e.test_reconcile import ADMIN, ROUND, submit, verify
 from tests.support import infrastructure, rabbitmq_node
 from tests.support.http_flow import call
 from tests.support.keys import TEST_JWKS_URL, TEST_KEY_FILE
 from tests.support.partner import PartnerSubscriber, dlq_messages
 from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
+from tests.support.running import SEED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults,
               pytest.mark.skipif(not rabbitmq_node.available(), reason="rabbitmq-server is not installed")]
