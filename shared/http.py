@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from shared import audit_http, authorization, http_docs, http_messages, http_security
-from shared.auth import PublicKeys
+from shared.auth import PublicKeys, VerifiedTokens
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
 from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, ConcurrentChange, DomainError, FieldError, Kind
@@ -149,7 +149,7 @@ def create_service_app(runtime, *, title: str, blueprints: list) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["cqs_runtime"] = runtime
-    app.extensions["cqs_token_keys"] = PublicKeys(settings.jwks_url)
+    app.extensions["cqs_tokens"] = VerifiedTokens(PublicKeys(settings.jwks_url))
     api = ProblemApi(app, spec_kwargs=http_docs.spec_kwargs())
     # First, so that every request is traced and timed, refused ones included.
     web_observability.instrument(app, runtime)

@@ -31,9 +31,14 @@ def link_header(page: int, page_size: int, item_count: int) -> str | None:
 
 
 class PagedBlueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint whose `paginate` adds the `Link` header and bounded defaults."""
+    """flask-smorest's Blueprint whose `paginate` adds the `Link` header and bounded defaults, and
+    whose `arguments` take a schema class as one instance made here: webargs makes an instance of
+    a class for every request (copying its fields), some 3 % of a draft save's CPU."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": DEFAULT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
+
+    def arguments(self, schema, **kwargs):
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
 
     def _set_pagination_metadata(self, page_params, result, headers):
         result, headers = super()._set_pagination_metadata(page_params, result, headers)

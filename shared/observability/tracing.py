@@ -11,6 +11,7 @@ Spans are only recorded where a process sets up an exporter of its own (e.g. OTL
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -26,9 +27,11 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 _setup = threading.Lock()
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
     """The process's tracer; an SDK provider is installed unless the process has one already,
-    because the API's no-op provider would start no trace at the edge."""
+    because the API's no-op provider would start no trace at the edge. Asked once: the provider
+    cannot change after that, and asking it again each request re-registers a warnings filter."""
     if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
         with _setup:
             if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):

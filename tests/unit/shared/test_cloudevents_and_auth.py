@@ -1,11 +1,12 @@
 import datetime as dt
 import json
+import time
 
 import jwt
 import pytest
 
 from shared import cloudevents
-from shared.auth import MAX_LIFETIME, PublicKeys, Role, StaticKeys, decode_token, issue_token
+from shared.auth import MAX_LIFETIME, PublicKeys, Role, StaticKeys, VerifiedTokens, decode_token, issue_token
 from shared.domain.errors import Unauthenticated
 from shared.domain.report_events import ReportReturned
 from shared.signing import SigningKey, write_jwks
@@ -74,3 +75,37 @@ def test_the_key_set_is_fetched_again_when_a_new_key_signs(tmp_path):
     write_jwks(path, rotated, KEY)
     assert decode_token(keys, issue_token(rotated, "b", Role.ADMIN, "HT")).user == "b"
     assert decode_token(keys, issue_token(KEY, "c", Role.ADMIN, "HT")).user == "c"
+
+
+class SwappableKeys:
+    """A key set that can be changed under the verifier, as the portal's is when a key is withdrawn."""
+
+    def __init__(self, *keys: SigningKey):
+        self.current = StaticKeys(*keys)
+
+    def key_for(self, token: str):
+        return self.current.key_for(token)
+
+
+def test_a_verified_token_serves_no_longer_than_the_key_set_is_cached(monkeypatch):
+    keys = SwappableKeys(KEY)
+    tokens = VerifiedTokens(keys, keep_s=300)
+    token = issue_token(KEY, "a", Role.ADMIN, "HT")
+    assert tokens.principal(token).user == "a"
+    keys.current = StaticKeys(SigningKey.generate())  # KEY withdrawn
+    assert tokens.principal(token).user == "a"  # as a cached key set would still have it
+    later = time.time() + 301
+    monkeypatch.setattr("shared.auth.time.time", lambda: later)
+    with pytest.raises(Unauthenticated, match="not valid"):
+        tokens.principal(token)
+
+
+def test_a_verified_token_is_refused_once_it_expires():
+    tokens = VerifiedTokens(KEYS)
+    expires_at = int(time.time()) + 2  # in one to two seconds
+    token = issue_token(KEY, "a", Role.ADMIN, "HT", ttl=dt.timedelta(seconds=10),
+                        now=dt.datetime.fromtimestamp(expires_at - 10, dt.timezone.utc))
+    assert tokens.principal(token).user == "a"
+    time.sleep(max(0.0, expires_at - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        tokens.principal(token)
