@@ -46,6 +46,9 @@ class SqlAlchemyUnitOfWork:
         """Subclasses return the aggregates loaded or added in this transaction."""
         return []
 
+    def _write_recorded(self) -> None:
+        """Subclasses write what their repositories hold back to write at commit in one statement."""
+
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once. An event its
         consumers could not store raises UnstorableEvent and nothing is committed; an aggregate
@@ -61,6 +64,7 @@ class SqlAlchemyUnitOfWork:
             raise DuplicateRecord() from error
 
     def _commit(self) -> list[cloudevents.CloudEvent]:
+        self._write_recorded()
         self.session.flush()
         self.collect_events()
         written = self._events

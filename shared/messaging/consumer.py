@@ -3,8 +3,9 @@ retries with backoff, and dead-letters what still fails.
 
 Deliveries are handled in batches (prefetch > 1): the events a handler received together run
 in one transaction, in delivery order (so a report's events keep theirs), with one query for
-those already processed and one commit, and are acked after it. If anything in a batch fails,
-its events are handled again one at a time, as below, so a poison event costs only itself.
+those already processed, one for what the handler reads of them (its `load`) and one commit,
+and are acked after it. If anything in a batch fails, its events are handled again one at a
+time, as below, so a poison event costs only itself.
 
 The handler runs inside the service's unit of work together with a row in
 `processed_events` keyed on (handler, CloudEvents source, id): a redelivered event finds
@@ -68,21 +69,31 @@ class ConsumingUnitOfWork(Protocol):
 
 @dataclasses.dataclass(frozen=True)
 class Subscription:
-    """One handler of the service: the events it listens to and what it does with one."""
+    """One handler of the service: the events it listens to and what it does with one. `load`, if
+    given, reads at once what the handler will need for a batch of events (e.g. every report they
+    name, in one query) before `handle` runs for each of them: the rules stay per event, the
+    database work is per batch."""
 
     handler_name: str
     routing_keys: tuple[str, ...]
     handle: Callable[[ConsumingUnitOfWork, CloudEvent], None]
+    load: Callable[[ConsumingUnitOfWork, list[CloudEvent]], None] | None = None
 
     @classmethod
-    def typed(cls, handler_name: str, handle: Callable[[Any, Any], None], *event_classes: type[Event]) -> Subscription:
+    def typed(cls, handler_name: str, handle: Callable[..., None], *event_classes: type[Event],
+              load: Callable[[Any, list[Any]], None] | None = None) -> Subscription:
         """A handler of domain events: each CloudEvent is read into its event class before `handle`
-        sees it; one whose data is not its event is dead-lettered at once, like any unreadable message."""
+        (and `load`) see it; one whose data is not its event is dead-lettered at once, like any
+        unreadable message."""
         @functools.wraps(handle)  # its signature, so the bootstrap sees the dependencies `handle` asks for
         def handle_event(uow: ConsumingUnitOfWork, event: CloudEvent, **dependencies: Any) -> None:
             handle(uow, cloudevents.to_event(event), **dependencies)
 
-        return cls(handler_name, tuple(event_class.routing_key for event_class in event_classes), handle_event)
+        def load_events(uow: ConsumingUnitOfWork, events: list[CloudEvent]) -> None:
+            load(uow, [cloudevents.to_event(event) for event in events])
+
+        return cls(handler_name, tuple(event_class.routing_key for event_class in event_classes), handle_event,
+                   load_events if load is not None else None)
 
 
 def process_once(
@@ -95,6 +106,8 @@ def process_once(
         with uow_factory() as uow:
             if uow.already_processed(consumer, event.source, event.id):
                 return False
+            if subscription.load is not None:
+                subscription.load(uow, [event])
             subscription.handle(uow, event)
             uow.mark_processed(consumer, event.source, event.id)
             uow.commit()
@@ -112,8 +125,8 @@ def process_batch(
     events: list[CloudEvent],
 ) -> int:
     """Run the handler for each new event of the batch, in order, in one transaction: one query finds
-    those already processed, one insert records the others, one commit. Raise if any fails (then
-    nothing is kept). Returns how many were new."""
+    those already processed, the handler's `load` reads what they need, one insert records them,
+    one commit. Raise if any fails (then nothing is kept). Returns how many were new."""
     for event in events:
         authorization.require_event_source(event.routing_key, event.source)
     with uow_factory() as uow:
@@ -121,13 +134,15 @@ def process_batch(
         new = []
         for event in events:
             key = (event.source, event.id)
-            if key in seen:
-                continue  # processed before, or a duplicate earlier in this batch
-            seen.add(key)
+            if key not in seen:  # else processed before, or a duplicate earlier in this batch
+                seen.add(key)
+                new.append(event)
+        if new and subscription.load is not None:
+            subscription.load(uow, new)
+        for event in new:
             subscription.handle(uow, event)
-            new.append(key)
         if new:
-            uow.mark_all_processed(consumer, new)
+            uow.mark_all_processed(consumer, [(event.source, event.id) for event in new])
         uow.commit()
         return len(new)
 

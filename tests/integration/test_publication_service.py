@@ -13,6 +13,7 @@ from services.publication.adapters import orm
 from shared import cloudevents
 from shared.auth import Role, issue_token
 from shared.domain.report_events import ReportScored
+from shared.messaging.consumer import process_batch
 from tests.support.keys import TEST_KEY
 from tests.support.partner import publish_event
 from tests.support.polling import eventually
@@ -35,7 +36,8 @@ def publish(amqp_url: str, namespace: str, routing_key: str, data: dict, source:
     publish_event(amqp_url, namespace, event)
 
 
-def scored(report_id: str, unit_code: str, district: str, group_6: str) -> dict:
+def scored(report_id: str, unit_code: str, district: str, group_6: str,
+           scored_at: str = "2022-11-05T08:00:00+07:00") -> dict:
     groups = {"1": "100.00", "2": "80.00", "3": "100.00", "4": "60.00", "5": "70.00", "6": group_6}
     event = ReportScored(
         report_id=report_id, round_id=ROUND, unit_code=unit_code, score_id=f"s-{report_id}",
@@ -43,7 +45,7 @@ def scored(report_id: str, unit_code: str, district: str, group_6: str) -> dict:
         catalog_version="hatinh-2021-ref-1", catalog_fingerprint="f" * 64, inputs_hash="h" * 64,
         total=str(sum(float(points) for points in groups.values())), groups=groups, criteria={},
         classification={"code": "trung_binh", "name_vi": "Trung bình", "name_en": "Average"}, complete=True,
-        scored_at="2022-11-05T08:00:00+07:00")
+        scored_at=scored_at)
     return event.to_data()
 
 
@@ -110,3 +112,37 @@ def test_districts_report_their_communes_and_the_province_publishes_a_closed_rou
     public = client.get(f"/results/{ROUND}", query_string={"scope": "commune"}).json
     assert [(item["unit_code"], item["rank"]) for item in public] == [("18073", 1), ("18070", 2)]  # 437 not counted
     assert dt.datetime.fromisoformat(public[0]["published_at"]).tzinfo is not None
+
+
+def test_a_batch_of_scores_is_one_upsert_where_the_newest_score_of_each_report_wins(settings_for):
+    runtime = publication.runtime(settings_for("publication"))
+    runtime.migrate()
+    [subscription] = [found for found in runtime.subscriptions if found.handler_name == "on_report_scored"]
+    earlier, later = "2022-11-05T08:00:00+07:00", "2022-11-06T08:00:00+07:00"
+
+    def batch(*scores: tuple[str, str, str]) -> list[cloudevents.CloudEvent]:
+        return [cloudevents.CloudEvent(id=f"{report_id}-{group_6}", source="/cqs/scoring",
+                                       type="vn.gov.cqs.report.scored", subject=f"reports/{report_id}",
+                                       time="2022-11-06T00:00:00Z",
+                                       data={**scored(report_id, f"u-{report_id}", "436", group_6, at),
+                                             "score_id": f"s-{report_id}-{group_6}"})
+                for report_id, group_6, at in scores]
+
+    upserts: list[str] = []
+    sa.event.listen(runtime.engine, "before_cursor_execute",
+                    lambda _conn, _cursor, statement, *_: upserts.append(statement)
+                    if statement.startswith("INSERT INTO scores ") else None)
+    try:
+        process_batch(runtime.uow_factory, "publication.on_report_scored", subscription,
+                      batch(("r3", "300.00", later)))
+        newest, older, other, stale = batch(("r1", "250.00", later), ("r1", "100.00", earlier),
+                                            ("r2", "200.00", earlier), ("r3", "90.00", earlier))
+        # r1's newer score arrives before its older one, and again; r3 already holds a newer score.
+        assert process_batch(runtime.uow_factory, "publication.on_report_scored", subscription,
+                             [newest, older, other, newest, stale]) == 4
+        with runtime.engine.connect() as conn:
+            stored = dict(conn.execute(sa.select(orm.scores.c.report_id, orm.scores.c.score_id)).all())
+        assert stored == {"r1": "s-r1-250.00", "r2": "s-r2-200.00", "r3": "s-r3-300.00"}
+        assert len(upserts) == 2  # one statement per batch
+    finally:
+        runtime.engine.dispose()

@@ -1,8 +1,9 @@
 """Set-based reads and writes of scores, expected units and snapshots, and the queries the use
 cases make of reconsideration requests, webhooks and their deliveries.
 
-Recording a score is one upsert whatever the round's size; reading a round's scores or a
-ranking is one query each, done at publication or look-up time.
+Recording scores is one upsert for a transaction's scores (a consumer's batch), whatever the
+round's size; reading a round's scores or a ranking is one query each, done at publication or
+look-up time.
 """
 from __future__ import annotations
 
@@ -36,27 +37,43 @@ from shared.repository import SqlAlchemyRepository
 
 
 class ScoreRepository:
+    """Each report's newest score. What `record` is given is written when the unit of work commits
+    (or before a read), the transaction's scores together in one statement."""
+
     def __init__(self, session: Session):
         self.session = session
+        self._recorded: dict[str, dict[str, Any]] = {}  # report → its newest score recorded, not yet written
 
     def record(self, scored: ReportScored) -> None:
-        """Insert or replace the report's score, unless a newer one is already there (events of one
-        report may arrive out of order)."""
+        """The report's score, unless a newer one is already there: events of one report may arrive
+        out of order (a score as new as the one held replaces it: the later event wins)."""
         row = {"report_id": scored.report_id, **dataclasses.asdict(scored.header), "score_id": scored.score_id,
                "catalog_version": scored.catalog_version,
                "total": Decimal(scored.total), "groups": dict(scored.groups), "criteria": dict(scored.criteria),
                "scored_at": dt.datetime.fromisoformat(scored.scored_at)}
-        insert = _insert_for(self.session)(scores).values(**row)
-        replaced = {name: insert.excluded[name] for name in row if name != "report_id"}
+        held = self._recorded.get(scored.report_id)
+        if held is None or row["scored_at"] >= held["scored_at"]:
+            self._recorded[scored.report_id] = row
+
+    def write(self) -> None:
+        """One upsert of the scores recorded since the last: each inserts or replaces its report's
+        stored score, unless the stored one is newer."""
+        if not self._recorded:
+            return
+        rows, self._recorded = list(self._recorded.values()), {}
+        insert = _insert_for(self.session)(scores).values(rows)
+        replaced = {name: insert.excluded[name] for name in rows[0] if name != "report_id"}
         self.session.execute(insert.on_conflict_do_update(
             index_elements=[scores.c.report_id], set_=replaced,
             where=insert.excluded.scored_at >= scores.c.scored_at))
 
     def of_round(self, round_id: str) -> list[Score]:
+        self.write()
         rows = self.session.execute(sa.select(scores).where(scores.c.round_id == round_id)).mappings()
         return [_score(row) for row in rows]
 
     def of_report(self, report_id: str) -> Score | None:
+        self.write()
         row = self.session.execute(sa.select(scores).where(scores.c.report_id == report_id)).mappings().first()
         return None if row is None else _score(row)
 

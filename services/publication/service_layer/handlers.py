@@ -65,7 +65,8 @@ def on_round_closed(uow: PublicationUnitOfWork, event: RoundClosed) -> None:
 
 
 def on_report_scored(uow: PublicationUnitOfWork, event: ReportScored) -> None:
-    """One upsert: the cost does not grow with the round; ranking waits for publication."""
+    """Written at commit with the batch's other scores, in one upsert: the cost does not grow with the
+    round; ranking waits for publication."""
     uow.scores.record(event)
 
 

@@ -31,5 +31,8 @@ class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
         self.webhooks = WebhookRepository(session)
         self.deliveries = DeliveryRepository(session)
 
+    def _write_recorded(self) -> None:
+        self.scores.write()
+
     def _seen_aggregates(self) -> list:
         return [*self.rounds.seen, *self.reconsiderations.seen]

@@ -7,4 +7,5 @@ from shared.messaging.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
-    return [Subscription.typed("on_report_verified", handlers.on_report_verified, ReportVerified)]
+    return [Subscription.typed("on_report_verified", handlers.on_report_verified, ReportVerified,
+                               load=handlers.load_sheets)]

@@ -14,6 +14,11 @@ from shared.domain.errors import Bilingual, FieldError, Forbidden, InvalidInput,
 from shared.domain.report_events import ReportVerified
 
 
+def load_sheets(uow: ScoringUnitOfWork, events: list[ReportVerified]) -> None:
+    """A batch of verified reports: their sheets, in one query."""
+    uow.sheets.load(event.report_id for event in events)
+
+
 def on_report_verified(uow: ScoringUnitOfWork, event: ReportVerified, clock: Callable[[], dt.datetime]) -> None:
     sheet = uow.sheets.get(event.report_id)
     if sheet is None:

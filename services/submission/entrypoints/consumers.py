@@ -11,11 +11,14 @@ from shared.messaging.consumer import Subscription
 
 def subscriptions() -> list[Subscription]:
     return [
-        Subscription.typed("on_report_returned", handlers.on_report_returned, events.ReportReturned),
-        Subscription.typed("on_evidence_requested", handlers.on_evidence_requested, events.ReportEvidenceRequested),
+        Subscription.typed("on_report_returned", handlers.on_report_returned, events.ReportReturned,
+                           load=handlers.load_reports),
+        Subscription.typed("on_evidence_requested", handlers.on_evidence_requested, events.ReportEvidenceRequested,
+                           load=handlers.load_reports),
         Subscription.typed("on_report_progressed", handlers.on_report_progressed,
-                           events.ReportVerified, events.ReportScored, events.ReportPublished),
+                           events.ReportVerified, events.ReportScored, events.ReportPublished,
+                           load=handlers.load_reports),
         Subscription.typed("on_reconsideration_accepted", handlers.on_reconsideration_accepted,
-                           events.ReportReconsiderationAccepted),
+                           events.ReportReconsiderationAccepted, load=handlers.load_reports),
         Subscription.typed("on_round_published", rounds.on_round_published, RoundPublished),
     ]

@@ -114,6 +114,11 @@ def provide_evidence(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
 
 
 # Event handlers: run by the idempotent consumer inside its unit of work (it commits).
+def load_reports(uow: SubmissionUnitOfWork, events: list[ReportEvent]) -> None:
+    """A batch of events about reports: the reports, in one query."""
+    uow.reports.load(event.report_id for event in events)
+
+
 def _report_of(uow: SubmissionUnitOfWork, event: ReportEvent) -> Report:
     report = uow.reports.get(event.report_id)
     if report is None:

@@ -7,14 +7,16 @@ import datetime as dt
 import pytest
 
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
+from services.scoring.entrypoints import consumers
 from services.scoring.service_layer import handlers
+from shared import cloudevents
 from shared.auth import Principal, Role
 from shared.criteria import load_catalog
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.report_events import ReportScored, ReportVerified
 from shared.domain.report_header import ReportHeader
 from tests.support.answers import complete_answers
-from tests.support.fakes import FakeRepository, FakeUnitOfWork
+from tests.support.fakes import FakeRepository, FakeUnitOfWork, consume_batch
 
 CATALOG = "hatinh-2021-ref-1"
 COMMUNE = load_catalog(CATALOG).unit_type("commune")
@@ -81,6 +83,23 @@ def test_changed_inputs_score_again_and_the_old_score_stops_being_current():
     [event] = consume(uow, verified(revision=2, tasks_done_on_time=7))
     first, second = uow.sheets.get("r-1").scores
     assert (first.current, second.current, event.score_id) == (False, True, second.id)
+
+
+def test_a_batch_reads_its_sheets_in_one_query_and_scores_each_report_in_order():
+    uow = FakeScoringUnitOfWork(scored_sheets("r-1"))  # r-1 scored before; r-2 is new
+    first, again, other = (cloudevents.from_event(event, "/cqs/review") for event in (
+        verified("r-1", revision=2, tasks_done_on_time=7), verified("r-1", revision=3, tasks_done_on_time=1),
+        verified("r-2")))
+    [subscription] = consumers.subscriptions()
+    handled = consume_batch(uow, subscription, [first, other, first, again], clock=lambda: NOW)
+    # The redelivered one is handled once; r-1 is scored twice, in the order its revisions came.
+    assert handled == 3 and uow.sheets.queries == 1 and uow.commits == 1
+    sheet = uow.sheets.get("r-1")
+    assert [event.score_id for event in uow.published if event.report_id == "r-1"] == [
+        score.id for score in sheet.scores[1:]]
+    assert (sheet.revision, sheet.current_score) == (3, sheet.scores[2])
+    assert [event.score_id for event in uow.published if event.report_id == "r-2"] == [
+        uow.sheets.get("r-2").current_score.id]
 
 
 def test_incomplete_inputs_are_refused_before_anything_is_committed():
