@@ -46,8 +46,9 @@ class SqlAlchemyUnitOfWork:
         """Subclasses return the aggregates loaded or added in this transaction."""
         return []
 
-    def _write_recorded(self) -> None:
-        """Subclasses write what their repositories hold back to write at commit in one statement."""
+    def _write_together(self) -> None:
+        """Subclasses write, one statement each, what their repositories keep to write together at
+        commit (the flush writes the rest, row by row)."""
 
     def commit(self) -> list[cloudevents.CloudEvent]:
         """Flush, write every pending event to the outbox, and commit it all at once. An event its
@@ -64,7 +65,7 @@ class SqlAlchemyUnitOfWork:
             raise DuplicateRecord() from error
 
     def _commit(self) -> list[cloudevents.CloudEvent]:
-        self._write_recorded()
+        self._write_together()
         self.session.flush()
         self.collect_events()
         written = self._events

@@ -18,13 +18,13 @@ from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from services.submission.domain.reports import Report
 from shared import cloudevents
-from shared.domain.errors import DuplicateRecord
+from shared.domain.errors import ConcurrentChange, DuplicateRecord
 from shared.domain.events import UnstorableEvent
 from shared.domain.report_events import ReportReturned
 from shared.domain.report_header import ReportHeader
-from shared.messaging.consumer import EventConsumer, Subscription
+from shared.messaging.consumer import EventConsumer, Subscription, process_batch
 from shared.messaging.topology import events_exchange
-from tests.support import rabbitmq_node
+from tests.support import rabbitmq_node, report_progress
 from tests.support.partner import PartnerSubscriber, dlq_messages, publish_event
 from tests.support.polling import eventually
 
@@ -164,6 +164,33 @@ def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
         assert conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one() == 2
     dead = dlq_messages(amqp_url, f"{namespace}.submission.on_report_returned.dlq")
     assert dead == []
+
+
+def test_a_batch_of_progress_events_moves_its_reports_in_one_update_that_checks_their_versions(runtime):
+    first, second, third = (_add_submitted(runtime, unit_code=code) for code in ("HT-SO-TC", "HT-SO-TP", "HT-SO-YT"))
+    [subscription] = [found for found in runtime.subscriptions if found.handler_name == "on_report_progressed"]
+    updates: list[str] = []
+    sa.event.listen(runtime.engine, "before_cursor_execute", lambda _conn, _cursor, statement, *_: updates.append(
+        statement) if statement.startswith("UPDATE reports ") else None)
+    verified = report_progress.verified(first.id)
+    batch = [verified, report_progress.verified(second.id), verified, report_progress.scored(first.id)]
+    assert process_batch(runtime.uow_factory, "submission.on_report_progressed", subscription, batch) == 3
+    with runtime.uow_factory() as uow:
+        stored = {report.id: (report.status, report.version) for report in uow.reports.matching()}
+    # Each report moved is written once (version 1 as submitted), whatever its events in the batch.
+    assert stored == {first.id: ("scored", 2), second.id: ("verified", 2), third.id: ("submitted", 1)}
+    assert len(updates) == 1
+
+    with runtime.uow_factory() as uow:  # the third changes after the batch read it: nothing of the batch is kept
+        uow.reports.load([second.id, third.id])
+        subscription.handle(uow, report_progress.scored(second.id))
+        subscription.handle(uow, report_progress.verified(third.id))
+        with runtime.engine.begin() as conn:
+            conn.execute(orm.reports.update().where(orm.reports.c.id == third.id).values(version=9))
+        with pytest.raises(ConcurrentChange):
+            uow.commit()
+    with runtime.uow_factory() as uow:
+        assert (uow.reports.get(second.id).status, uow.reports.get(third.id).status) == ("verified", "submitted")
 
 
 def test_a_failing_handler_is_retried_then_dead_lettered(runtime, amqp_url, namespace):

@@ -31,7 +31,7 @@ class PublicationUnitOfWork(SqlAlchemyUnitOfWork):
         self.webhooks = WebhookRepository(session)
         self.deliveries = DeliveryRepository(session)
 
-    def _write_recorded(self) -> None:
+    def _write_together(self) -> None:
         self.scores.write()
 
     def _seen_aggregates(self) -> list:

@@ -5,7 +5,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.submission.adapters.evidence_orm import evidence_files
 from services.submission.adapters.measurements_orm import measured_values, measurement_imports
@@ -37,6 +38,26 @@ class ReportRepository(SqlAlchemyRepository[Report]):
     def count_a_change(self, report: Report) -> None:
         """The report's version goes up at commit though none of its columns changed (its evidence did)."""
         flag_modified(report, "answers")
+
+    def write_followed_states(self) -> None:
+        """The reports of this transaction whose status alone changed (the states a batch of events
+        moved them to) in one UPDATE that checks each one's version, as the flush would one by one;
+        StaleDataError if another transaction changed one since it was read."""
+        moved = [report for report in self.seen if _status_alone_changed(report)]
+        if not moved:
+            return
+        ids = [report.id for report in moved]
+        updated = self.session.execute(
+            reports.update()
+            .where(reports.c.id.in_(ids),
+                   reports.c.version == sa.case({report.id: report.version for report in moved}, value=reports.c.id))
+            .values(status=sa.case({report.id: report.status for report in moved}, value=reports.c.id),
+                    version=reports.c.version + 1)).rowcount
+        if updated != len(moved):
+            raise StaleDataError(f"{len(moved) - updated} of {len(moved)} reports changed since they were read")
+        for report in moved:  # written: nothing left for the flush
+            set_committed_value(report, "status", report.status)
+            set_committed_value(report, "version", report.version + 1)
 
 
 class EvidenceRepository(SqlAlchemyRepository[EvidenceFile]):
@@ -107,3 +128,9 @@ class MeasuredValues:
              "agency": made.agency, "value": item["value"], "source_system": item["source_system"],
              "as_of": item["as_of"], "import_id": made.id, "imported_by": made.imported_by}
             for item in made.values])
+
+
+def _status_alone_changed(report: Report) -> bool:
+    state = sa.inspect(report)
+    return state.persistent and state.modified and [
+        attribute.key for attribute in state.attrs if attribute.history.has_changes()] == ["status"]

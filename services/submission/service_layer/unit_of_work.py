@@ -35,5 +35,8 @@ class SubmissionUnitOfWork(SqlAlchemyUnitOfWork):
         self.review_models = ReviewModelRepository(session)
         self.round_reports = SqlRoundReports(session, self.reports)
 
+    def _write_together(self) -> None:
+        self.reports.write_followed_states()
+
     def _seen_aggregates(self) -> list:
         return [*self.reports.seen, *self.rounds.seen, *self.measurements.seen]

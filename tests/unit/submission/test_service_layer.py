@@ -14,12 +14,11 @@ from services.rounds.service_layer import rounds
 from services.submission.domain.reports import Report
 from services.submission.entrypoints import consumers
 from services.submission.service_layer import handlers
-from shared import cloudevents
 from shared.auth import Principal, Role
-from shared.domain import report_events
 from shared.domain.errors import InvalidInput
 from shared.domain.lifecycle import ReportStatus
 from shared.domain.report_header import ReportHeader
+from tests.support import report_progress
 from tests.support.fakes import FakeRepository, consume_batch
 from tests.unit.rounds.conftest import SKHCN, TWO_TIER_RULES, TWO_TIERS, small_units
 from tests.unit.rounds.fakes import FakeRoundsUnitOfWork
@@ -73,31 +72,14 @@ def test_a_report_returned_for_revision_is_resubmitted_on_the_reviewers_terms(uo
         handlers.submit(uow, "snv-2026", REPORTER, now=DEADLINE + dt.timedelta(days=5))
 
 
-def _verified(report_id: str) -> cloudevents.CloudEvent:
-    return cloudevents.from_event(report_events.ReportVerified(
-        report_id=report_id, round_id="2026-annual", unit_code="SNV", unit_name_vi="Sở Nội vụ",
-        unit_type="province_department", reviewer_unit_code=SKHCN.code, reviewer_kind="department",
-        catalog_version=CATALOG, revision=1, answers={}, self_assessed_answers={}, adjustments=[],
-        points_overrides={}, verified_by="reviewer", verified_at=DEADLINE.isoformat()), "/cqs/review")
-
-
-def _scored(report_id: str) -> cloudevents.CloudEvent:
-    return cloudevents.from_event(report_events.ReportScored(
-        report_id=report_id, round_id="2026-annual", unit_code="SNV", score_id=f"s-{report_id}",
-        unit_name_vi="Sở Nội vụ", unit_type="province_department", reviewer_unit_code=SKHCN.code,
-        reviewer_kind="department", catalog_version=CATALOG, catalog_fingerprint="f" * 64, inputs_hash="h" * 64,
-        total="80.00", groups={}, criteria={}, classification={}, complete=True, scored_at=DEADLINE.isoformat()),
-        "/cqs/scoring")
-
-
 def test_a_batch_of_progress_events_reads_its_reports_in_one_query_and_follows_each_in_order(uow):
     for report_id in ("snv-2026", "sct-2026"):
         report = uow.reports.get(report_id) or Report(report_id, uow.reports.get("snv-2026").header, CATALOG)
         report.status = ReportStatus.SUBMITTED.value
         uow.reports.add(report)
     uow.reports.queries = 0
-    verified = _verified("snv-2026")
-    batch = [verified, _verified("sct-2026"), verified, _scored("snv-2026")]
+    verified = report_progress.verified("snv-2026")
+    batch = [verified, report_progress.verified("sct-2026"), verified, report_progress.scored("snv-2026")]
     [subscription] = [found for found in consumers.subscriptions() if found.handler_name == "on_report_progressed"]
     assert consume_batch(uow, subscription, batch) == 3  # the redelivered report.verified changes nothing
     assert uow.reports.queries == 1
