@@ -130,3 +130,40 @@ def serious_violations(page) -> list[dict]:
             for violation in result["violations"] if violation["impact"] in ("serious", "critical")]
 
 
+
+
+PHONE = {"width": 360, "height": 740}  # a common small Android screen, in CSS pixels
+
+
+def phone_problems(page) -> list[str]:
+    """What makes the page hard to use on a phone: wider than the screen (it scrolls sideways), or a control
+    smaller than 24×24 CSS px to tap (WCAG 2.5.8; a link inside a sentence is exempt, so only buttons, form
+    controls, the menus' links and links shown as buttons are measured)."""
+    return page.evaluate("""() => {
+      const found = [];
+      const wide = document.scrollingElement.scrollWidth;
+      if (wide > innerWidth) found.push(`the page is ${wide}px wide on a ${innerWidth}px screen`);
+      const controls = 'button, input:not([type=hidden]), select, textarea, nav a, a.button, summary';
+      for (const control of document.querySelectorAll(controls)) {
+        const box = control.getBoundingClientRect();
+        if (!control.checkVisibility() || control.closest('.visually-hidden, .skip-link')) continue;
+        if (box.width < 24 || box.height < 24) {
+          const name = (control.innerText || control.name || control.id || '').trim().slice(0, 40);
+          found.push(`${control.tagName.toLowerCase()} "${name}" is ${Math.round(box.width)}×${Math.round(box.height)}px`);
+        }
+        if (box.right > innerWidth + 1 && !control.closest('.table-scroll')) found.push(`${control.tagName.toLowerCase()} "${control.id}" runs off the screen`);
+      }
+      return found;
+    }""")
+
+
+def phone_pass(page, base: str, name: str, paths: list[str]) -> dict[str, list[str]]:
+    """The pages at phone width: a screenshot of each (<name>-<n>-phone.png) and what is wrong on it."""
+    page.set_viewport_size(PHONE)
+    problems = {}
+    for number, path in enumerate(paths, start=1):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        shot(page, f"{name}-{number}-phone")
+        problems[path] = phone_problems(page)
+    return {path: found for path, found in problems.items() if found}

@@ -15,14 +15,15 @@ from playwright.sync_api import expect
 
 from shared.auth import Role
 from shared.criteria import load_catalog
-from tests.browser.conftest import ROUND, serious_violations, shot
+from tests.browser.conftest import ROUND, phone_pass, serious_violations, shot
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call
 from tests.support.keys import TEST_KEY
 
 pytestmark = pytest.mark.browser
-COMMUNE, COMMUNE_NAME, DISTRICT = "18070", "Phường Trần Phú", "436"
+COMMUNE, COMMUNE_NAME, DISTRICT, DISTRICT_NAME = "18070", "Phường Trần Phú", "436", "Thành phố Hà Tĩnh"
+ROUND_NAME = "Kỳ đánh giá năm 2027"
 ADMIN_PASSWORD, CLERK_PASSWORD, REVIEWER_PASSWORD = "quản-trị-tỉnh-2027", "cán-bộ-xã-Trần-Phú-1", "thẩm-định-TP-2027"
 ADJUSTED_REASON = "Biên bản chỉ chứng minh 2 cuộc họp trong năm"
 
@@ -95,8 +96,13 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     clerk_temporary = create_account(admin, "xa.tranphu", "Nguyễn Thị Lan", COMMUNE, "unit_reporter")
     check(admin, "02-admin-account-created")
     reviewer_temporary = create_account(admin, "huyen.tphatinh", "Trần Văn Hùng", DISTRICT, "district_reviewer")
+    accounts = admin.locator("main table").last  # each account's unit by its name, the code beside it
+    expect(accounts.locator("tr", has_text="xa.tranphu")).to_contain_text(f"{COMMUNE_NAME} {COMMUNE}")
+    expect(accounts.locator("tr", has_text="huyen.tphatinh")).to_contain_text(f"{DISTRICT_NAME} {DISTRICT}")
     admin.goto(f"{base}/admin/rounds")  # the open round: its close button and the extension form
     expect(admin.get_by_role("button", name=re.compile("Đóng kỳ báo cáo"))).to_be_visible()
+    expect(admin.locator(f"[id='round-{ROUND}']")).to_contain_text(ROUND_NAME)
+    expect(admin.locator("main h2", has_text="Gia hạn")).to_have_text(f"Gia hạn cho một đơn vị — {ROUND_NAME}")
     check(admin, "02b-admin-rounds")
 
     # 2. The clerk signs in, changes the password and opens the report.
@@ -167,6 +173,12 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     change_password(reviewer, reviewer_temporary, REVIEWER_PASSWORD)
     reviewer.goto(f"{base}/reviewer")
     reload_until(reviewer, lambda: reviewer.locator(f"text={COMMUNE_NAME}").count() > 0, "the case in the queue")
+    # Names where people look for them: the district's in the menu, the round's in the queue; no codes.
+    expect(reviewer.locator(".nav__who")).to_have_text(f"Trần Văn Hùng · {DISTRICT_NAME}")
+    expect(reviewer.locator("#round_id option:checked")).to_have_text("Tất cả")
+    expect(reviewer.locator("#round_id")).to_contain_text(ROUND_NAME)
+    expect(reviewer.locator("main table tr", has_text=COMMUNE_NAME)).to_contain_text(ROUND_NAME)
+    expect(reviewer.locator("main")).not_to_contain_text(ROUND)
     check(reviewer, "09-review-queue")
     reviewer.get_by_role("link", name=COMMUNE_NAME).click()
     case_url = reviewer.url
@@ -226,6 +238,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     reviewer.goto(f"{base}/reviewer/district?round_id={ROUND}")
     reload_until(reviewer, lambda: reviewer.locator("tr", has_text=COMMUNE_NAME).filter(
         has_text="Đã chấm điểm").count() > 0, "the commune scored on the board")
+    expect(reviewer.locator("main table caption")).to_have_text(f"Các xã — {ROUND_NAME}")
+    expect(reviewer.locator("#round_id option:checked")).to_have_text(ROUND_NAME)
+    expect(reviewer.locator("main")).not_to_contain_text(ROUND)
     check(reviewer, "13-communes-board")
     reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()
     expect(reviewer.locator(".banner")).to_contain_text("Đã công bố kết quả của 1 xã")
@@ -241,6 +256,29 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     expect(clerk.locator("#official-ranks")).to_contain_text("Hạng 1")  # the only commune its district scored
     expect(clerk.locator("main")).not_to_contain_text("Điểm tạm tính")
     check(clerk, "14-published-score-and-reason")
+
+    # 9. Anyone sees the district's published ranking: the round and the district by their names, no codes.
+    citizen = new_page()
+    citizen.goto(f"{base}/results")
+    citizen.get_by_role("link", name=ROUND_NAME).click()
+    expect(citizen.get_by_role("heading", level=1)).to_have_text(f"Bảng xếp hạng — {ROUND_NAME}")
+    expect(citizen.locator("main")).to_contain_text(f"UBND cấp xã thuộc {DISTRICT_NAME}")
+    expect(citizen.locator("main")).not_to_contain_text(f"thuộc {DISTRICT}")
+    expect(citizen.locator("main")).not_to_contain_text(ROUND)
+    check(citizen, "16-public-ranking")
+
+    # 10. Each person's main pages on a phone (360×740): nothing scrolls sideways, every control can be tapped.
+    report_path = report_url.removeprefix(base)
+    unusable = {
+        **phone_pass(citizen, base, "phone-public", ["/results", f"/results?round_id={ROUND}", "/results/search?q=tran phu",
+                                                    f"/results/units/{COMMUNE}", "/sign-in"]),
+        **phone_pass(clerk, base, "phone-clerk", ["/", report_path, f"{report_path}/groups/1", f"{report_path}/check"]),
+        **phone_pass(reviewer, base, "phone-reviewer", ["/", "/reviewer", case_url.removeprefix(base),
+                                                        f"/reviewer/district?round_id={ROUND}"]),
+        **phone_pass(admin, base, "phone-admin", ["/", "/admin/rounds", "/admin/accounts", "/admin/units",
+                                                  "/admin/catalogs"]),
+    }
+    assert unusable == {}
 
     assert {page: found for page, found in accessibility.items() if found} == {}
 

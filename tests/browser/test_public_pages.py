@@ -1,6 +1,6 @@
 """The public look-up pages in a real browser (Debian's chromium driven by Playwright): the
 portal, the publication service and the criteria catalog each served over HTTP, two published
-rounds on the real PostgreSQL. Opens the ranking (sorts it, sees its bar chart), searches
+rounds on the real PostgreSQL, and the submission service for the names of the rounds and units. Opens the ranking (sorts it, sees its bar chart), searches
 without diacritics, opens a unit's page with its radar and its line over the years, in
 Vietnamese and in English. Screenshots in test-artifacts/browser/public-*.png."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import requests
 from werkzeug.serving import make_server
 
 from services.portal import bootstrap as portal
@@ -15,10 +16,12 @@ from services.portal.settings import PortalSettings
 from services.publication import bootstrap as publication
 from services.publication.entrypoints import consumers
 from services.publication.service_layer import handlers
+from services.rounds.service_layer import registry
 from services.scoring import bootstrap as scoring
-from shared.auth import Principal, Role
+from services.submission import bootstrap as submission
+from shared.auth import Principal, Role, issue_token
 from shared.cloudevents import CloudEvent
-from tests.browser.conftest import shot
+from tests.browser.conftest import SEED, shot
 from tests.support.keys import TEST_KEY
 from tests.support.round_events import round_closed, round_opened
 
@@ -79,9 +82,17 @@ def site(settings_for, database_url, tmp_path):
     _publish_rounds(publication_runtime)
     scoring_runtime = scoring.runtime(settings_for("scoring"))
     scoring_runtime.migrate()
-    apis = [Served(publication.create_app(publication_runtime)), Served(scoring.create_app(scoring_runtime))]
-    urls = {"publication": apis[0].url, "scoring": apis[1].url,
-            "submission": "http://127.0.0.1:9/submission", "review": "http://127.0.0.1:9/review"}
+    submission_runtime = submission.runtime(settings_for("submission"))  # the rounds' and units' names
+    submission_runtime.migrate()
+    registry.load_units(submission_runtime.uow_factory(), [SEED / "units" / "hatinh-2021.yaml"])
+    apis = [Served(publication.create_app(publication_runtime)), Served(scoring.create_app(scoring_runtime)),
+            Served(submission.create_app(submission_runtime))]
+    for year in (2025, 2026):
+        requests.post(f"{apis[2].url}/rounds", json={"kind": "annual_evaluation", "year": year}, timeout=30,
+                      headers={"Authorization": f"Bearer {issue_token(TEST_KEY, 'setup', Role.ADMIN, 'HT')}"}
+                      ).raise_for_status()
+    urls = {"publication": apis[0].url, "scoring": apis[1].url, "submission": apis[2].url,
+            "review": "http://127.0.0.1:9/review"}
     portal.migrate(database_url)
     settings = PortalSettings(database_url=database_url, api_urls=urls, secret_key="test-session-key",
                               signing_key=TEST_KEY, secure_cookies=False, data_dir=tmp_path)
@@ -89,7 +100,7 @@ def site(settings_for, database_url, tmp_path):
     yield site.url
     for served in (site, *apis):
         served.stop()
-    for runtime in (publication_runtime, scoring_runtime):
+    for runtime in (publication_runtime, scoring_runtime, submission_runtime):
         runtime.engine.dispose()
 
 
@@ -98,8 +109,9 @@ def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
 
     page = new_page()
     page.goto(f"{site}/results")
-    page.get_by_role("link", name="Kỳ 2026-annual").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bảng xếp hạng kỳ 2026-annual")
+    page.get_by_role("link", name="Kỳ đánh giá năm 2026").click()  # the round by its name, never its id
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bảng xếp hạng — Kỳ đánh giá năm 2026")
+    expect(page.locator("main")).not_to_contain_text("2026-annual")
     rows = page.locator("#ranking tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Huyện Đức Thọ")
@@ -114,6 +126,7 @@ def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
     page.get_by_role("button", name="Tìm kiếm").click()
     page.get_by_role("link", name="Huyện Đức Thọ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Huyện Đức Thọ")
+    expect(page.locator("#round_id option:checked")).to_have_text("Kỳ đánh giá năm 2026")
     expect(page.locator("#radar svg polygon.chart__area")).to_have_count(1)
     expect(page.locator("#history svg circle.chart__dot")).to_have_count(2)  # 2025 and 2026
     expect(page.locator("#points")).to_contain_text("812")

@@ -308,7 +308,7 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
 
     created = client.post("/admin/rounds", data={"csrf_token": token, "round-kind": "annual_evaluation",
                                                  "round-year": "2027"}, follow_redirects=True)
-    assert "Đã tạo kỳ báo cáo 2027-annual." in created.get_data(as_text=True)
+    assert "Kỳ đánh giá năm 2027: đã tạo." in created.get_data(as_text=True)
     refused = client.post("/admin/rounds", data={"csrf_token": token, "round-kind": "annual_evaluation",
                                                  "round-year": "1999"})
     page = refused.get_data(as_text=True)
@@ -317,7 +317,7 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
                        ).status_code == 400  # no CSRF token: nothing sent
 
     opened = client.post("/admin/rounds/2027-annual/open", data={"csrf_token": token}, follow_redirects=True)
-    assert "Đã mở kỳ báo cáo 2027-annual." in opened.get_data(as_text=True)
+    assert "Kỳ đánh giá năm 2027: đã mở." in opened.get_data(as_text=True)
     no_reason = client.post("/admin/rounds/2027-annual/extensions", data={
         "csrf_token": token, "ext-2027-annual-unit_code": "STC", "ext-2027-annual-until": "2028-04-01T17:00"})
     assert no_reason.status_code == 400 and "Ghi lý do." in no_reason.get_data(as_text=True)
@@ -328,14 +328,14 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
     extended = client.post("/admin/rounds/2027-annual/extensions", data={
         "csrf_token": token, "ext-2027-annual-unit_code": "STC", "ext-2027-annual-until": "2028-04-01T17:00",
         "ext-2027-annual-reason": "Sở bị mất điện ba ngày"}, follow_redirects=True)
-    assert "Đã gia hạn cho đơn vị STC." in extended.get_data(as_text=True)
+    assert "Đã gia hạn cho đơn vị Sở Tài chính." in extended.get_data(as_text=True)
     # the service holds the extension, with its reason and time (17:00 in Vietnam)
     round_ = requests.get(f"{submission_url}/rounds/2027-annual",
                           headers={"Authorization": f"Bearer {issue_token(TEST_KEY, 'x', Role.ADMIN, 'HT')}"}).json()
     assert [(e["unit_code"], e["until"], e["reason"]) for e in round_["extensions"]] == [
         ("STC", "2028-04-01T17:00:00+07:00", "Sở bị mất điện ba ngày")]
     closed = client.post("/admin/rounds/2027-annual/close", data={"csrf_token": token}, follow_redirects=True)
-    assert "Đã đóng kỳ báo cáo 2027-annual." in closed.get_data(as_text=True)
+    assert "Kỳ đánh giá năm 2027: đã đóng." in closed.get_data(as_text=True)
 
 
 def test_the_portal_answers_its_probes_without_a_session_and_is_unready_without_its_database(portal, tmp_path):

@@ -8,6 +8,7 @@ from typing import Any, Callable
 import requests
 
 SERVICES = ("submission", "review", "scoring", "publication")
+WORDED = ("title", "title_en", "detail", "detail_en", "detail_vi")  # a problem's members people read
 
 
 class ApiError(Exception):
@@ -21,6 +22,25 @@ class ApiError(Exception):
     @property
     def detail(self) -> str:
         return str(self.problem.get("detail_vi") or self.problem.get("detail") or self.problem.get("title") or "")
+
+    def reworded(self, change: Callable[[str], str]) -> ApiError:
+        """The same refusal with `change` applied to each text meant for people (detail, title, each field's
+        messages): e.g. the input keys a message names turned into their labels."""
+
+        def texts(value):
+            if isinstance(value, str):
+                return change(value)
+            if isinstance(value, list):
+                return [texts(item) for item in value]
+            if isinstance(value, dict):
+                return {key: item if key == "rule" else texts(item) for key, item in value.items()}
+            return value
+
+        problem = {key: change(value) if key in WORDED and isinstance(value, str) else value
+                   for key, value in self.problem.items()}
+        if isinstance(problem.get("errors"), dict):
+            problem["errors"] = {field: texts(messages) for field, messages in problem["errors"].items()}
+        return ApiError(self.status, problem)
 
     def field_errors(self) -> dict[str, str]:
         """Per-field messages, flattened to one string each (field names as the API gives them)."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
 from services.portal.domain.accounts import AccountError
-from services.portal.entrypoints import signed_in
+from services.portal.entrypoints import names, signed_in
 from services.portal.entrypoints.forms import (
     ACCOUNT_ERRORS,
     ROLE_LABELS,
@@ -18,7 +18,7 @@ from services.portal.entrypoints.forms import (
     ExtensionForm,
     RoundForm,
 )
-from services.portal.entrypoints.labels import ROUND_STATUS, UNIT_TYPE
+from services.portal.entrypoints.labels import ROUND_STATUS, UNIT_TYPE, round_name
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import Role
 
@@ -37,7 +37,7 @@ def rounds():
             body["period_month"] = int(form.period_month.data)
         created = _sent(form, "POST", "/rounds", body)
         if created is not None:
-            flash(_("Round %(round)s is created.", round=created["id"]))
+            flash(_("%(round)s is created.", round=round_name(created, created["id"])))
             return redirect(url_for("admin.rounds"))
     return _rounds_page(form=form)
 
@@ -50,7 +50,7 @@ def extension(round_id: str):
         until = form.until.data.replace(tzinfo=VIETNAM)
         body = {"unit_code": form.unit_code.data.strip(), "until": until.isoformat(), "reason": form.reason.data}
         if _sent(form, "POST", f"/rounds/{round_id}/extensions", body) is not None:
-            flash(_("The deadline of %(unit)s is extended.", unit=body["unit_code"]))
+            flash(_("The deadline of %(unit)s is extended.", unit=names.unit_name(body["unit_code"])))
             return redirect(url_for("admin.rounds"))
     return _rounds_page(extension_forms={round_id: form})
 
@@ -62,14 +62,15 @@ def round_action(round_id: str, action: str):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            g.api.send("POST", "submission", f"/rounds/{round_id}/{action}")
+            changed = g.api.send("POST", "submission", f"/rounds/{round_id}/{action}")
         except ApiError as error:
             if error.status not in (400, 409, 422):
                 raise
             flash(error.detail)
         else:
-            flash(_("Round %(round)s is open.", round=round_id) if action == "open"
-                  else _("Round %(round)s is closed.", round=round_id))
+            named = round_name(changed, round_id)
+            flash(_("%(round)s is open.", round=named) if action == "open"
+                  else _("%(round)s is closed.", round=named))
     return redirect(url_for("admin.rounds"))
 
 

@@ -1,6 +1,8 @@
 """People's words for the states and kinds the APIs name in codes."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 REPORT_STATUS = {
@@ -31,6 +33,21 @@ UNIT_TYPE = {
 }
 
 
+def input_labels(form: dict, lang: str) -> dict[str, str]:
+    """Each input's key → its label in `lang`, from a unit type's catalog form (groups → criteria → inputs)."""
+    return {spec["key"]: spec["label"].get(lang) or spec["label"]["vi"]
+            for group in form["groups"] for criterion in group["criteria"] for spec in criterion["inputs"]}
+
+
+def in_words(text: str, labels: dict[str, str]) -> str:
+    """`text` with each input key it names (quoted or bare) written as the input's label, in quotes as the
+    unit's own validation messages write them: “Số thủ tục hành chính”."""
+    if not labels or not text:
+        return text
+    keys = "|".join(re.escape(key) for key in sorted(labels, key=len, reverse=True))
+    return re.sub(rf"'?\b({keys})\b'?", lambda found: f"“{labels[found.group(1)]}”", text)
+
+
 def status_label(code: str | None) -> str:
     return str(REPORT_STATUS.get(code or "", code or ""))
 
@@ -44,3 +61,14 @@ def round_title(round_: dict | None, round_id: str) -> str:
         return str(_l("%(months)s-month progress report %(year)s", months=round_["period_month"],
                       year=round_["year"]))
     return str(_l("Annual report %(year)s", year=round_["year"]))
+
+
+def round_name(round_: dict | None, round_id: str) -> str:
+    """The round itself as people name it ("Kỳ đánh giá năm 2027"), from its kind and year; its id when the
+    round could not be read."""
+    if not round_ or "kind" not in round_:
+        return round_id
+    if round_["kind"] == "progress_update":
+        return str(_l("%(months)s-month progress round %(year)s", months=round_["period_month"],
+                      year=round_["year"]))
+    return str(_l("Evaluation round %(year)s", year=round_["year"]))

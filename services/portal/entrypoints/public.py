@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.portal.adapters.api_client import ApiClient, ApiError
 from services.portal.domain.charts import bar_chart, line_chart, radar_chart
+from services.portal.entrypoints.names import unit_name
 
 blueprint = Blueprint("public", __name__, url_prefix="/results")
 
@@ -42,7 +43,7 @@ def _or_404(call):
 @blueprint.app_template_global()
 def scope_label(scope: str) -> str:
     if scope.startswith("commune:"):
-        return str(_l("Communes of district %(district)s", district=scope.split(":", 1)[1]))
+        return str(_l("Communes of %(district)s", district=unit_name(scope.split(":", 1)[1])))
     return str(SCOPES.get(scope, scope))
 
 

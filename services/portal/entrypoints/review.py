@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
+from services.portal.entrypoints import names
 from services.portal.entrypoints.forms import EmptyForm
-from services.portal.entrypoints.labels import UNIT_TYPE, round_title, status_label
+from services.portal.entrypoints.labels import UNIT_TYPE, in_words, input_labels, round_title, status_label
 from services.portal.entrypoints.report_form import parse_value, read_round, shown
+from services.portal.entrypoints.reports import field_errors
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import REVIEWER_ROLES, Role
 from shared.clock import utc_now
@@ -26,7 +29,8 @@ def queue():
     listed = body["counts"].get(filters["status"], 0) if filters["status"] else body["total"]
     pages = max(1, -(-listed // PAGE_SIZE))
     return render_template("review/queue.html", queue=body, items=body["items"], page=page, pages=pages,
-                           filters=filters, status_label=status_label, unit_types=UNIT_TYPE)
+                           filters=filters, status_label=status_label, unit_types=UNIT_TYPE,
+                           rounds=names.rounds())
 
 
 @blueprint.get("/district")
@@ -62,13 +66,21 @@ def _case_view(report_id: str) -> dict:
     form = g.api.get("scoring", f"/catalogs/{case['catalog_version']}/unit-types/{case['unit_type']}")
     versions = g.api.get("review", f"/cases/{report_id}/versions").get("versions", [])
     return {"case": case, "catalog": form, "changes": versions[-1].get("changes", []) if len(versions) > 1 else [],
-            "round_title": round_title(read_round(case["round_id"]), case["round_id"])}
+            "round_title": round_title(read_round(case["round_id"]), case["round_id"]),
+            "labels": input_labels(form, str(get_locale()))}
 
 
-def _render_case(report_id: str, errors: dict | None = None, status: int = 200):
-    return render_template("review/case.html", **_case_view(report_id), errors=errors or {},
-                           status_label=status_label, form=EmptyForm(), shown=shown,
-                           today=utc_now().date()), status
+def _render_case(report_id: str, failure: ApiError | None = None, action: str = ""):
+    """The case; after a refused action, the refusal's messages at the top, naming inputs by their labels."""
+    view = _case_view(report_id)
+    errors = {}
+    if failure is not None:
+        failure = failure.reworded(lambda text: in_words(text, view["labels"]))
+        errors = {f"{action}-{field}": message for field, message in field_errors(failure).items()}
+        if failure.detail not in errors.values():
+            errors[action] = failure.detail
+    return render_template("review/case.html", **view, errors=errors, status_label=status_label, form=EmptyForm(),
+                           shown=shown, today=utc_now().date()), 422 if failure is not None else 200
 
 
 @blueprint.get("/cases/<report_id>")
@@ -106,9 +118,7 @@ def case_action(report_id: str, action: str):
     try:
         g.api.send("POST", "review", f"/cases/{report_id}/{path}", body)
     except ApiError as failure:
-        errors = {f"{action}-{field}": message for field, message in failure.field_errors().items()}
-        errors[action] = failure.detail
-        return _render_case(report_id, errors, 422)
+        return _render_case(report_id, failure, action)
     flash({"accept": _("Criterion %(code)s accepted.", code=criterion),
            "adjust": _("Criterion %(code)s adjusted.", code=criterion),
            "request-evidence": _("The evidence request has been sent to the unit."),
