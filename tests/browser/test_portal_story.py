@@ -210,6 +210,21 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     reviewer.goto(case_url)
     reload_until(reviewer, lambda: reviewer.locator("[data-accept]").count() > 0, "the case back under review")
     codes = [criterion["code"] for group in form["groups"] for criterion in group["criteria"]]
+    labels = {item["key"]: item["label"]["vi"] for group in form["groups"] for criterion in group["criteria"]
+              for item in criterion["inputs"]}
+
+    def fill_reviewer_inputs(section) -> None:
+        for field in section.locator("form[action$='/accept'] [name^='value-']").all():
+            key = field.get_attribute("name").removeprefix("value-")
+            value = full[key]
+            if field.evaluate("node => node.tagName") == "SELECT":
+                field.select_option("true" if value is True else "false" if value is False else str(value))
+            else:
+                field.fill(str(value))
+
+    # One criterion is first accepted with the reviewer's own input left empty: verifying is then refused.
+    left_empty = next(code for code in codes if code != adjusted["code"] and reviewer.locator(
+        f"[id='decide-{code}'] form[action$='/accept'] [name^='value-']").count())
     for code in codes:
         section = reviewer.locator(f"[id='decide-{code}']")
         if code == adjusted["code"]:
@@ -218,18 +233,25 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
             section.locator(f"[id='reason-{code}']").fill(ADJUSTED_REASON)
             section.get_by_role("button", name="Điều chỉnh", exact=True).click()
         else:
-            for field in section.locator("form[action$='/accept'] [name^='value-']").all():
-                key = field.get_attribute("name").removeprefix("value-")
-                value = full[key]
-                if field.evaluate("node => node.tagName") == "SELECT":
-                    field.select_option("true" if value is True else "false" if value is False else str(value))
-                else:
-                    field.fill(str(value))
+            if code != left_empty:
+                fill_reviewer_inputs(section)
             for field in section.locator("form[action$='/accept'] [name^='nodata-']").all():
                 field.fill("Hệ thống chưa gửi số liệu")
             section.locator("[data-accept]").click()
         expect(reviewer.locator(".banner")).to_contain_text(f" {code}.")
         reviewer.wait_for_load_state("load")
+    reviewer.get_by_role("button", name="Hoàn thành thẩm định").click()
+    empty_keys = [field.get_attribute("name").removeprefix("value-") for field in reviewer.locator(
+        f"[id='decide-{left_empty}'] form[action$='/accept'] [name^='value-']").all()]
+    refusal = reviewer.locator(".error-summary")
+    for key in empty_keys:  # the refusal names the missing inputs by their labels, never their keys
+        expect(refusal).to_contain_text(f"“{labels[key]}”")
+        expect(refusal).not_to_contain_text(key)
+    check(reviewer, "12a-verify-refused-names-the-inputs")
+    section = reviewer.locator(f"[id='decide-{left_empty}']")
+    fill_reviewer_inputs(section)
+    section.locator("[data-accept]").click()
+    expect(reviewer.locator(".banner")).to_contain_text(f" {left_empty}.")
     reviewer.get_by_role("button", name="Hoàn thành thẩm định").click()
     expect(reviewer.locator(".banner")).to_contain_text("Báo cáo đã được thẩm định.")
     check(reviewer, "12-verified")
