@@ -41,7 +41,8 @@ def pipeline_events(units: int) -> list[Event]:
                      for index in range(units))
     opened = RoundOpened(round_id="2027-annual", kind="annual_evaluation", year=2027, period_month=None,
                          catalog_versions={"commune": CATALOG_VERSION},
-                         windows={"commune": {"start": "2026-11-10T00:00:00+07:00", "end": "2027-11-10T00:00:00+07:00"}},
+                         windows={"commune": {"start": "2026-11-10T00:00:00+07:00",
+                                              "end": "2027-11-10T00:00:00+07:00"}},
                          unit_codes=tuple(unit["code"] for unit in in_scope), units=in_scope, opened_at=NOW,
                          commune_results_due=None, reporting_districts=tuple(f"H{index:04d}" for index in range(700)),
                          reviewing_body="SKHCN")

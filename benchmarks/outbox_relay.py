@@ -5,7 +5,11 @@ each batch is published with publisher confirms collected together, and marked s
 same transaction that selected it. A batch of 1 is one blocking confirm per message, the
 baseline the batching is there to beat.
 
-    .venv/bin/python -m benchmarks.outbox_relay [--events 20000] [--batch 200 1]
+    .venv/bin/python -m benchmarks.outbox_relay [--events 20000] [--batch 200 1] [--trickle 1 10 100]
+
+With --trickle, the relay runs as in a worker (woken by each commit's NOTIFY) while events are
+committed K at a time, and the CPU its thread used is given per event: what a pass costs when
+every commit wakes one.
 
 Uses CQS_TEST_POSTGRES_URL / CQS_TEST_AMQP_URL (defaults: the local servers), a database and a
 broker namespace of its own, both removed afterwards.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 import time
 import uuid
 
@@ -23,6 +28,7 @@ from kombu import Connection, Queue
 from services.submission import bootstrap as submission
 from services.submission.adapters import orm
 from shared.config import ServiceSettings
+from shared.messaging.outbox_signal import channel_for
 from shared.messaging.topology import events_exchange
 from tests.support import infrastructure
 
@@ -50,10 +56,44 @@ def time_relay(runtime, batch_size: int) -> float:
     return time.perf_counter() - started
 
 
+def _rows(count: int) -> list[dict]:
+    return [{"event_id": str(uuid.uuid4()), "routing_key": "report.submitted", "body": "{}"} for _ in range(count)]
+
+
+def relay_cpu_per_event(runtime, per_commit: int, count: int) -> tuple[float, int]:
+    """The running relay's CPU in ms per event, and its passes, while `count` events are committed
+    `per_commit` at a time (a NOTIFY each, as the unit of work sends it)."""
+    with runtime.engine.begin() as conn:
+        conn.execute(sa.delete(orm.outbox))
+    stop = threading.Event()
+    relay = threading.Thread(target=runtime.relay().run, args=(stop,), daemon=True)
+    relay.start()
+    time.sleep(1.0)  # connected and listening
+    clock = time.pthread_getcpuclockid(relay.ident)
+    cpu_before = time.clock_gettime(clock)
+    for first in range(0, count, per_commit):
+        with runtime.engine.begin() as conn:
+            conn.execute(orm.outbox.insert(), _rows(min(per_commit, count - first)))
+            conn.execute(sa.select(sa.func.pg_notify(channel_for("submission"), "")))
+        time.sleep(0.002)
+    pending = sa.select(sa.func.count()).select_from(orm.outbox).where(orm.outbox.c.published_at.is_(None))
+    passes = sa.select(sa.func.count(sa.distinct(orm.outbox.c.published_at)))
+    while True:
+        with runtime.engine.connect() as conn:
+            if conn.execute(pending).scalar_one() == 0:
+                cpu = time.clock_gettime(clock) - cpu_before
+                stop.set()
+                relay.join(15)
+                return 1000 * cpu / count, conn.execute(passes).scalar_one()
+        time.sleep(0.02)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--batch", type=int, nargs="+", default=[200, 1])
+    parser.add_argument("--trickle", type=int, nargs="+", default=[], metavar="K",
+                        help="instead: the running relay's CPU per event, events committed K at a time")
     args = parser.parse_args()
     namespace = f"cqs-bench-{uuid.uuid4().hex[:8]}"
     with infrastructure.postgres_server() as pg, infrastructure.rabbitmq_server() as amqp, \
@@ -67,7 +107,12 @@ def main() -> None:
         with Connection(amqp) as conn:
             sink(conn.channel()).declare()
         try:
-            for batch_size in args.batch:
+            for per_commit in args.trickle:
+                count = min(args.events, 1_000 * per_commit)
+                cpu, passes = relay_cpu_per_event(runtime, per_commit, count)
+                print(f"commits of {per_commit:>3}: {count} events in {passes} passes, "
+                      f"relay CPU {cpu:.3f} ms per event")
+            for batch_size in [] if args.trickle else args.batch:
                 count = args.events if batch_size > 1 else min(args.events, 2_000)
                 fill(runtime, count)
                 seconds = time_relay(runtime, batch_size)

@@ -388,8 +388,8 @@ def test_loading_a_changed_registry_updates_the_units_it_changes_adds_the_new_on
     renamed.write_text(HATINH_UNIT_FILES[0].read_text(encoding="utf-8").replace(
         "{code: STP, name_vi: Sở Tư pháp,", "{code: STP, name_vi: Sở Tư pháp tỉnh Hà Tĩnh,"), encoding="utf-8")
     added = tmp_path / "added.yaml"
-    added.write_text("active_from: 2026-01-01\nunits:\n  - {code: SNEW, name_vi: Sở Mới, unit_type: province_department, "
-                     "parent_code: HT}\n", encoding="utf-8")
+    added.write_text("active_from: 2026-01-01\nunits:\n  - {code: SNEW, name_vi: Sở Mới, "
+                     "unit_type: province_department, parent_code: HT}\n", encoding="utf-8")
     with runtime.engine.connect() as conn:
         before = conn.execute(sa.text("SELECT count(*) FROM units")).scalar_one()
     assert registry.load_units(runtime.uow_factory(), [renamed, HATINH_UNIT_FILES[1], added]) == before + 1

@@ -81,7 +81,8 @@ def test_the_refusal_answers_422_naming_the_field():
     assert "data.note" in response.get_json()["errors"]
 
 
-@pytest.mark.parametrize("note", ["C:\\bin\\u0000 is a path, not a NUL", "mã số 12345678901234567890", "NaN và Infinity"])
+@pytest.mark.parametrize("note", ["C:\\bin\\u0000 is a path, not a NUL", "mã số 12345678901234567890",
+                                  "NaN và Infinity"])
 def test_text_that_only_looks_unstorable_in_json_is_stored(note):
     ce = event(note)
     assert cloudevents.check_storable(ce) == ce.to_json()
