@@ -248,6 +248,8 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
         expect(refusal).to_contain_text(f"“{labels[key]}”")
         expect(refusal).not_to_contain_text(key)
     check(reviewer, "12a-verify-refused-names-the-inputs")
+    expect(reviewer.locator("main .summary-list dd").filter(has_text=re.compile(r"^\s*(true|false)\s*$"))
+           ).to_have_count(0)  # a yes/no answer reads Có / Không
     section = reviewer.locator(f"[id='decide-{left_empty}']")
     fill_reviewer_inputs(section)
     section.locator("[data-accept]").click()
