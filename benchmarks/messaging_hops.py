@@ -32,6 +32,7 @@ from services.submission import bootstrap as submission
 from services.submission.domain.reports import Report
 from shared.clock import utc_now
 from shared.config import ServiceSettings
+from shared.domain.report_header import ReportHeader
 from shared.domain.round_events import RoundOpened
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
@@ -101,10 +102,10 @@ def relay_hops(pg: str, amqp: str, hops: int, listen: bool) -> list[float]:
                 time.sleep(1.0)
                 for index in range(hops):
                     time.sleep(0.05 + (index % 7) * 0.013)  # commits at no fixed phase of the poll
-                    report = Report(id=str(uuid.uuid4()), round_id="2026-annual", unit_code=f"U{index:04d}",
-                                    unit_name_vi="Đơn vị", unit_type="province_department",
-                                    reviewer_unit_code="SKHCN", reviewer_kind="department",
-                                    catalog_version="hatinh-2021-ref-1", answers={})
+                    header = ReportHeader(round_id="2026-annual", unit_code=f"U{index:04d}", unit_name_vi="Đơn vị",
+                                          unit_type="province_department", reviewer_unit_code="SKHCN",
+                                          reviewer_kind="department")
+                    report = Report(id=str(uuid.uuid4()), header=header, catalog_version="hatinh-2021-ref-1")
                     with runtime.uow_factory() as uow:
                         uow.reports.add(report)
                         report.submit(by="bench", now=utc_now(), evidence={})

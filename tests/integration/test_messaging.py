@@ -2,13 +2,11 @@
 idempotent consumption, retry then dead-letter, and a relay that survives a broker restart."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +25,7 @@ from shared.messaging.topology import events_exchange
 from tests.support import rabbitmq_node, report_progress
 from tests.support.partner import PartnerSubscriber, dlq_messages, publish_event
 from tests.support.polling import eventually
+from tests.support.running import consuming
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -106,20 +105,6 @@ def test_event_is_not_written_or_published_when_the_transaction_rolls_back(runti
     assert [event["subject"] for event in partner.received] == [f"reports/{first.id}"]
 
 
-@contextlib.contextmanager
-def _consuming(consumer: EventConsumer) -> Iterator[None]:
-    """`consumer`'s queues declared and its loop running in a thread until the block ends."""
-    consumer.declare()
-    stop = threading.Event()
-    thread = threading.Thread(target=consumer.run_until, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(10)
-
-
 def _dead_letters(amqp_url: str, dlq: str) -> list:
     """The (headers, body) of the messages parked in `dlq`, once there are any."""
     dead: list = []
@@ -150,7 +135,7 @@ def _status(runtime, report: Report) -> str:
 def test_a_duplicate_delivery_changes_nothing(runtime, amqp_url, namespace):
     report, sentinel = _add_submitted(runtime), _add_submitted(runtime, unit_code="HT-SO-TP")
     consumer = runtime.consumer()
-    with _consuming(consumer):
+    with consuming(consumer):
         publish_event(amqp_url, namespace, _returned_event(report), times=3)
         # One queue, one consumer, one message at a time: once the sentinel published after the
         # duplicates is processed, the duplicates have been handled too.
@@ -209,7 +194,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered(runtime, amqp_url, name
     event = _returned("r1")
     dlq = f"{namespace}.submission.always_fails.dlq"
     try:
-        with _consuming(consumer):
+        with consuming(consumer):
             publish_event(amqp_url, namespace, event)
             dead = _dead_letters(amqp_url, dlq)
     finally:
@@ -236,7 +221,7 @@ def test_an_unreachable_database_sends_the_event_back_to_the_queue_not_to_the_dl
                              runtime.uow_factory, max_attempts=2, backoff_s=0.01)
     event = _returned("r1")
     try:
-        with _consuming(consumer):
+        with consuming(consumer):
             publish_event(amqp_url, namespace, event)
             eventually(lambda: len(calls) == 2)
     finally:
@@ -267,7 +252,7 @@ def test_an_event_waiting_for_the_database_is_not_overtaken_by_one_delivered_mea
                              [Subscription("in_order", ("report.returned",), database_down_while_the_later_one_arrives)],
                              runtime.uow_factory, max_attempts=2, backoff_s=0.25)
     try:
-        with _consuming(consumer):
+        with consuming(consumer):
             publish_event(amqp_url, namespace, first)
             eventually(lambda: len(handled) == 2)
     finally:
@@ -327,7 +312,7 @@ def test_an_event_from_a_source_that_does_not_own_it_is_never_acted_on(runtime, 
     consumer = EventConsumer("submission", amqp_url, namespace, runtime.subscriptions, runtime.uow_factory,
                              max_attempts=1, backoff_s=0.01)
     dlq = f"{namespace}.submission.on_report_returned.dlq"
-    with _consuming(consumer):
+    with consuming(consumer):
         publish_event(amqp_url, namespace, forged)
         dead = _dead_letters(amqp_url, dlq)
     [(headers, _body)] = dead
@@ -352,7 +337,7 @@ def test_whatever_a_message_is_it_is_parked_and_the_queue_flows_on(runtime, amqp
                                       data={**nul_in_text.data, "comment": "Thiếu\x00minh chứng"})
     huge_headers = {f"x-partner-{i:02d}": "h" * 2000 for i in range(50)}
     consumer = runtime.consumer()
-    with _consuming(consumer):
+    with consuming(consumer):
         _publish_bytes(amqp_url, namespace, "report.returned", oversized.to_json().encode(),
                        "application/cloudevents+json", headers=huge_headers, message_id="m" * 255)
         _publish_bytes(amqp_url, namespace, "report.returned", b'{"answers": {"x": 3,,}', "application/json")
@@ -386,7 +371,7 @@ def test_an_event_whose_data_is_not_its_type_is_parked_at_once_and_the_queue_flo
                                           data={name: value for name, value in real.data.items() if name != "comment"})
     numbered_comment = dataclasses.replace(real, id=str(uuid.uuid4()), data={**real.data, "comment": 7})
     consumer = runtime.consumer()
-    with _consuming(consumer):
+    with consuming(consumer):
         for event in (without_comment, numbered_comment, real):  # the real one behind them
             publish_event(amqp_url, namespace, event)
         eventually(lambda: _status(runtime, report) == "returned")
@@ -507,7 +492,7 @@ def test_deliveries_are_handled_in_batches_keeping_each_reports_order(runtime, a
                              content_type="application/cloudevents+json", delivery_mode=2)
     dlq = f"{namespace}.submission.batched.dlq"
     try:
-        with _consuming(consumer):
+        with consuming(consumer):
             eventually(lambda: len(handled()) >= 100)
             dead = _dead_letters(amqp_url, dlq)
     finally:

@@ -3,6 +3,7 @@ declare quorum queues, the definitions' policy applies to them, and events flow 
 replicas of a worker take a queue's events one consumer at a time, in order."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import subprocess
@@ -20,10 +21,12 @@ from services.submission.domain.reports import Report
 from shared import cloudevents
 from shared.domain.report_events import ReportPublished, ReportScored, ReportVerified
 from shared.messaging.consumer import Subscription
-from tests.integration.test_messaging import NOW, _add_submitted, _publish_raw, _run_consumer, _status
+from tests.integration.test_messaging import NOW, _add_submitted, _status
 from tests.support.keys import TEST_KEY
+from tests.support.partner import publish_event
 from tests.support.polling import eventually
 from tests.support.review_system import shut_down, start
+from tests.support.running import consuming
 
 pytestmark = pytest.mark.integration
 
@@ -114,24 +117,20 @@ def test_two_consumers_on_a_quorum_queue_take_a_reports_events_one_at_a_time_in_
     for handled in handled_by:
         runtime.subscriptions = [slow_to_verify(subscription, handled) for subscription in original]
         consumers.append(runtime.consumer())
-    running = [_run_consumer(consumer) for consumer in consumers]
-    try:
+    with contextlib.ExitStack() as replicas:
+        stop_replica = [replicas.enter_context(consuming(consumer)) for consumer in consumers]
         time.sleep(1.0)  # both registered on the queue
         for routing_key in ("report.verified", "report.scored"):
-            _publish_raw(vhost_url, namespace, _progress(report, routing_key))
+            publish_event(vhost_url, namespace, _progress(report, routing_key))
         eventually(lambda: _status(runtime, report), lambda status: status == "scored", timeout_s=30)
         active = 0 if handled_by[0] else 1
         assert handled_by[active] == ["report.verified", "report.scored"] and handled_by[1 - active] == []
-        stop, thread = running.pop(active)
-        stop.set()
-        thread.join(10)
-        _publish_raw(vhost_url, namespace, _progress(report, "report.published"))
+        stop_replica[active]()  # the active replica goes away; the other takes the queue over
+        publish_event(vhost_url, namespace, _progress(report, "report.published"))
         eventually(lambda: _status(runtime, report), lambda status: status == "published", timeout_s=30)
         assert handled_by[1 - active] == ["report.published"]
+    try:
         with runtime.engine.connect() as conn:
             assert conn.execute(sa.select(sa.func.count()).select_from(runtime.dead_letters)).scalar_one() == 0
     finally:
-        for stop, thread in running:
-            stop.set()
-            thread.join(10)
         runtime.engine.dispose()

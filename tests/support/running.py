@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from shared.messaging.consumer import EventConsumer
 from shared.runtime import ServiceRuntime
 from tests.support import infrastructure
 from tests.support.keys import TEST_JWKS_URL
@@ -28,6 +29,25 @@ def in_background(*runtimes: ServiceRuntime) -> Iterator[None]:
         stop.set()
         for thread in threads:
             thread.join(10)
+
+
+@contextlib.contextmanager
+def consuming(consumer: EventConsumer) -> Iterator[Callable[[], None]]:
+    """`consumer`'s queues declared and its loop running in a thread until the block ends, or until the
+    function it yields stops it and waits for it to go (a replica leaving mid-test)."""
+    consumer.declare()
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run_until, args=(stop,), daemon=True)
+    thread.start()
+
+    def stop_consuming() -> None:
+        stop.set()
+        thread.join(10)
+
+    try:
+        yield stop_consuming
+    finally:
+        stop_consuming()
 
 
 @contextlib.contextmanager
