@@ -12,6 +12,7 @@ on evidence uploads; `SIGN_IN_LIMIT` is for the sign-in route.
 from __future__ import annotations
 
 import os
+import time
 
 from flask import Flask, Response, g, request
 from flask_limiter import Limiter
@@ -80,9 +81,20 @@ def install(app: Flask, settings: ServiceSettings) -> Limiter:
         default_limits=[os.environ.get("CQS_RATE_LIMIT_DEFAULT", DEFAULT_LIMIT)],
         application_limits=[os.environ.get("CQS_RATE_LIMIT_REFUSED_TOKENS", REFUSED_TOKEN_LIMIT)],
         application_limits_deduct_when=lambda response: response.status_code == 401,
-        headers_enabled=True,
+        # No X-RateLimit-* on every answer: reading the counters' windows for them cost the store (Redis
+        # in production) two more round trips a request, as many as the request's own database work.
+        headers_enabled=False,
         enabled=limits_enabled(),
     )
+
+    @app.after_request
+    def _retry_after(response: Response) -> Response:
+        """A refusal for too many requests says when to come back (RFC 6585), from the breached limit."""
+        breached = limiter.current_limit if response.status_code == 429 else None
+        if breached is not None and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(max(1, breached.reset_at - int(time.time())))
+        return response
+
     app.extensions["cqs_limiter"] = limiter
     return limiter
 
