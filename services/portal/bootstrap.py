@@ -13,7 +13,19 @@ from flask_wtf.csrf import CSRFProtect
 from services.portal import settings as portal_settings
 from services.portal.adapters import orm
 from services.portal.adapters.repository import AccountsUnitOfWork
-from services.portal.entrypoints import admin, auth, errors, health, home, names, public, reports, review, signed_in
+from services.portal.entrypoints import (
+    admin,
+    auth,
+    errors,
+    health,
+    home,
+    labels,
+    names,
+    public,
+    reports,
+    review,
+    signed_in,
+)
 from services.portal.service_layer.accounts import Accounts
 from shared import config, db, http_security
 from shared.clock import utc_now
@@ -83,7 +95,7 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(form_error_list=_form_error_list, unit_name=names.unit_name,
                                  round_name=names.round_name)
-    app.jinja_env.filters.update(unit_name=names.unit_name, round_name=names.round_name)
+    app.jinja_env.filters.update(unit_name=names.unit_name, round_name=names.round_name, day=labels.day)
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)
 

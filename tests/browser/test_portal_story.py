@@ -193,6 +193,8 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     clerk.goto(report_url)
     reload_until(clerk, lambda: clerk.locator("#reply").count() > 0, "the evidence request on the task list")
     expect(clerk.locator("#reply")).to_contain_text("Đề nghị gửi bản ký số của kế hoạch năm")
+    expect(clerk.locator("#reply")).to_contain_text(  # the date as people write it
+        f"Hạn bổ sung: {(dt.date.today() + dt.timedelta(days=7)):%d/%m/%Y}.")
     check(clerk, "11-evidence-requested")
     clerk.goto(f"{report_url}/groups/1")
     upload(clerk, "1.1", "ke-hoach-ky-so.pdf")

@@ -1,9 +1,12 @@
 """People's words for the states and kinds the APIs name in codes."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
+
+from shared.clock import in_province_time
 
 REPORT_STATUS = {
     "draft": _l("Draft"),
@@ -46,6 +49,15 @@ def in_words(text: str, labels: dict[str, str]) -> str:
         return text
     keys = "|".join(re.escape(key) for key in sorted(labels, key=len, reverse=True))
     return re.sub(rf"'?\b({keys})\b'?", lambda found: f"“{labels[found.group(1)]}”", text)
+
+
+def day(value: str | None) -> str:
+    """An API's date or instant as people write it, 15/11/2027 (an instant on its day in Vietnam)."""
+    if not value:
+        return ""
+    if len(value) == 10:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    return in_province_time(dt.datetime.fromisoformat(value)).strftime("%d/%m/%Y")
 
 
 def status_label(code: str | None) -> str:

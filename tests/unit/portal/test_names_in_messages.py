@@ -1,4 +1,5 @@
-"""People read names, not codes: a round by its name, a reviewer's refusal naming inputs by their labels."""
+"""People read names, not codes: a round by its name, a reviewer's refusal naming inputs by their labels, a
+date as they write it."""
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ from flask import Flask
 from flask_babel import Babel
 
 from services.portal.adapters.api_client import ApiError
-from services.portal.entrypoints.labels import in_words, input_labels, round_name
+from services.portal.entrypoints.labels import day, in_words, input_labels, round_name
 
 TRANSLATIONS = Path(__file__).resolve().parents[3] / "services" / "portal" / "translations"
 FORM = {"groups": [{"code": "1", "criteria": [{"code": "1.1", "inputs": [
@@ -50,3 +51,9 @@ def test_a_refusal_is_reworded_in_its_detail_and_field_messages_and_keeps_its_ru
     assert said.problem["errors"] == {"values.so_tthc": [{"rule": "required", "message_vi": "“Số thủ tục hành chính” trống",
                                                           "message_en": "“Số thủ tục hành chính” empty"}]}
     assert said.problem["field"] == "so_tthc" and said.status == 422
+
+
+def test_a_date_or_an_instant_reads_as_people_write_it_on_its_day_in_vietnam():
+    assert day("2027-11-15") == "15/11/2027"
+    assert day("2027-11-09T17:30:00+00:00") == "10/11/2027"  # 00:30 on the 10th in Vietnam
+    assert day(None) == ""
