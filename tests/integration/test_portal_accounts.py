@@ -313,6 +313,8 @@ def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(data
                                                  "round-year": "1999"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and 'id="round-year-error"' in page  # the service's rule, beside the field
+    beside = re.search(r'id="round-year-error"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert beside.split("</span>")[1].strip() == "Phải từ 2000 đến 2100"  # its words only: no rule name, no English
     assert client.post("/admin/rounds", data={"round-kind": "annual_evaluation", "round-year": "2028"}
                        ).status_code == 400  # no CSRF token: nothing sent
 

@@ -42,19 +42,20 @@ class ApiError(Exception):
             problem["errors"] = {field: texts(messages) for field, messages in problem["errors"].items()}
         return ApiError(self.status, problem)
 
-    def field_errors(self) -> dict[str, str]:
-        """Per-field messages, flattened to one string each (field names as the API gives them)."""
-        flat = {}
-        for field, messages in (self.problem.get("errors") or {}).items():
-            flat[field] = " ".join(_flatten(messages))
-        return flat
+    def field_errors(self, lang: str = "vi") -> dict[str, str]:
+        """Per-field messages in `lang` (Vietnamese where a message has no other), one string each, keyed by the
+        field names as the API gives them; a message's rule name is for programs and is left out."""
+        return {field: " ".join(_messages(messages, lang))
+                for field, messages in (self.problem.get("errors") or {}).items()}
 
 
-def _flatten(messages) -> list[str]:
+def _messages(messages, lang: str) -> list[str]:
     if isinstance(messages, dict):
-        return [text for value in messages.values() for text in _flatten(value)]
+        if "message_vi" in messages:  # {rule, message_vi, message_en}
+            return [str(messages.get(f"message_{lang}") or messages["message_vi"])]
+        return [text for value in messages.values() for text in _messages(value, lang)]
     if isinstance(messages, list):
-        return [text for message in messages for text in _flatten(message)]
+        return [text for message in messages for text in _messages(message, lang)]
     return [str(messages)]
 
 

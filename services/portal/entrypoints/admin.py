@@ -4,6 +4,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
@@ -82,7 +83,8 @@ def _sent(form, method: str, path: str, body: dict) -> dict | None:
     except ApiError as error:
         if error.status not in (400, 404, 409, 422):  # 404: what the form names (a unit) is not there
             raise
-        named = {name: message for name, message in error.field_errors().items() if name in form._fields}
+        named = {name: message for name, message in error.field_errors(str(get_locale())).items()
+                 if name in form._fields}
         for name, message in named.items():
             form[name].errors = [message]
         if not named:

@@ -22,11 +22,7 @@ def _message(issue: dict) -> str:
 
 def field_errors(error: ApiError) -> dict[str, str]:
     """The API's per-field errors, in the page's language, keyed by input key (or evidence.<criterion>)."""
-    errors = {}
-    for field, issues in (error.problem.get("errors") or {}).items():
-        issues = issues if isinstance(issues, list) else [issues]
-        errors[field] = " ".join(_message(issue) if isinstance(issue, dict) else str(issue) for issue in issues)
-    return errors
+    return error.field_errors(str(get_locale()))
 
 
 @blueprint.get("")

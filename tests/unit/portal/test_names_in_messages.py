@@ -57,3 +57,12 @@ def test_a_date_or_an_instant_reads_as_people_write_it_on_its_day_in_vietnam():
     assert day("2027-11-15") == "15/11/2027"
     assert day("2027-11-09T17:30:00+00:00") == "10/11/2027"  # 00:30 on the 10th in Vietnam
     assert day(None) == ""
+
+
+def test_field_messages_are_read_in_the_pages_language_without_their_rule_names():
+    refusal = ApiError(422, {"errors": {
+        "year": [{"rule": "range", "message_vi": "Năm từ 2000 đến 2100", "message_en": "Year from 2000 to 2100"}],
+        "kind": ["Không hợp lệ"], "values": {"so_tthc": [{"rule": "required", "message_vi": "Bắt buộc"}]}}})
+    assert refusal.field_errors() == {"year": "Năm từ 2000 đến 2100", "kind": "Không hợp lệ", "values": "Bắt buộc"}
+    assert refusal.field_errors("en") == {"year": "Year from 2000 to 2100", "kind": "Không hợp lệ",
+                                          "values": "Bắt buộc"}
