@@ -16,6 +16,7 @@ from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
 from shared.http_paging import Page, PagedBlueprint
+from shared.http_report_header import ReportHeaderSchema, ReportingUnitSchema
 
 results_blp = PagedBlueprint("results", __name__,
                              description="Công bố và tra cứu kết quả (publication and look-up)")
@@ -46,13 +47,12 @@ class BandSchema(Schema):
     name_en = fields.Str()
 
 
-class StandingSchema(Schema):
-    round_id = fields.Str()
+class StandingSchema(ReportHeaderSchema):
+    class Meta:
+        exclude = ("reviewer_unit_code", "reviewer_kind")  # a published standing does not keep its reviewer
+
     ranking_scope = fields.Str(attribute="scope")
     report_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
     total = fields.Decimal(as_string=True)
     groups = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "points per group"})
     criteria = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "points per criterion"})
@@ -181,10 +181,7 @@ def look_up_results(query, round_id):
                               version=query.get("version"))
 
 
-class UnitFoundSchema(Schema):
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
+class UnitFoundSchema(ReportingUnitSchema):
     round_ids = fields.List(fields.Str(), metadata={"description": "rounds with a published result of the unit"})
 
 
@@ -267,12 +264,12 @@ class ReconsiderationAnswerSchema(Schema):
     at = Instant()
 
 
-class ReconsiderationSchema(Schema):
+class ReconsiderationSchema(ReportHeaderSchema):
+    class Meta:
+        exclude = ("unit_type", "reviewer_kind")  # a request keeps the rest of its report's header
+
     id = fields.Str()
-    round_id = fields.Str()
     report_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
     criteria = fields.List(fields.Str())
     reason = fields.Str()
     status = fields.Str(metadata={"description": "pending | accepted | rejected"})

@@ -10,6 +10,7 @@ from services.review.domain.decisions import ACCEPT, ADJUST
 from shared.domain.errors import Bilingual, FieldError
 from shared.http_fields import Instant, Line, Text
 from shared.http_paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from shared.http_report_header import ReportHeaderSchema
 
 QUEUE_STATUSES = ["submitted", "evidence_requested", AWAITING_APPROVAL, "returned", "verified"]
 EXPECTED_VERSION = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1),
@@ -93,15 +94,10 @@ class EvidenceRequestSchema(Schema):
     reply = fields.Dict(allow_none=True)
 
 
-class CaseSummarySchema(Schema):
+class CaseSummarySchema(ReportHeaderSchema):
     """What identifies a case and where it stands: the queue's line and the case's heading."""
 
     report_id = fields.Str()
-    round_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
-    reviewer_unit_code = fields.Str()
     status = fields.Str()
     revision = fields.Int()
     submitted_at = Instant(allow_none=True)
@@ -127,7 +123,6 @@ class OwedInputSchema(Schema):
 
 
 class CaseSchema(CaseSummarySchema):
-    reviewer_kind = fields.Str()
     catalog_version = fields.Str()
     answers = fields.Dict()
     reviewed_answers = fields.Dict()
@@ -193,13 +188,12 @@ class AuditEntrySchema(Schema):
     reason = fields.Str()
 
 
-class OverdueSchema(Schema):
+class OverdueSchema(ReportHeaderSchema):
+    class Meta:
+        exclude = ("unit_type", "reviewer_kind")  # an open request's row holds the rest of its case's header
+
     request_id = fields.Str()
     report_id = fields.Str()
-    round_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    reviewer_unit_code = fields.Str()
     requests = fields.List(fields.Dict())
     due_date = fields.Date()
     days_overdue = fields.Int()

@@ -7,6 +7,7 @@ from services.rounds.domain.calendar import PROGRESS_MONTHS, VIETNAM_TZ, RoundKi
 from services.rounds.domain.units import UnitType
 from shared.domain.round_events import RoundStatus
 from shared.http_fields import Instant, Line, Moment, Text
+from shared.http_report_header import ReportingUnitSchema
 
 REASON = Text(2000, min_length=1, required=True,
               metadata={"description": "why the change is made; kept in the round's audit"})
@@ -78,10 +79,7 @@ class ExtensionGrantSchema(Schema):
     reason = REASON
 
 
-class LateUnitSchema(Schema):
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
+class LateUnitSchema(ReportingUnitSchema):
     deadline = Instant()
 
 

@@ -14,6 +14,7 @@ from shared.criteria import available_versions, load_catalog
 from shared.domain.errors import Bilingual, FieldError
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
+from shared.http_report_header import ReportHeaderSchema
 
 RESCORE_REASON_MAX = 240
 scores_blp = Blueprint("scores", __name__, description="Điểm và giải trình điểm (scores and their explanation)")
@@ -30,12 +31,8 @@ class ScoreSummarySchema(Schema):
     scored_at = Instant()
 
 
-class ScoreExplanationSchema(Schema):
+class ScoreExplanationSchema(ReportHeaderSchema):
     report_id = fields.Str()
-    round_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
     score = fields.Nested(ScoreSummarySchema)
     breakdown = fields.Dict(metadata={"description": (
         "total, groups and criteria with numbers as JSON numbers; per criterion: points, `adjusted` (by the "

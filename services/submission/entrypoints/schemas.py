@@ -4,19 +4,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.http_fields import Instant, Line, Text
+from shared.http_report_header import ReportHeaderSchema
 
 ANSWER_VALUE = fields.Raw(allow_none=True)
 EXPECTED_VERSION = fields.Int(validate=validate.Range(min=1, max=2**31 - 1),
                               metadata={"description": "the report version you read (optimistic locking)"})
 
 
-class ReportSchema(Schema):
+class ReportSchema(ReportHeaderSchema):
     id = fields.Str()
-    round_id = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
-    unit_type = fields.Str()
-    reviewer_unit_code = fields.Str()
     catalog_version = fields.Str()
     status = fields.Str()
     answers = fields.Dict(keys=fields.Str(), values=ANSWER_VALUE)
