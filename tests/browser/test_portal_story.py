@@ -270,6 +270,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     check(reviewer, "13-communes-board")
     reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()
     expect(reviewer.locator(".banner")).to_contain_text("Đã công bố kết quả của 1 xã")
+    reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()  # nothing new: refused
+    expect(reviewer.locator(".banner")).to_contain_text(f"“{DISTRICT_NAME}”")  # the district by its name
+    expect(reviewer.locator(".banner")).not_to_contain_text(f"'{DISTRICT}'")
 
     # 8. The clerk sees the official score and why the reviewer changed a figure.
     clerk.goto(report_url)

@@ -67,7 +67,7 @@ def round_action(round_id: str, action: str):
         except ApiError as error:
             if error.status not in (400, 409, 422):
                 raise
-            flash(error.detail)
+            flash(error.reworded(names.codes_in_words).detail)
         else:
             named = round_name(changed, round_id)
             flash(_("%(round)s is open.", round=named) if action == "open"

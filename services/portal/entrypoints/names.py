@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 
@@ -82,6 +83,22 @@ def unit_name(code: str | None) -> str:
     if unit is None:
         return code
     return (str(get_locale()) == "en" and unit.get("name_en")) or unit["name_vi"]
+
+
+def codes_in_words(text: str) -> str:
+    """`text` with each unit code or round id it quotes ('436', '2027-annual') written as the name, in quotes as
+    the services' messages quote them: “Thành phố Hà Tĩnh”. A refusal's words, before a person reads them."""
+    names = _names()
+
+    def named(found: re.Match) -> str:
+        code = found.group(1)
+        if code in names.units:
+            return f"“{unit_name(code)}”"
+        if code in names.rounds:
+            return f"“{round_name(code)}”"
+        return found.group(0)
+
+    return re.sub(r"'([^'\s]{1,64})'", named, text)
 
 
 def rounds() -> list[dict]:

@@ -54,7 +54,7 @@ def district_publish():
     try:
         snapshot = g.api.send("POST", "publication", f"/rounds/{round_id}/publish", {})
     except ApiError as failure:
-        flash(failure.detail)
+        flash(failure.reworded(names.codes_in_words).detail)
     else:
         count = sum(scope.get("units", 0) for scope in snapshot.get("scopes", []))
         flash(_("%(count)d commune results published and reported to the province.", count=count))
