@@ -16,7 +16,7 @@ from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
 from shared.http_paging import Page, PagedBlueprint
-from shared.http_report_header import ReportHeaderSchema, ReportingUnitSchema
+from shared.http_report_header import NamedUnitSchema, ReportHeaderSchema, ReportingUnitSchema
 
 results_blp = PagedBlueprint("results", __name__,
                              description="Công bố và tra cứu kết quả (publication and look-up)")
@@ -80,9 +80,8 @@ class StandingSchema(ReportHeaderSchema):
         return str(Decimal(row["total"]) - Decimal(row["previous_total"]))
 
 
-class MissingUnitSchema(Schema):
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
+class MissingUnitSchema(NamedUnitSchema):
+    """A unit whose result the ranking still waits for."""
 
 
 class RankingSummarySchema(Schema):
@@ -93,10 +92,8 @@ class RankingSummarySchema(Schema):
     missing_districts = fields.List(fields.Str(), metadata={"description": "districts that have not reported"})
 
 
-class ChangeSchema(Schema):
+class ChangeSchema(NamedUnitSchema):
     scope = fields.Str()
-    unit_code = fields.Str()
-    unit_name_vi = fields.Str()
     rank_before = fields.Int(allow_none=True)
     rank_after = fields.Int(allow_none=True)
     total_before = fields.Str(allow_none=True)
