@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # What a CloudEvent may arrive as; anything else is parked unread.
 JSON_CONTENT_TYPES = ("application/cloudevents+json", "application/json", "text/plain", "")
+# Deliveries a consumer may hold unacked, in batches: one handled, one arriving.
+PREFETCH_BATCHES = 2
 
 
 class ConsumingUnitOfWork(Protocol):
@@ -220,8 +222,10 @@ class EventConsumer(ConsumerMixin):
             work, dead = self._queues(subscription)
             dead(channel).declare()
             # on_message takes the raw message: kombu's own decoding would ack and drop what it cannot decode.
+            # Two batches' worth of prefetch: the broker sends the next batch while this one is handled,
+            # instead of waiting for its acks (and a batch cut short by `linger_s` while it trickles in).
             consumers.append(consumer_factory(queues=[work], on_message=self._receiver_for(subscription),
-                                              prefetch_count=self._batch_size))
+                                              prefetch_count=PREFETCH_BATCHES * self._batch_size))
         return consumers
 
     def on_iteration(self) -> None:
@@ -236,17 +240,15 @@ class EventConsumer(ConsumerMixin):
             raise ConnectionError(f"{self.service}: not consuming from the broker")
 
     def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
-        """ConsumerMixin's loop, gathering deliveries: a handler's batch is handled when it is full,
-        when its first delivery has waited `linger_s`, or when nothing more is arriving."""
+        """ConsumerMixin's loop, gathering deliveries: a handler's batch is handled when it is full, or
+        when its first delivery has waited `linger_s` and no other delivery is already waiting."""
         self._pending.clear()  # deliveries of a lost channel are redelivered on the new one
         with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
             try:
                 while not self.should_stop:
                     self.on_iteration()
-                    waiting = bool(self._pending)
-                    timeout = max(self._linger_s, self._held_until - time.monotonic()) if waiting else safety_interval
                     try:
-                        conn.drain_events(timeout=timeout)
+                        conn.drain_events(timeout=self._drain_timeout(safety_interval))
                     except socket.timeout:
                         conn.heartbeat_check()
                         self._handle_pending()
@@ -254,7 +256,7 @@ class EventConsumer(ConsumerMixin):
                         if not self.should_stop:
                             raise
                     else:
-                        if self._batch_due():
+                        if self._batch_full():
                             self._handle_pending()
                     yield
             finally:  # the connection is lost or closing: not consuming until the next one is ready
@@ -268,10 +270,18 @@ class EventConsumer(ConsumerMixin):
 
         return on_message
 
-    def _batch_due(self) -> bool:
-        return bool(self._pending) and time.monotonic() >= self._held_until and (
-            any(len(messages) >= self._batch_size for _subscription, messages in self._pending.values())
-            or time.monotonic() - self._first_pending_at >= self._linger_s)
+    def _drain_timeout(self, idle_s: float) -> float:
+        """How long to wait for the next delivery: once the first pending one has waited `linger_s` (and
+        nothing is held), not at all, so that the batch takes in whatever has already arrived and is
+        handled as soon as nothing more is there (the timeout), not cut short while deliveries wait."""
+        if not self._pending:
+            return idle_s
+        now = time.monotonic()
+        return max(self._first_pending_at + self._linger_s - now, self._held_until - now, 0)
+
+    def _batch_full(self) -> bool:
+        return time.monotonic() >= self._held_until and any(
+            len(messages) >= self._batch_size for _subscription, messages in self._pending.values())
 
     def _handle_pending(self) -> None:
         if time.monotonic() < self._held_until:

@@ -511,6 +511,39 @@ def test_deliveries_are_handled_in_batches_keeping_each_reports_order(runtime, a
         assert conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one() == 100
 
 
+def test_a_batch_takes_in_the_deliveries_already_waiting_after_its_linger(runtime, amqp_url, namespace):
+    """With no linger at all, a batch still gathers what the broker has already sent (a full batch
+    while the queue is long), rather than being cut at each delivery."""
+    transactions: list[int] = []
+
+    def counting_uow():
+        transactions.append(1)
+        return runtime.uow_factory()
+
+    consumer = EventConsumer("submission", amqp_url, namespace,
+                             [Subscription("lingering", ("report.returned",), lambda uow, event: None)],
+                             counting_uow, batch_size=100, linger_s=0)
+    consumer.declare()
+    with Connection(amqp_url) as conn:  # all queued before the consumer starts
+        producer = Producer(conn.channel(), exchange=events_exchange(namespace))
+        for seq in range(300):
+            event = _returned(f"r{seq}", comment=str(seq))
+            producer.publish(event.to_json(), routing_key=event.routing_key,
+                             content_type="application/cloudevents+json", delivery_mode=2)
+    def processed() -> int:
+        with runtime.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(orm.processed_events)).scalar_one()
+
+    try:
+        with consuming(consumer):
+            eventually(lambda: processed() >= 300)
+    finally:
+        with Connection(amqp_url) as conn:
+            conn.channel().queue_delete(f"{namespace}.submission.lingering")
+            conn.channel().queue_delete(f"{namespace}.submission.lingering.dlq")
+    assert len(transactions) <= 30  # cut at each delivery, it would be about 300
+
+
 def test_the_relay_wakes_when_an_event_is_committed_not_at_its_next_poll(settings_for, partner):
     runtime = submission.runtime(settings_for("submission", relay_interval_s=60))
     runtime.migrate()
