@@ -32,7 +32,7 @@ class ServiceSettings:
     # The worker's Prometheus endpoint; None: no listener (several workers on one host need their own ports).
     metrics_port: int | None = None
     broker_heartbeat_s: float = 30
-    # Deliveries a consumer handles in one transaction (its prefetch).
+    # Deliveries a consumer handles in one transaction (its prefetch is two batches).
     consumer_batch_size: int = 100
     # How long an event no queue was bound to waits in the outbox before it is offered again.
     relay_unroutable_retry_s: float = 10
