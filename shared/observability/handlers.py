@@ -1,5 +1,6 @@
 """Event handlers as the worker runs them: each event handled in a span continuing the trace the
-event carries (so its logs and the events it raises share the trace id), timed and counted."""
+event carries (so its logs and the events it raises share the trace id), timed and counted; a
+handler's batch `load` timed once a batch, its failure counted for each event of the batch."""
 from __future__ import annotations
 
 import dataclasses
@@ -34,4 +35,17 @@ def observed(subscription: Subscription, service: str) -> Subscription:
                      extra={"service": service, "handler": handler, "event_id": event.id, "event_type": event.type,
                             "subject": event.subject, "duration_ms": round(elapsed * 1000, 2)})
 
-    return dataclasses.replace(subscription, handle=observed_handle)
+    load = subscription.load
+
+    def observed_load(uow, events) -> None:
+        started = time.perf_counter()
+        try:
+            load(uow, events)
+        except Exception:
+            # Every event of the batch failed this attempt, though no handle ran for it.
+            metrics.EVENTS_FAILED.labels(service, handler).inc(len(events))
+            raise
+        metrics.EVENT_BATCH_LOAD_SECONDS.labels(service, handler).observe(time.perf_counter() - started)
+
+    return dataclasses.replace(subscription, handle=observed_handle,
+                               load=observed_load if load is not None else None)

@@ -34,6 +34,10 @@ EVENTS_FAILED = Counter(
 EVENT_HANDLING_SECONDS = Histogram(
     "cqs_event_handling_duration_seconds", "Time a handler took for one event.", ["service", "handler"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
+EVENT_BATCH_LOAD_SECONDS = Histogram(
+    "cqs_event_batch_load_duration_seconds",
+    "Time a handler took to read what a batch of events needs, once for the batch (its `load`).",
+    ["service", "handler"], buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
 
 
 class ServiceStateCollector(Collector):
