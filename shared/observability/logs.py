@@ -43,10 +43,23 @@ def json_formatter() -> logging.Formatter:
                          json_ensure_ascii=False)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to `sys.stderr` as it is when a record comes, like logging's last resort, not as it was when
+    logging was configured: a command run inside a test (whose stderr is captured, then closed) must not
+    leave the process's logging writing to a closed stream."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
 def configure(level: str | None = None, log_format: str | None = None) -> None:
     """The process's logging: JSON lines on stderr unless `CQS_LOG_FORMAT=text`."""
     install()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     chosen = (log_format or os.environ.get("CQS_LOG_FORMAT", "json")).lower()
     handler.setFormatter(json_formatter() if chosen == "json" else logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=(level or os.environ.get("CQS_LOG_LEVEL", "INFO")).upper(), handlers=[handler],
