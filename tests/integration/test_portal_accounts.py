@@ -294,6 +294,7 @@ def submission_url(settings_for, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.port}"
     server.shutdown()
+    runtime.engine.dispose()
 
 
 def test_the_admin_creates_opens_closes_rounds_and_extends_a_units_deadline(database_url, tmp_path, submission_url):
