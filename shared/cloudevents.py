@@ -63,7 +63,8 @@ class CloudEvent:
         return attributes
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        """Structured-mode JSON; ValueError for a number JSON has no word for (NaN, infinity)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def from_event(event: Event, source: str, *, now: dt.datetime | None = None,
@@ -105,7 +106,7 @@ def check_storable(event: CloudEvent) -> str:
     # A quick look finds nothing in nearly every event; on a hit (or a false alarm: a backslash or a
     # long number in a text) the walk over the data decides and names the value.
     try:
-        body = json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        body = event.to_json()
         size = len(body.encode("utf-8"))
     except ValueError:  # NaN or an infinity, a lone surrogate
         _check_value("data", event.data, 0)
