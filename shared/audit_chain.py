@@ -28,11 +28,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from shared.columns import ACTOR, BIGINT_KEY, SHA256_HEX, UNIT_CODE, primary_key, required
+
 TABLE_NAME = "security_log"
 GENESIS = "0" * 64
 CONTENT_FIELDS = ("seq", "at", "kind", "actor", "actor_role", "actor_unit", "operation", "target", "outcome",
                   "detail", "prev_hash")
 APPEND_ATTEMPTS = 5
+# What a row says an entry acted on, cut to these widths rather than refused.
+OPERATION = sa.String(128)
+TARGET = sa.String(255)
 
 
 def add_audit_table(metadata: sa.MetaData) -> sa.Table:
@@ -41,18 +46,18 @@ def add_audit_table(metadata: sa.MetaData) -> sa.Table:
         metadata,
         # Not autoincrement: each row takes the head's seq + 1, so two writers cannot both
         # extend the same head (the second fails on the key and tries again).
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
-        sa.Column("at", sa.String(40), nullable=False),
-        sa.Column("kind", sa.String(64), nullable=False),
-        sa.Column("actor", sa.String(128), nullable=False),
-        sa.Column("actor_role", sa.String(32), nullable=False),
-        sa.Column("actor_unit", sa.String(64), nullable=False),
-        sa.Column("operation", sa.String(128), nullable=False),
-        sa.Column("target", sa.String(255), nullable=False),
-        sa.Column("outcome", sa.String(32), nullable=False),
-        sa.Column("detail", sa.Text, nullable=False),
-        sa.Column("prev_hash", sa.String(64), nullable=False),
-        sa.Column("row_hash", sa.String(64), nullable=False),
+        primary_key("seq", BIGINT_KEY, autoincrement=False),
+        required("at", sa.String(40)),
+        required("kind", sa.String(64)),
+        required("actor", ACTOR),
+        required("actor_role", sa.String(32)),
+        required("actor_unit", UNIT_CODE),
+        required("operation", OPERATION),
+        required("target", TARGET),
+        required("outcome", sa.String(32)),
+        required("detail", sa.Text),
+        required("prev_hash", SHA256_HEX),
+        required("row_hash", SHA256_HEX),
     )
 
 
@@ -94,8 +99,9 @@ def _rows(entries: Iterable[Entry], seq: int, prev: str, key: bytes | None) -> l
     for entry in entries:
         seq += 1
         at = (entry.at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat()
-        row = {"seq": seq, "at": at, "kind": entry.kind, "actor": entry.actor[:128], "actor_role": entry.actor_role,
-               "actor_unit": entry.actor_unit[:64], "operation": entry.operation[:128], "target": entry.target[:255],
+        row = {"seq": seq, "at": at, "kind": entry.kind, "actor": entry.actor[:ACTOR.length],
+               "actor_role": entry.actor_role, "actor_unit": entry.actor_unit[:UNIT_CODE.length],
+               "operation": entry.operation[:OPERATION.length], "target": entry.target[:TARGET.length],
                "outcome": entry.outcome, "prev_hash": prev,
                "detail": json.dumps(dict(entry.detail), sort_keys=True, ensure_ascii=False, default=str)}
         row["row_hash"] = prev = row_hash(row, key)

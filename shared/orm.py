@@ -35,37 +35,8 @@ def _init_events(aggregate, _context) -> None:
 
 def report_header(table: sa.Table) -> Composite[ReportHeader]:
     """The aggregate's `header` property: one value read from and written to the table's columns of the
-    same names (`round_id` and the `unit_columns`)."""
+    same names (`shared.columns.report_header_columns`)."""
     return composite(ReportHeader, *(table.c[field.name] for field in dataclasses.fields(ReportHeader)))
-
-
-def unit_columns(*, keyed: bool = False) -> list[sa.Column]:
-    """The unit a report is of and the unit that reviews it, as each service keeps them with its copy of
-    the report (`keyed`: the unit code is part of the table's primary key)."""
-    return [
-        sa.Column("unit_code", sa.String(64), primary_key=True) if keyed
-        else sa.Column("unit_code", sa.String(64), nullable=False),
-        sa.Column("unit_name_vi", sa.String(255), nullable=False),
-        sa.Column("unit_type", sa.String(32), nullable=False),
-        sa.Column("reviewer_unit_code", sa.String(64), nullable=False),
-        sa.Column("reviewer_kind", sa.String(32), nullable=False),
-    ]
-
-
-def measured_value_columns() -> list[sa.Column]:
-    """One measured input of a unit in a round, as the agency's accepted import gave it (`measurements.imported`):
-    submission keeps the values that hold, review its copy of them."""
-    return [
-        sa.Column("round_id", sa.String(64), primary_key=True),
-        sa.Column("unit_code", sa.String(64), primary_key=True),
-        sa.Column("field", sa.String(100), primary_key=True),
-        sa.Column("agency", sa.String(64), nullable=False),
-        sa.Column("value", sa.JSON, nullable=False),
-        sa.Column("source_system", sa.String(255), nullable=False),
-        sa.Column("as_of", sa.String(10), nullable=False),
-        sa.Column("import_id", sa.String(36), nullable=False),
-        sa.Column("imported_by", sa.String(128), nullable=False),
-    ]
 
 
 class UtcDateTime(sa.TypeDecorator):

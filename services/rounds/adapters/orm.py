@@ -24,32 +24,33 @@ from services.rounds.domain.rounds import Extension, Round, WindowOverride
 from services.rounds.domain.units import UnitType
 from services.submission.adapters.orm import JSON, mapper_registry, metadata
 from shared.domain.round_events import RoundStatus
+from shared.columns import NAME, ROUND_ID, ROUND_KIND, UNIT_CODE, UNIT_TYPE, optional, primary_key, required
 from shared.orm import UtcDateTime, map_aggregate
 
 units = sa.Table(
     "units",
     metadata,
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("name_vi", sa.String(255), nullable=False),
-    sa.Column("name_en", sa.String(255), nullable=True),
-    sa.Column("unit_type", sa.String(32), nullable=False),
-    sa.Column("parent_code", sa.String(64), nullable=True),
-    sa.Column("active_from", sa.Date, nullable=False),
-    sa.Column("active_to", sa.Date, nullable=True),
-    sa.Column("evaluated", sa.Boolean, nullable=False),
-    sa.Column("merged_into", sa.String(64), nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
+    primary_key("code", UNIT_CODE),
+    required("name_vi", NAME),
+    optional("name_en", NAME),
+    required("unit_type", UNIT_TYPE),
+    optional("parent_code", UNIT_CODE),
+    required("active_from", sa.Date),
+    optional("active_to", sa.Date),
+    required("evaluated", sa.Boolean),
+    optional("merged_into", UNIT_CODE),
+    optional("note", sa.Text),
 )
 
 review_models = sa.Table(
     "review_models",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("valid_from", sa.Date, nullable=False),
-    sa.Column("valid_to", sa.Date, nullable=True),
-    sa.Column("reviewing_body", JSON, nullable=False),
-    sa.Column("rules", JSON, nullable=False),
-    sa.Column("basis", sa.Text, nullable=False),
+    primary_key("id", sa.String(64)),
+    required("valid_from", sa.Date),
+    optional("valid_to", sa.Date),
+    required("reviewing_body", JSON),
+    required("rules", JSON),
+    required("basis", sa.Text),
 )
 
 
@@ -140,35 +141,35 @@ def _window(value: dict[str, str]) -> Window:
 rounds = sa.Table(
     "rounds",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("kind", _ValueOf(RoundKind, 32), nullable=False),
-    sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("period_month", sa.Integer, nullable=True),
-    sa.Column("status", _ValueOf(RoundStatus, 16), nullable=False),
-    sa.Column("catalog_versions", _CatalogVersions(), nullable=False),
+    primary_key("id", ROUND_ID),
+    required("kind", _ValueOf(RoundKind, ROUND_KIND.length)),
+    required("year", sa.Integer),
+    optional("period_month", sa.Integer),
+    required("status", _ValueOf(RoundStatus, 16)),
+    required("catalog_versions", _CatalogVersions()),
     # Changed in place by the domain (a window overridden, an extension granted, a reminder sent):
     # the mutable wrappers tell the session.
-    sa.Column("windows", MutableDict.as_mutable(_Windows()), nullable=False),
+    required("windows", MutableDict.as_mutable(_Windows())),
     # How many units the round evaluates: the size of its scope in `round_units`, kept with the round.
-    sa.Column("unit_count", sa.Integer, nullable=False, server_default="0"),
+    required("unit_count", sa.Integer, server_default="0"),
     # The audit of administrative changes: who changed which window or deadline, when and why.
-    sa.Column("window_overrides", MutableList.as_mutable(_WindowOverrides()), nullable=False),
-    sa.Column("extensions", MutableList.as_mutable(_Extensions()), nullable=False),
-    sa.Column("reminders_sent", MutableSet.as_mutable(_RemindersSent()), nullable=False),
-    sa.Column("opened_at", UtcDateTime(), nullable=True),
-    sa.Column("commune_results_due", UtcDateTime(), nullable=True),
-    sa.Column("closed_at", UtcDateTime(), nullable=True),
-    sa.Column("published_at", UtcDateTime(), nullable=True),
-    sa.Column("version", sa.Integer, nullable=False),
+    required("window_overrides", MutableList.as_mutable(_WindowOverrides())),
+    required("extensions", MutableList.as_mutable(_Extensions())),
+    required("reminders_sent", MutableSet.as_mutable(_RemindersSent())),
+    optional("opened_at", UtcDateTime()),
+    optional("commune_results_due", UtcDateTime()),
+    optional("closed_at", UtcDateTime()),
+    optional("published_at", UtcDateTime()),
+    required("version", sa.Integer),
     sa.Index("ix_rounds_status", "status"),
 )
 
 round_units = sa.Table(
     "round_units",
     metadata,
-    sa.Column("round_id", sa.String(64), sa.ForeignKey("rounds.id"), primary_key=True),
-    sa.Column("unit_code", sa.String(64), primary_key=True),
-    sa.Column("unit_type", sa.String(32), nullable=False),
+    primary_key("round_id", ROUND_ID, sa.ForeignKey("rounds.id")),
+    primary_key("unit_code", UNIT_CODE),
+    required("unit_type", UNIT_TYPE),
 )
 
 

@@ -7,7 +7,8 @@ from sqlalchemy.orm import registry, relationship
 from services.scoring.domain.scores import Score, ScoreSheet
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate, report_header, unit_columns
+from shared.columns import CATALOG_VERSION, POINTS, SHA256_HEX, UUID_TEXT, primary_key, report_header_columns, required
+from shared.orm import UtcDateTime, map_aggregate, report_header
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -15,32 +16,31 @@ mapper_registry = registry(metadata=metadata)
 score_sheets = sa.Table(
     "score_sheets",
     metadata,
-    sa.Column("report_id", sa.String(36), primary_key=True),
-    sa.Column("round_id", sa.String(64), nullable=False, index=True),
-    *unit_columns(),
-    sa.Column("catalog_version", sa.String(64), nullable=False),
-    sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("answers", sa.JSON, nullable=False),
-    sa.Column("points_overrides", sa.JSON, nullable=False),
-    sa.Column("no_data", sa.JSON, nullable=False, server_default="{}"),
-    sa.Column("input_sources", sa.JSON, nullable=False, server_default="{}"),
-    sa.Column("adjustments", sa.JSON, nullable=False, server_default="[]"),
-    sa.Column("version", sa.Integer, nullable=False),
+    primary_key("report_id", UUID_TEXT),
+    *report_header_columns(round_indexed=True),
+    required("catalog_version", CATALOG_VERSION),
+    required("revision", sa.Integer),
+    required("answers", sa.JSON),
+    required("points_overrides", sa.JSON),
+    required("no_data", sa.JSON, server_default="{}"),
+    required("input_sources", sa.JSON, server_default="{}"),
+    required("adjustments", sa.JSON, server_default="[]"),
+    required("version", sa.Integer),
 )
 
 scores = sa.Table(
     "scores",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("report_id", sa.String(36), sa.ForeignKey("score_sheets.report_id"), nullable=False, index=True),
-    sa.Column("catalog_version", sa.String(64), nullable=False),
-    sa.Column("catalog_fingerprint", sa.String(64), nullable=False),
-    sa.Column("inputs_hash", sa.String(64), nullable=False),
-    sa.Column("total", sa.Numeric(8, 2), nullable=False),
-    sa.Column("breakdown", sa.JSON, nullable=False),
-    sa.Column("reason", sa.String(255), nullable=False),
-    sa.Column("current", sa.Boolean, nullable=False),
-    sa.Column("scored_at", UtcDateTime(), nullable=False),
+    primary_key("id", UUID_TEXT),
+    required("report_id", UUID_TEXT, sa.ForeignKey("score_sheets.report_id"), index=True),
+    required("catalog_version", CATALOG_VERSION),
+    required("catalog_fingerprint", SHA256_HEX),
+    required("inputs_hash", SHA256_HEX),
+    required("total", POINTS),
+    required("breakdown", sa.JSON),
+    required("reason", sa.String(255)),
+    required("current", sa.Boolean),
+    required("scored_at", UtcDateTime()),
 )
 
 messaging_tables = add_messaging_tables(metadata)

@@ -5,28 +5,27 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.evidence import EvidenceFile
-from shared.orm import UtcDateTime, map_once
+from shared.columns import CRITERION_CODE, NAME, SHA256_HEX, UUID_TEXT, optional, primary_key, required, who_and_when
+from shared.orm import map_once
 
 evidence_files = sa.Table(
     "evidence_files",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("report_id", sa.String(36), sa.ForeignKey("reports.id"), nullable=False),
-    sa.Column("criterion", sa.String(32), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("name", sa.String(255), nullable=False),
-    sa.Column("content_type", sa.String(128), nullable=False),
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("storage_key", sa.String(64), nullable=False, unique=True),
-    sa.Column("uploaded_by", sa.String(128), nullable=False),
-    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
-    sa.Column("supersedes", sa.String(36), nullable=True),
-    sa.Column("superseded_by", sa.String(36), nullable=True),
+    primary_key("id", UUID_TEXT),
+    required("report_id", UUID_TEXT, sa.ForeignKey("reports.id")),
+    required("criterion", CRITERION_CODE),
+    required("version", sa.Integer),
+    required("name", NAME),
+    required("content_type", sa.String(128)),
+    required("size", sa.BigInteger),
+    required("sha256", SHA256_HEX),
+    required("storage_key", sa.String(64), unique=True),
+    *who_and_when("uploaded"),
+    optional("supersedes", UUID_TEXT),
+    optional("superseded_by", UUID_TEXT),
     # Two uploads racing for the same criterion cannot both become version n.
     sa.UniqueConstraint("report_id", "criterion", "version", name="uq_evidence_files_criterion_version"),
 )
-
 
 def start_mappers() -> None:
     map_once(mapper_registry, EvidenceFile, evidence_files)

@@ -6,23 +6,34 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.measurements import MeasurementImport
-from shared.orm import UtcDateTime, map_aggregate, measured_value_columns
+from shared.columns import (
+    NAME,
+    ROUND_ID,
+    SHA256_HEX,
+    UNIT_CODE,
+    UUID_TEXT,
+    measured_value_columns,
+    optional,
+    primary_key,
+    required,
+    who_and_when,
+)
+from shared.orm import UtcDateTime, map_aggregate
 
 measurement_imports = sa.Table(
     "measurement_imports",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("round_id", sa.String(64), nullable=False),
-    sa.Column("agency", sa.String(64), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("file_name", sa.String(255), nullable=False),
-    sa.Column("file_format", sa.String(8), nullable=False),
-    sa.Column("imported_by", sa.String(128), nullable=False),
-    sa.Column("imported_at", UtcDateTime(), nullable=False),
-    sa.Column("values", sa.JSON, nullable=False),
-    sa.Column("supersedes", sa.String(36), nullable=True),
-    sa.Column("superseded_by", sa.String(36), nullable=True),
-    sa.Column("superseded_at", UtcDateTime(), nullable=True),
+    primary_key("id", UUID_TEXT),
+    required("round_id", ROUND_ID),
+    required("agency", UNIT_CODE),
+    required("sha256", SHA256_HEX),
+    required("file_name", NAME),
+    required("file_format", sa.String(8)),
+    *who_and_when("imported"),
+    required("values", sa.JSON),
+    optional("supersedes", UUID_TEXT),
+    optional("superseded_by", UUID_TEXT),
+    optional("superseded_at", UtcDateTime()),
     sa.Index("ix_measurement_imports_round_agency", "round_id", "agency", "imported_at"),
 )
 # One successor per import (and one first import per agency and round): two files of an agency sent

@@ -7,7 +7,8 @@ from sqlalchemy.orm import registry
 from services.submission.domain.reports import Report
 from shared.audit_chain import add_audit_table
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate, report_header, unit_columns
+from shared.columns import CATALOG_VERSION, REPORT_STATUS, UUID_TEXT, optional, primary_key, report_header_columns, required
+from shared.orm import UtcDateTime, map_aggregate, report_header
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -16,19 +17,18 @@ JSON = sa.JSON()
 reports = sa.Table(
     "reports",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("round_id", sa.String(64), nullable=False),
-    *unit_columns(),
-    sa.Column("catalog_version", sa.String(64), nullable=False),
-    sa.Column("status", sa.String(32), nullable=False),
-    sa.Column("answers", JSON, nullable=False),
-    sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("review_comment", sa.Text, nullable=False),
-    sa.Column("criterion_comments", JSON, nullable=False),
-    sa.Column("evidence_requests", JSON, nullable=False),
-    sa.Column("evidence_due_date", sa.String(32), nullable=True),
-    sa.Column("submitted_at", UtcDateTime(), nullable=True),
-    sa.Column("version", sa.Integer, nullable=False),
+    primary_key("id", UUID_TEXT),
+    *report_header_columns(),
+    required("catalog_version", CATALOG_VERSION),
+    required("status", REPORT_STATUS),
+    required("answers", JSON),
+    required("revision", sa.Integer),
+    required("review_comment", sa.Text),
+    required("criterion_comments", JSON),
+    required("evidence_requests", JSON),
+    optional("evidence_due_date", sa.String(32)),
+    optional("submitted_at", UtcDateTime()),
+    required("version", sa.Integer),
     sa.UniqueConstraint("round_id", "unit_code", name="uq_reports_round_unit"),
     sa.Index("ix_reports_round_status", "round_id", "status"),
     # A unit's reports and a reviewer's reports are listed without reading the others'.
