@@ -8,6 +8,7 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.orm import Composite, composite, registry
 
+from shared.columns import ACTOR, NAME, ROUND_ID, UNIT_CODE, UNIT_TYPE, UUID_TEXT, primary_key, required
 from shared.domain.report_header import ReportHeader
 
 # Mappings made on first use may be reached by several request threads of a process at once.
@@ -35,8 +36,50 @@ def _init_events(aggregate, _context) -> None:
 
 def report_header(table: sa.Table) -> Composite[ReportHeader]:
     """The aggregate's `header` property: one value read from and written to the table's columns of the
-    same names (`shared.columns.report_header_columns`)."""
+    same names (the `report_header_columns`)."""
     return composite(ReportHeader, *(table.c[field.name] for field in dataclasses.fields(ReportHeader)))
+
+
+def reporting_unit_columns(*, keyed: bool = False, indexed: bool = False) -> list[sa.Column]:
+    """The unit a report is of: its code, Vietnamese name and type (`keyed`: the code is part of the table's
+    primary key; `indexed`: rows are looked up by it)."""
+    return [
+        primary_key("unit_code", UNIT_CODE) if keyed else required("unit_code", UNIT_CODE, index=indexed),
+        required("unit_name_vi", NAME),
+        required("unit_type", UNIT_TYPE),
+    ]
+
+
+def unit_columns(*, keyed: bool = False) -> list[sa.Column]:
+    """The unit a report is of and the unit that reviews it, as each service keeps them with its copy of
+    the report (`keyed`: the unit code is part of the table's primary key)."""
+    return [
+        *reporting_unit_columns(keyed=keyed),
+        required("reviewer_unit_code", UNIT_CODE),
+        required("reviewer_kind", sa.String(32)),
+    ]
+
+
+def report_header_columns(*, round_indexed: bool = False) -> list[sa.Column]:
+    """The columns of a report's `ReportHeader`, its round and the `unit_columns`, as a service keeps them
+    with its copy of the report (`report_header` maps them)."""
+    return [required("round_id", ROUND_ID, index=round_indexed), *unit_columns()]
+
+
+def measured_value_columns() -> list[sa.Column]:
+    """One measured input of a unit in a round, as the agency's accepted import gave it (`measurements.imported`):
+    submission keeps the values that hold, review its copy of them."""
+    return [
+        primary_key("round_id", ROUND_ID),
+        primary_key("unit_code", UNIT_CODE),
+        primary_key("field", sa.String(100)),
+        required("agency", UNIT_CODE),
+        required("value", sa.JSON),
+        required("source_system", NAME),
+        required("as_of", sa.String(10)),
+        required("import_id", UUID_TEXT),
+        required("imported_by", ACTOR),
+    ]
 
 
 class UtcDateTime(sa.TypeDecorator):

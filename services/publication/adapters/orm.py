@@ -13,7 +13,6 @@ from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import Delivery, Webhook
 from shared.audit_chain import add_audit_table
 from shared.cloudevents import MAX_ATTRIBUTE_LENGTHS
-from shared.messaging.tables import add_messaging_tables
 from shared.columns import (
     BIGINT_KEY,
     CATALOG_VERSION,
@@ -22,16 +21,14 @@ from shared.columns import (
     ROUND_ID,
     ROUND_KIND,
     UNIT_CODE,
-    UNIT_TYPE,
     UUID_TEXT,
     optional,
     primary_key,
-    report_header_columns,
     required,
-    unit_columns,
     who_and_when,
 )
-from shared.orm import UtcDateTime, map_aggregate
+from shared.messaging.tables import add_messaging_tables
+from shared.orm import UtcDateTime, map_aggregate, report_header_columns, reporting_unit_columns, unit_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -89,7 +86,7 @@ snapshots = sa.Table(
     required("version", sa.Integer),
     required("stage", sa.String(16)),
     optional("publisher_unit", UNIT_CODE),
-    *who_and_when("published"),
+    *who_and_when("published", UtcDateTime()),
     optional("feedback_closes_at", UtcDateTime()),
     required("note", sa.Text),
     optional("decision_reference", sa.Text),
@@ -105,9 +102,7 @@ standings = sa.Table(
     primary_key("scope", sa.String(80)),
     primary_key("report_id", UUID_TEXT),
     required("round_id", ROUND_ID),
-    required("unit_code", UNIT_CODE, index=True),
-    required("unit_name_vi", NAME),
-    required("unit_type", UNIT_TYPE),
+    *reporting_unit_columns(indexed=True),
     *_score_columns(),
     required("band", sa.JSON),
     optional("rank", sa.Integer),
@@ -127,7 +122,7 @@ reconsiderations = sa.Table(
     required("criteria", sa.JSON),
     required("reason", sa.Text),
     required("published_score_id", UUID_TEXT),
-    *who_and_when("filed"),
+    *who_and_when("filed", UtcDateTime()),
     required("answers", sa.JSON),
     required("status", sa.String(16)),
     optional("settled_at", UtcDateTime()),
@@ -143,7 +138,7 @@ webhooks = sa.Table(
     required("description", sa.Text),
     required("secret", sa.String(128)),
     required("active", sa.Boolean),
-    *who_and_when("created"),
+    *who_and_when("created", UtcDateTime()),
 )
 
 webhook_deliveries = sa.Table(

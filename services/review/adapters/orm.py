@@ -12,7 +12,6 @@ from services.review.domain.cases import EvidenceRequest, ReviewCase
 from services.review.domain.history import Snapshot
 from services.review.domain.settings import ReviewerSettings
 from shared.audit_chain import add_audit_table
-from shared.messaging.tables import add_messaging_tables
 from shared.columns import (
     ACTOR,
     BIGINT_KEY,
@@ -21,14 +20,13 @@ from shared.columns import (
     REPORT_STATUS,
     UNIT_CODE,
     UUID_TEXT,
-    measured_value_columns,
     optional,
     primary_key,
-    report_header_columns,
     required,
     who_and_when,
 )
-from shared.orm import map_aggregate, report_header
+from shared.messaging.tables import add_messaging_tables
+from shared.orm import map_aggregate, measured_value_columns, report_header, report_header_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -62,7 +60,7 @@ case_snapshots = sa.Table(
     required("kind", sa.String(32)),
     required("answers", JSON),
     required("evidence", JSON),
-    *who_and_when(moment=TIMESTAMP),
+    *who_and_when("", TIMESTAMP),
     required("note", sa.Text),
 )
 

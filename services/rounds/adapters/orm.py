@@ -23,8 +23,8 @@ from services.rounds.domain.calendar import RoundKind, Window
 from services.rounds.domain.rounds import Extension, Round, WindowOverride
 from services.rounds.domain.units import UnitType
 from services.submission.adapters.orm import JSON, mapper_registry, metadata
-from shared.domain.round_events import RoundStatus
 from shared.columns import NAME, ROUND_ID, ROUND_KIND, UNIT_CODE, UNIT_TYPE, optional, primary_key, required
+from shared.domain.round_events import RoundStatus
 from shared.orm import UtcDateTime, map_aggregate
 
 units = sa.Table(

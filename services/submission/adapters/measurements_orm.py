@@ -12,13 +12,12 @@ from shared.columns import (
     SHA256_HEX,
     UNIT_CODE,
     UUID_TEXT,
-    measured_value_columns,
     optional,
     primary_key,
     required,
     who_and_when,
 )
-from shared.orm import UtcDateTime, map_aggregate
+from shared.orm import UtcDateTime, map_aggregate, measured_value_columns
 
 measurement_imports = sa.Table(
     "measurement_imports",
@@ -29,7 +28,7 @@ measurement_imports = sa.Table(
     required("sha256", SHA256_HEX),
     required("file_name", NAME),
     required("file_format", sa.String(8)),
-    *who_and_when("imported"),
+    *who_and_when("imported", UtcDateTime()),
     required("values", sa.JSON),
     optional("supersedes", UUID_TEXT),
     optional("superseded_by", UUID_TEXT),

@@ -6,9 +6,9 @@ from sqlalchemy.orm import registry
 
 from services.submission.domain.reports import Report
 from shared.audit_chain import add_audit_table
+from shared.columns import CATALOG_VERSION, REPORT_STATUS, UUID_TEXT, optional, primary_key, required
 from shared.messaging.tables import add_messaging_tables
-from shared.columns import CATALOG_VERSION, REPORT_STATUS, UUID_TEXT, optional, primary_key, report_header_columns, required
-from shared.orm import UtcDateTime, map_aggregate, report_header
+from shared.orm import UtcDateTime, map_aggregate, report_header, report_header_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
