@@ -133,13 +133,18 @@ def serious_violations(page) -> list[dict]:
 
 
 PHONE = {"width": 360, "height": 740}  # a common small Android screen, in CSS pixels
+MAX_HEADING_LINES = 3  # more: a column squeezed to its longest word
+# A unit's radar and line are drawn for a desktop and scaled down to the screen: their text is still too small.
+CHARTS_NOT_YET_FOR_PHONES = "#radar, #history"
 
 
 def phone_problems(page) -> list[str]:
-    """What makes the page hard to use on a phone: wider than the screen (it scrolls sideways), or a control
+    """What makes the page hard to use on a phone: wider than the screen (it scrolls sideways), a control
     smaller than 24×24 CSS px to tap (WCAG 2.5.8; a link inside a sentence is exempt, so only buttons, form
-    controls, the menus' links and links shown as buttons are measured)."""
-    return page.evaluate("""() => {
+    controls, the menus' links and links shown as buttons are measured), a column heading stacked on more than
+    MAX_HEADING_LINES lines (a tall header row, mostly empty), or a chart's text drawn smaller than 12 CSS px
+    (a drawing scaled down to the screen)."""
+    return page.evaluate("""([maxHeadingLines, chartsNotYetForPhones]) => {
       const found = [];
       const wide = document.scrollingElement.scrollWidth;
       if (wide > innerWidth) found.push(`the page is ${wide}px wide on a ${innerWidth}px screen`);
@@ -153,8 +158,20 @@ def phone_problems(page) -> list[str]:
         }
         if (box.right > innerWidth + 1 && !control.closest('.table-scroll')) found.push(`${control.tagName.toLowerCase()} "${control.id}" runs off the screen`);
       }
+      for (const heading of document.querySelectorAll('thead th')) {
+        const text = document.createRange();
+        text.selectNodeContents(heading);
+        const lines = Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight));
+        if (lines > maxHeadingLines) found.push(`the heading "${heading.innerText.replace(/\\s+/g, ' ').trim()}" takes ${lines} lines`);
+      }
+      for (const label of document.querySelectorAll('svg text')) {
+        const scale = label.getScreenCTM();  // none when it is not drawn
+        if (!scale || label.closest(chartsNotYetForPhones)) continue;
+        const drawn = scale.a * parseFloat(getComputedStyle(label).fontSize);
+        if (drawn < 12) found.push(`the chart's text "${label.textContent.slice(0, 40)}" is ${drawn.toFixed(1)}px`);
+      }
       return found;
-    }""")
+    }""", [MAX_HEADING_LINES, CHARTS_NOT_YET_FOR_PHONES])
 
 
 def phone_pass(page, base: str, name: str, paths: list[str]) -> dict[str, list[str]]:

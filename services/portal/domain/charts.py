@@ -10,24 +10,26 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 Number = Decimal | float | int
+BAR_ROOM_PERCENT = 85  # of a bar chart's width for the longest bar: the rest holds its value
 
 
-def bar_chart(bars: Sequence[tuple[str, Number]], *, maximum: Number, title: str, width: int = 720) -> Markup:
-    """Horizontal bars, one per (label, value), in the order given, scaled to `maximum`."""
-    label_width, value_width, bar_height, gap = 260, 60, 18, 6
-    height = max(1, len(bars)) * (bar_height + gap) + gap
-    room = width - label_width - value_width
-    top = float(maximum) or 1.0
+def bar_chart(bars: Sequence[tuple[str, Number]], *, maximum: Number, title: str) -> Markup:
+    """Horizontal bars, one per (label, value), in the order given, scaled to `maximum`; each label on its own
+    line above its bar. Drawn in CSS pixels across the width there is (no viewBox): scaled down to a phone,
+    a drawing made for a desktop had labels too small to read."""
+    label_height, bar_height, gap = 22, 12, 8
+    row_height = label_height + bar_height + gap
     rows = []
     for index, (label, value) in enumerate(bars):
-        y = gap + index * (bar_height + gap)
-        length = max(0.0, min(1.0, float(value) / top)) * room
+        y = index * row_height
+        length = _share(value, maximum) * BAR_ROOM_PERCENT
         rows.append(
-            f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" class="chart__label">{escape(_short(label))}'
-            f'</text><rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" class="chart__bar">'
+            f'<text x="0" y="{y + 17}" class="chart__label">{escape(_short(label))}</text>'
+            f'<rect x="0" y="{y + label_height}" width="{length:.2f}%" height="{bar_height}" class="chart__bar">'
             f'<title>{escape(label)}: {_number(value)}</title></rect>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 13}" class="chart__value">{_number(value)}</text>')
-    return _svg(width, height, title, "".join(rows))
+            f'<text x="{length:.2f}%" dx="6" y="{y + label_height + 11}" class="chart__value">{_number(value)}</text>')
+    height = max(1, len(bars)) * row_height
+    return _svg(title, "".join(rows), f'width="100%" height="{height}"', "chart chart--bars")
 
 
 def radar_chart(axes: Sequence[tuple[str, Number, Number]], *, title: str, size: int = 360) -> Markup:
@@ -52,7 +54,7 @@ def radar_chart(axes: Sequence[tuple[str, Number, Number]], *, title: str, size:
                       f'{_number(value)} / {_number(maximum)}</tspan></text>')
     shape = _points(point(index, _share(value, maximum)) for index, (_label, value, maximum) in enumerate(axes))
     body = f'{grid}{"".join(spokes)}<polygon class="chart__area" points="{shape}"/>{"".join(labels)}'
-    return _svg(size + 340, size, title, f'<g transform="translate(170,0)">{body}</g>')
+    return _scaled_svg(size + 340, size, title, f'<g transform="translate(170,0)">{body}</g>')
 
 
 def line_chart(points: Sequence[tuple[str, Number]], *, maximum: Number, title: str, width: int = 480,
@@ -78,13 +80,17 @@ def line_chart(points: Sequence[tuple[str, Number]], *, maximum: Number, title: 
         f'{escape(label)}</text><text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" class="chart__value">'
         f'{_number(value)}</text>'
         for (label, value), (x, y) in ((pair, xy(i, pair[1])) for i, pair in enumerate(points)))
-    return _svg(width, height, title, axis + line + dots)
+    return _scaled_svg(width, height, title, axis + line + dots)
 
 
-def _svg(width: float, height: float, title: str, body: str) -> Markup:
-    return Markup(f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width:.0f} {height:.0f}"'
-                  f' width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
-                  f'<title>{escape(title)}</title>{body}</svg>')
+def _scaled_svg(width: float, height: float, title: str, body: str) -> Markup:
+    """A drawing in its own units, scaled to the width there is (its text with it)."""
+    return _svg(title, body, f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet"')
+
+
+def _svg(title: str, body: str, size: str, classes: str = "chart") -> Markup:
+    return Markup(f'<svg class="{classes}" role="img" aria-label="{escape(title)}" {size}'
+                  f' xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>')
 
 
 def _points(pairs) -> str:

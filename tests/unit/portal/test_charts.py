@@ -14,7 +14,7 @@ def test_bars_scale_to_the_maximum_and_labels_are_escaped():
     svg = parsed(bar_chart([("Sở Tài chính", Decimal("883.5")), ("<script>", 441.75)], maximum=1000,
                            title="Tổng điểm"))
     assert svg.get("role") == "img" and svg.find(f"{SVG}title").text == "Tổng điểm"
-    first, second = (float(rect.get("width")) for rect in svg.iter(f"{SVG}rect"))
+    first, second = (float(rect.get("width").removesuffix("%")) for rect in svg.iter(f"{SVG}rect"))
     assert first == 2 * second
     assert any(text.text == "<script>" for text in svg.iter(f"{SVG}text"))  # escaped, so parsed back as text
 
