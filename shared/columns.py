@@ -37,11 +37,3 @@ def required(name: str, type_: ColumnType, *args: sa.SchemaItem, **options: Any)
 def optional(name: str, type_: ColumnType, *args: sa.SchemaItem, **options: Any) -> sa.Column:
     """A column a row may leave empty (NULL)."""
     return sa.Column(name, type_, *args, nullable=True, **options)
-
-
-def who_and_when(act: str, moment: ColumnType, *, always: bool = True) -> list[sa.Column]:
-    """Who did `act` and when: `<act>_by` and `<act>_at` (`by` and `at` when `act` is empty, in a table of one
-    kind of act), the moment of type `moment`; `always=False` when the act may not have happened yet."""
-    prefix = f"{act}_" if act else ""
-    column = required if always else optional
-    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", moment)]

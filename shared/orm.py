@@ -1,4 +1,5 @@
-"""Imperative mapping of domain aggregates (the domain classes stay free of SQLAlchemy)."""
+"""Imperative mapping of domain aggregates (the domain classes stay free of SQLAlchemy), and the groups of
+columns several tables share (written in the words of `shared.columns`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,7 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.orm import Composite, composite, registry
 
-from shared.columns import ACTOR, NAME, ROUND_ID, UNIT_CODE, UNIT_TYPE, UUID_TEXT, primary_key, required
+from shared.columns import ACTOR, NAME, ROUND_ID, UNIT_CODE, UNIT_TYPE, UUID_TEXT, optional, primary_key, required
 from shared.domain.report_header import ReportHeader
 
 # Mappings made on first use may be reached by several request threads of a process at once.
@@ -80,6 +81,14 @@ def measured_value_columns() -> list[sa.Column]:
         required("import_id", UUID_TEXT),
         required("imported_by", ACTOR),
     ]
+
+
+def who_and_when(act: str, moment: sa.types.TypeEngine, *, always: bool = True) -> list[sa.Column]:
+    """Who did `act` and when: `<act>_by` and `<act>_at` (`by` and `at` when `act` is empty, in a table of one
+    kind of act), the moment of type `moment`; `always=False` when the act may not have happened yet."""
+    prefix = f"{act}_" if act else ""
+    column = required if always else optional
+    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", moment)]
 
 
 class UtcDateTime(sa.TypeDecorator):

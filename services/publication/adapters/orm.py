@@ -25,10 +25,16 @@ from shared.columns import (
     optional,
     primary_key,
     required,
-    who_and_when,
 )
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import UtcDateTime, map_aggregate, report_header_columns, reporting_unit_columns, unit_columns
+from shared.orm import (
+    UtcDateTime,
+    map_aggregate,
+    report_header_columns,
+    reporting_unit_columns,
+    unit_columns,
+    who_and_when,
+)
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)

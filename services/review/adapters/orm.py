@@ -23,10 +23,9 @@ from shared.columns import (
     optional,
     primary_key,
     required,
-    who_and_when,
 )
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate, measured_value_columns, report_header, report_header_columns
+from shared.orm import map_aggregate, measured_value_columns, report_header, report_header_columns, who_and_when
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)

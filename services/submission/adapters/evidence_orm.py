@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.evidence import EvidenceFile
-from shared.columns import CRITERION_CODE, NAME, SHA256_HEX, UUID_TEXT, optional, primary_key, required, who_and_when
-from shared.orm import UtcDateTime, map_once
+from shared.columns import CRITERION_CODE, NAME, SHA256_HEX, UUID_TEXT, optional, primary_key, required
+from shared.orm import UtcDateTime, map_once, who_and_when
 
 evidence_files = sa.Table(
     "evidence_files",

@@ -6,18 +6,8 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.measurements import MeasurementImport
-from shared.columns import (
-    NAME,
-    ROUND_ID,
-    SHA256_HEX,
-    UNIT_CODE,
-    UUID_TEXT,
-    optional,
-    primary_key,
-    required,
-    who_and_when,
-)
-from shared.orm import UtcDateTime, map_aggregate, measured_value_columns
+from shared.columns import NAME, ROUND_ID, SHA256_HEX, UNIT_CODE, UUID_TEXT, optional, primary_key, required
+from shared.orm import UtcDateTime, map_aggregate, measured_value_columns, who_and_when
 
 measurement_imports = sa.Table(
     "measurement_imports",
