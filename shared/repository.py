@@ -31,6 +31,14 @@ class SqlAlchemyRepository(Generic[T]):
             self.seen.add(item)
         return item
 
+    def get_named(self, key, by: str) -> T:
+        """The aggregate `by` (an event being handled) names: a service follows only what it holds,
+        so one it does not hold is the event's error (LookupError), never a reason to create it."""
+        item = self.get(key)
+        if item is None:
+            raise LookupError(f"{by} names {key}, which this service does not hold")
+        return item
+
     def load(self, keys: Iterable) -> None:
         """Read the aggregates with these keys in one query, for the `get`s that follow: each then
         finds its aggregate in the session, or knows there is none, without a query of its own

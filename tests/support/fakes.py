@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from shared.cloudevents import CloudEvent
 from shared.messaging.consumer import Subscription, process_batch
+from shared.repository import SqlAlchemyRepository
 from shared.runtime import inject_dependencies
 
 T = TypeVar("T")
@@ -42,6 +43,8 @@ class FakeRepository(Generic[T]):
         if item is not None:
             self.seen.add(item)
         return item
+
+    get_named = SqlAlchemyRepository.get_named
 
     def where(self, condition: Callable[[T], bool]) -> list[T]:
         items = [item for item in self._items.values() if condition(item)]

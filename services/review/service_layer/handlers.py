@@ -17,7 +17,6 @@ from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.domain.errors import Bilingual, ConcurrentChange, VersionConflict, not_found
 from shared.domain.measurement_events import MeasurementsImported
 from shared.domain.report_events import (
-    ReportEvent,
     ReportEvidenceProvided,
     ReportReconsiderationAccepted,
     ReportSubmitted,
@@ -63,23 +62,17 @@ def on_measurements_imported(uow: ReviewUnitOfWork, event: MeasurementsImported)
         case.take_measured(uow.measured.of_unit(round_id, case.unit_code), catalog_of(case), imported_at)
 
 
-def _submitted_case(uow: ReviewUnitOfWork, event: ReportEvent) -> ReviewCase:
-    case = uow.cases.get(event.report_id)
-    if case is None:
-        raise LookupError(f"{event.routing_key} names report {event.report_id}, which was never submitted for review")
-    return case
-
-
 def on_evidence_provided(uow: ReviewUnitOfWork, event: ReportEvidenceProvided) -> None:
-    case = _submitted_case(uow, event)
+    case = uow.cases.get_named(event.report_id, by=event.routing_key)
     case.receive_evidence(answers=event.answers, evidence=event.evidence, note=event.note, by=event.provided_by,
                           at=_timestamp(event.provided_at), catalog=catalog_of(case))
 
 
 def on_reconsideration_accepted(uow: ReviewUnitOfWork, event: ReportReconsiderationAccepted) -> None:
     """Publication accepted a unit's reconsideration request: its criteria are reviewed again."""
-    _submitted_case(uow, event).reopen_for_reconsideration(event.criteria, reason=event.reason, by=event.accepted_by,
-                                                           at=_timestamp(event.accepted_at))
+    case = uow.cases.get_named(event.report_id, by=event.routing_key)
+    case.reopen_for_reconsideration(event.criteria, reason=event.reason, by=event.accepted_by,
+                                    at=_timestamp(event.accepted_at))
 
 
 # --- reading -----------------------------------------------------------------------------------------

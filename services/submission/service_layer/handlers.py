@@ -119,26 +119,20 @@ def load_reports(uow: SubmissionUnitOfWork, events: list[ReportEvent]) -> None:
     uow.reports.load(event.report_id for event in events)
 
 
-def _report_of(uow: SubmissionUnitOfWork, event: ReportEvent) -> Report:
-    report = uow.reports.get(event.report_id)
-    if report is None:
-        raise LookupError(f"{event.routing_key} names unknown report {event.report_id}")
-    return report
-
-
 def on_report_returned(uow: SubmissionUnitOfWork, event: ReportReturned) -> None:
-    _report_of(uow, event).returned(event.comment, event.criterion_comments)
+    uow.reports.get_named(event.report_id, by=event.routing_key).returned(event.comment, event.criterion_comments)
 
 
 def on_evidence_requested(uow: SubmissionUnitOfWork, event: ReportEvidenceRequested) -> None:
-    _report_of(uow, event).evidence_requested(event.requests, event.due_date)
+    uow.reports.get_named(event.report_id, by=event.routing_key).evidence_requested(event.requests, event.due_date)
 
 
 def on_report_progressed(uow: SubmissionUnitOfWork, event: ReportVerified | ReportScored | ReportPublished) -> None:
     """report.verified / report.scored / report.published: the read model follows."""
-    _report_of(uow, event).follow(ReportStatus(event.routing_key.split(".", 1)[1]))
+    report = uow.reports.get_named(event.report_id, by=event.routing_key)
+    report.follow(ReportStatus(event.routing_key.split(".", 1)[1]))
 
 
 def on_reconsideration_accepted(uow: SubmissionUnitOfWork, event: ReportReconsiderationAccepted) -> None:
     """A reconsideration request was accepted: the report is under review again."""
-    _report_of(uow, event).follow(ReportStatus.SUBMITTED)
+    uow.reports.get_named(event.report_id, by=event.routing_key).follow(ReportStatus.SUBMITTED)
