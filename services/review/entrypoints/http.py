@@ -53,17 +53,14 @@ def reviewer_queue(query, pagination_parameters):
 @requires()
 @review_blp.response(200, CaseSchema)
 def get_case(report_id):
-    with unit_of_work() as uow:
-        return views.case_detail(handlers.case_for_reading(uow, report_id, g.principal))
+    return handlers.read_case(unit_of_work(), report_id, g.principal)
 
 
 @review_blp.route("/cases/<report_id>/versions")
 @requires()
 @review_blp.response(200, VersionsSchema)
 def case_versions(report_id):
-    with unit_of_work() as uow:
-        case = handlers.case_for_reading(uow, report_id, g.principal)
-        return {"report_id": report_id, "versions": views.versions(case)}
+    return handlers.case_versions(unit_of_work(), report_id, g.principal)
 
 
 @review_blp.route("/cases/<report_id>/audit")
@@ -72,9 +69,7 @@ def case_versions(report_id):
 @review_blp.response(200, AuditEntrySchema(many=True))
 @review_blp.alt_response(200, description="the same entries as CSV (`?format=csv`)", content_type="text/csv")
 def case_audit(query, report_id):
-    with unit_of_work() as uow:
-        handlers.case_for_reading(uow, report_id, g.principal)
-        entries = views.audit_entries(uow, report_id)
+    entries = handlers.case_audit(unit_of_work(), report_id, g.principal)
     if query["format"] == "csv":
         return _csv(entries, f"audit-{report_id}.csv")  # the whole trail: an export is not paged
     page, size = query["page"], query["page_size"]

@@ -84,6 +84,25 @@ def case_for_reading(uow: ReviewUnitOfWork, report_id: str, principal: Principal
     return case
 
 
+def read_case(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> dict[str, Any]:
+    """A case in detail, for a reader in scope."""
+    with uow:
+        return views.case_detail(case_for_reading(uow, report_id, principal))
+
+
+def case_versions(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> dict[str, Any]:
+    """A case's revisions side by side, for a reader in scope."""
+    with uow:
+        return {"report_id": report_id, "versions": views.versions(case_for_reading(uow, report_id, principal))}
+
+
+def case_audit(uow: ReviewUnitOfWork, report_id: str, principal: Principal) -> list[dict[str, Any]]:
+    """A case's audit trail, for a reader in scope."""
+    with uow:
+        case_for_reading(uow, report_id, principal)
+        return views.audit_entries(uow, report_id)
+
+
 # --- the reviewers' actions --------------------------------------------------------------------------
 def decide(uow: ReviewUnitOfWork, report_id: str, principal: Principal, *, criterion: str, decision: str,
            values: dict[str, Any] | None, points: Decimal | None, reason: str, expected_version: int,

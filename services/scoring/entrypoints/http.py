@@ -1,16 +1,13 @@
 """HTTP routes of the scoring service: explain a score, re-score a round."""
 from __future__ import annotations
 
-import dataclasses
-
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
 
-from services.scoring.domain.breakdown import explained
 from services.scoring.service_layer import handlers
 from shared.auth import requires
-from shared.criteria import available_versions, load_catalog
+from shared.criteria import available_versions
 from shared.domain.errors import Bilingual, FieldError
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
@@ -69,17 +66,7 @@ class RescoreResultSchema(Schema):
 @requires()
 @scores_blp.response(200, ScoreExplanationSchema)
 def explain_score(report_id):
-    with unit_of_work() as uow:
-        sheet = handlers.sheet_for_reading(uow, report_id, g.principal)
-        current = sheet.current_score
-        unit_catalog = load_catalog(current.catalog_version).unit_type(sheet.unit_type)
-        return {
-            "report_id": sheet.report_id, **dataclasses.asdict(sheet.header), "score": current, "history": sheet.scores,
-            "breakdown": explained(current.breakdown, unit_catalog, answers=sheet.answers,
-                                   input_sources=sheet.input_sources, no_data=sheet.no_data,
-                                   adjustments=sheet.adjustments),
-            "input_sources": sheet.input_sources,
-        }
+    return handlers.explain_score(unit_of_work(), report_id, g.principal)
 
 
 @scores_blp.route("/rounds/<round_id>/rescore", methods=["POST"])

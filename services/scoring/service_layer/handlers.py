@@ -2,9 +2,12 @@
 a corrected catalog; explain a score."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+from services.scoring.domain.breakdown import explained
 from services.scoring.domain.scores import IncompleteInputs, ScoreSheet
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared.auth import Principal
@@ -67,3 +70,19 @@ def sheet_for_reading(uow: ScoringUnitOfWork, report_id: str, principal: Princip
                                   f"the score of report '{report_id}' is not visible to unit '{principal.unit}' "
                                   "before publication"))
     return sheet
+
+
+def explain_score(uow: ScoringUnitOfWork, report_id: str, principal: Principal) -> dict[str, Any]:
+    """A report's current score explained against its catalog, with the scores before it and where each
+    input came from, for a reader in scope."""
+    with uow:
+        sheet = sheet_for_reading(uow, report_id, principal)
+        current = sheet.current_score
+        unit_catalog = load_catalog(current.catalog_version).unit_type(sheet.unit_type)
+        return {
+            "report_id": sheet.report_id, **dataclasses.asdict(sheet.header), "score": current, "history": sheet.scores,
+            "breakdown": explained(current.breakdown, unit_catalog, answers=sheet.answers,
+                                   input_sources=sheet.input_sources, no_data=sheet.no_data,
+                                   adjustments=sheet.adjustments),
+            "input_sources": sheet.input_sources,
+        }

@@ -30,24 +30,12 @@ def list_reports(query):
     return handlers.list_reports(unit_of_work(), g.principal, query.get("round_id"), query.get("status"))
 
 
-class _WithMeasured:
-    """A report as its reader sees it: with the measured values of its unit, read-only."""
-
-    def __init__(self, report, measured: dict):
-        self._report, self.measured = report, measured
-
-    def __getattr__(self, name: str):
-        return getattr(self._report, name)
-
-
 @reports_blp.route("/<report_id>")
 @requires()
 @reports_blp.response(200, ReportSchema)
 def get_report(report_id):
     """The report; `measured` holds the values provincial systems supplied for the unit (read-only)."""
-    with unit_of_work() as uow:
-        report = handlers.load_for_reading(uow, report_id, g.principal)
-        return _WithMeasured(report, uow.measured.of_unit(report.round_id, report.unit_code))
+    return handlers.read_report(unit_of_work(), report_id, g.principal)
 
 
 @reports_blp.route("/<report_id>", methods=["PATCH"])

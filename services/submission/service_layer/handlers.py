@@ -39,6 +39,23 @@ def load_for_reading(uow: SubmissionUnitOfWork, report_id: str, principal: Princ
                               f"report '{report_id}' belongs to unit '{report.unit_code}', not to '{principal.unit}'"))
 
 
+class ReportAsRead:
+    """A report as its reader sees it: with the measured values of its unit, read-only."""
+
+    def __init__(self, report: Report, measured: dict):
+        self._report, self.measured = report, measured
+
+    def __getattr__(self, name: str):
+        return getattr(self._report, name)
+
+
+def read_report(uow: SubmissionUnitOfWork, report_id: str, principal: Principal) -> ReportAsRead:
+    """The report, with the values provincial systems supplied for its unit, for a reader in scope."""
+    with uow:
+        report = load_for_reading(uow, report_id, principal)
+        return ReportAsRead(report, uow.measured.of_unit(report.round_id, report.unit_code))
+
+
 def list_reports(uow: SubmissionUnitOfWork, principal: Principal, round_id: str | None,
                  status: str | None) -> list[Report]:
     """The reports the caller may see: its own unit's, those it reviews in its role, or (admin, auditor) all."""
