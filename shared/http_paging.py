@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import flask_smorest
 from flask import request
+from marshmallow import Schema
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -40,6 +41,14 @@ class PagedBlueprint(flask_smorest.Blueprint):
     def arguments(self, schema, **kwargs):
         return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
 
+    def paged_list(self, item_schema: type[Schema], query: type[Schema] | None = None):
+        """A list route's response: `item_schema` items a page at a time, filtered by the `query` string's
+        arguments if given."""
+        def decorate(view):
+            view = self.response(200, item_schema(many=True))(self.paginate(flask_smorest.Page)(view))
+            return view if query is None else self.arguments(query, location="query")(view)
+        return decorate
+
     def _set_pagination_metadata(self, page_params, result, headers):
         result, headers = super()._set_pagination_metadata(page_params, result, headers)
         headers["Link"] = link_header(page_params.page, page_params.page_size, page_params.item_count)
@@ -48,6 +57,3 @@ class PagedBlueprint(flask_smorest.Blueprint):
     def _document_pagination_metadata(self, spec, resp_doc):
         super()._document_pagination_metadata(spec, resp_doc)
         resp_doc["headers"]["Link"] = LINK_HEADER
-
-
-Page = flask_smorest.Page

@@ -15,7 +15,7 @@ from services.publication.service_layer import exports, handlers, webhooks
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line, Text
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 from shared.http_report_header import NamedUnitSchema, ReportHeaderSchema, ReportingUnitSchema
 
 results_blp = PagedBlueprint("results", __name__,
@@ -25,11 +25,7 @@ results_blp = PagedBlueprint("results", __name__,
 def _public_list(item_schema: type[Schema], query: type[Schema] | None = None):
     """A public look-up list: no sign-in, paged with `Link` headers, with an ETag (304 on `If-None-Match`)."""
     def decorate(view):
-        view = results_blp.doc(security=[])(view)
-        view = results_blp.paginate(Page)(view)
-        view = results_blp.response(200, item_schema(many=True))(view)
-        if query is not None:
-            view = results_blp.arguments(query, location="query")(view)
+        view = results_blp.paged_list(item_schema, query=query)(results_blp.doc(security=[])(view))
         return results_blp.etag(view)
     return decorate
 
@@ -301,8 +297,7 @@ def file_reconsideration(body, round_id):
 
 @results_blp.route("/rounds/<round_id>/reconsiderations")
 @requires()
-@results_blp.response(200, ReconsiderationSchema(many=True))
-@results_blp.paginate(Page)
+@results_blp.paged_list(ReconsiderationSchema)
 def list_reconsiderations(round_id):
     """A unit's own requests with their answers; a reviewer's, those it answers."""
     return handlers.reconsiderations(unit_of_work(), round_id, g.principal)
@@ -320,8 +315,7 @@ def answer_reconsideration(body, request_id):
 
 @results_blp.route("/rounds/<round_id>/district-reports")
 @requires()
-@results_blp.response(200, DistrictReportSchema(many=True))
-@results_blp.paginate(Page)
+@results_blp.paged_list(DistrictReportSchema)
 def list_district_reports(round_id):
     """The districts' reports of their communes' results, one item per district (late if after the due date)."""
     return handlers.district_reports(unit_of_work(), round_id, g.principal, clock())
@@ -371,8 +365,7 @@ def register_webhook(body):
 
 @webhooks_blp.route("/webhooks", methods=["GET"])
 @requires()
-@webhooks_blp.response(200, WebhookSchema(many=True))
-@webhooks_blp.paginate(Page)
+@webhooks_blp.paged_list(WebhookSchema)
 def list_webhooks():
     return webhooks.list_webhooks(unit_of_work())
 
@@ -387,8 +380,7 @@ def deactivate_webhook(webhook_id):
 
 @webhooks_blp.route("/webhooks/<webhook_id>/deliveries")
 @requires()
-@webhooks_blp.response(200, DeliverySchema(many=True))
-@webhooks_blp.paginate(Page)
+@webhooks_blp.paged_list(DeliverySchema)
 def list_deliveries(webhook_id):
     """The delivery log: every event sent to the webhook, newest first, with each attempt."""
     return webhooks.deliveries(unit_of_work(), webhook_id)

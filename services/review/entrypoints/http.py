@@ -27,7 +27,7 @@ from services.review.service_layer.scope import require_reader
 from shared.auth import requires
 from shared.csv_safety import safe_csv
 from shared.http import clock, unit_of_work
-from shared.http_paging import Page, PagedBlueprint, link_header
+from shared.http_paging import PagedBlueprint, link_header
 
 review_blp = PagedBlueprint("review", __name__, description="Thẩm định báo cáo (review of unit reports)")
 MAX_OFFSET = 2**31 - 1  # a page far past the end is empty, not an out-of-range SQL OFFSET
@@ -134,8 +134,7 @@ def approve(body, report_id):
 
 @review_blp.route("/evidence-requests/overdue")
 @requires()
-@review_blp.response(200, OverdueSchema(many=True))
-@review_blp.paginate(Page)
+@review_blp.paged_list(OverdueSchema)
 def overdue_evidence_requests():
     with unit_of_work() as uow:
         return views.overdue_requests(uow, g.principal, today=local_date(clock()))

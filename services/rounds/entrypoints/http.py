@@ -19,7 +19,7 @@ from services.rounds.service_layer.completeness import round_completeness
 from shared.auth import requires
 from shared.domain.errors import Bilingual, FieldError, InvalidInput
 from shared.http import clock, unit_of_work
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 
 rounds_blp = PagedBlueprint("rounds", __name__, url_prefix="/rounds", description="Kỳ báo cáo (reporting rounds)")
 units_blp = PagedBlueprint("units", __name__, url_prefix="/units", description="Danh mục đơn vị (unit registry)")
@@ -36,8 +36,7 @@ def create_round(body):
 
 @rounds_blp.route("")
 @requires()
-@rounds_blp.response(200, RoundSchema(many=True))
-@rounds_blp.paginate(Page)
+@rounds_blp.paged_list(RoundSchema)
 def list_rounds():
     return rounds.list_rounds(unit_of_work())
 
@@ -92,9 +91,7 @@ def completeness(round_id):
 
 @units_blp.route("")
 @requires()
-@units_blp.arguments(UnitsQuery, location="query")
-@units_blp.response(200, UnitSchema(many=True))
-@units_blp.paginate(Page)
+@units_blp.paged_list(UnitSchema, query=UnitsQuery)
 def list_units(query):
     return registry.list_units(unit_of_work(), query.get("on"), query.get("unit_type"))
 

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from shared.criteria import CatalogError, available_versions, load_catalog
 from shared.criteria.forms import catalog_summary, form_description
 from shared.domain.errors import Bilingual, not_found
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 
 catalog_blp = PagedBlueprint("catalog", __name__, url_prefix="/catalogs",
                         description="Bộ tiêu chí, công khai (the criteria catalog, public, read-only)")
@@ -147,8 +147,7 @@ def _catalog(version: str):
 
 
 @catalog_blp.route("")
-@catalog_blp.response(200, CatalogSchema(many=True))
-@catalog_blp.paginate(Page)
+@catalog_blp.paged_list(CatalogSchema)
 @catalog_blp.doc(security=[])
 def list_catalogs():
     """The released catalog versions (public)."""

@@ -13,7 +13,7 @@ from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant, Line
 from shared.http_multipart import read_multipart
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 
 evidence_blp = read_multipart(PagedBlueprint("evidence", __name__, url_prefix="/reports",
                                             description="Minh chứng của báo cáo (evidence files)"))
@@ -81,8 +81,7 @@ def upload_evidence(form, report_id):
 
 @evidence_blp.route("/<report_id>/evidence")
 @requires()
-@evidence_blp.response(200, EvidenceFileSchema(many=True))
-@evidence_blp.paginate(Page)
+@evidence_blp.paged_list(EvidenceFileSchema)
 def list_evidence(report_id):
     return evidence.list_files(unit_of_work(), report_id, g.principal)
 

@@ -15,7 +15,7 @@ from services.submission.service_layer import handlers
 from services.submission.service_layer.preview import provisional_score
 from shared.auth import requires
 from shared.http import clock, unit_of_work
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 
 reports_blp = PagedBlueprint("reports", __name__, url_prefix="/reports",
                              description="Báo cáo của đơn vị (unit reports)")
@@ -23,9 +23,7 @@ reports_blp = PagedBlueprint("reports", __name__, url_prefix="/reports",
 
 @reports_blp.route("")
 @requires()
-@reports_blp.arguments(ReportListQuery, location="query")
-@reports_blp.response(200, ReportSchema(many=True))
-@reports_blp.paginate(Page)
+@reports_blp.paged_list(ReportSchema, query=ReportListQuery)
 def list_reports(query):
     return handlers.list_reports(unit_of_work(), g.principal, query.get("round_id"), query.get("status"))
 

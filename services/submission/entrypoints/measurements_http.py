@@ -9,7 +9,7 @@ from services.submission.service_layer import measurements
 from shared.auth import requires
 from shared.http import clock, unit_of_work
 from shared.http_fields import Instant
-from shared.http_paging import Page, PagedBlueprint
+from shared.http_paging import PagedBlueprint
 
 measurements_blp = PagedBlueprint("measurements", __name__, url_prefix="/rounds",
                              description="Số liệu đo từ hệ thống của tỉnh (measured inputs from provincial systems)")
@@ -50,8 +50,7 @@ def import_measurements(files, round_id):
 
 @measurements_blp.route("/<round_id>/measurements/imports")
 @requires()
-@measurements_blp.response(200, MeasurementImportSchema(many=True))
-@measurements_blp.paginate(Page)
+@measurements_blp.paged_list(MeasurementImportSchema)
 def import_history(round_id):
     """Every import of the round, newest first, superseded ones included."""
     return measurements.history(unit_of_work(), round_id, g.principal)
