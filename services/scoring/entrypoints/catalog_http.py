@@ -27,6 +27,13 @@ class BilingualSchema(Schema):
     en = fields.Str()
 
 
+class CatalogEntrySchema(Schema):
+    """What the catalog names: a unit type, a group, a criterion, a band; its code and its name."""
+
+    code = fields.Str()
+    name = fields.Nested(BilingualSchema)
+
+
 class NamedCodeSchema(Schema):
     code = fields.Str()
     vi = fields.Str()
@@ -70,9 +77,7 @@ class EvidenceSchema(Schema):
     description = fields.Nested(BilingualSchema)
 
 
-class CriterionSchema(Schema):
-    code = fields.Str()
-    name = fields.Nested(BilingualSchema)
+class CriterionSchema(CatalogEntrySchema):
     description = fields.Nested(BilingualSchema, allow_none=True)
     max_points = Number()
     rule = fields.Nested(RuleSchema)
@@ -84,16 +89,12 @@ class CriterionSchema(Schema):
     inputs = fields.List(fields.Nested(InputSchema))
 
 
-class GroupSchema(Schema):
-    code = fields.Str()
-    name = fields.Nested(BilingualSchema)
+class GroupSchema(CatalogEntrySchema):
     max_points = Number()
     criteria = fields.List(fields.Nested(CriterionSchema))
 
 
-class UnitTypeSchema(Schema):
-    code = fields.Str()
-    name = fields.Nested(BilingualSchema)
+class UnitTypeSchema(CatalogEntrySchema):
     evaluated_by = fields.Str()
     ranking_scope = fields.Str()
 
@@ -107,9 +108,7 @@ class FormSchema(Schema):
     groups = fields.List(fields.Nested(GroupSchema))
 
 
-class ClassificationSchema(Schema):
-    code = fields.Str()
-    name = fields.Nested(BilingualSchema)
+class ClassificationSchema(CatalogEntrySchema):
     min = Number()
 
 
@@ -120,9 +119,8 @@ class DecisionSchema(Schema):
     replaces = fields.Str(allow_none=True)
 
 
-class UnitTypeRefSchema(Schema):
-    code = fields.Str()
-    name = fields.Nested(BilingualSchema)
+class UnitTypeRefSchema(CatalogEntrySchema):
+    """A unit type the catalog version covers (its form: `UnitTypeSchema`)."""
 
 
 class CatalogSchema(Schema):
