@@ -65,19 +65,10 @@ class PreviousStanding:
 
 
 @dataclasses.dataclass(frozen=True)
-class Standing:
-    """One unit in one published ranking."""
+class Standing(Score):
+    """One unit's score placed in one published ranking."""
 
     scope: str
-    report_id: str
-    unit_code: str
-    unit_name_vi: str
-    unit_type: str
-    score_id: str
-    catalog_version: str
-    total: Decimal
-    groups: Mapping[str, str]
-    criteria: Mapping[str, str]
     band: Mapping[str, str]
     rank: int | None
     previous_rank: int | None = None
@@ -144,10 +135,8 @@ def build_ranking(scope: str, scores: Iterable[Score], expected: Iterable[Report
     for score in members:
         before = previous.get(score.unit_code)
         standings.append(Standing(
-            scope=scope, report_id=score.report_id, unit_code=score.unit_code, unit_name_vi=score.unit_name_vi,
-            unit_type=score.unit_type, score_id=score.score_id, catalog_version=score.catalog_version,
-            total=score.total, groups=dict(score.groups), criteria=dict(score.criteria),
-            band=rules.band(score.catalog_version, score.total), rank=ranks.get(score.report_id),
-            previous_rank=before.rank if before else None, previous_total=before.total if before else None))
+            **vars(score), scope=scope, band=rules.band(score.catalog_version, score.total),
+            rank=ranks.get(score.report_id), previous_rank=before.rank if before else None,
+            previous_total=before.total if before else None))
     standings.sort(key=lambda standing: (standing.rank or 0, -standing.total, standing.unit_code))
     return Ranking(scope, tuple(standings), missing, tuple(sorted(missing_districts)))

@@ -17,7 +17,7 @@ from services.publication.domain.publication import (
     RoundStillOpen,
     Stage,
 )
-from services.publication.domain.rankings import PreviousStanding, Score
+from services.publication.domain.rankings import PreviousStanding, Score, Standing
 from services.publication.domain.reconsideration import Reconsideration
 from services.publication.domain.webhooks import DELIVERED, FAILED, PENDING, Delivery, Webhook
 from services.publication.service_layer import handlers, webhooks
@@ -43,6 +43,13 @@ UNITS = [  # code, type, reviewer, kind
 
 
 # --- the fakes: what the SQL repositories do, over lists ---------------------------------------------
+def _stored(standing: Standing) -> dict:
+    """A standing as the repository stores it: its unit's code, name and type beside the score."""
+    row = dataclasses.asdict(standing)
+    header = row.pop("header")
+    return {**row, **{field: header[field] for field in ("unit_code", "unit_name_vi", "unit_type")}}
+
+
 class FakeScores:
     """One score per report, the newest by `scored_at` (events of one report may arrive out of order)."""
 
@@ -97,7 +104,7 @@ class FakeSnapshots:
         for snapshot in self.of_round(round_id):
             if version is None or snapshot.version <= version:
                 newest.update({ranking.scope: snapshot for ranking in snapshot.rankings})
-        return [{**dataclasses.asdict(standing), "stage": snapshot.stage.value, "snapshot_version": snapshot.version}
+        return [{**_stored(standing), "stage": snapshot.stage.value, "snapshot_version": snapshot.version}
                 for covered, snapshot in newest.items() if scope in (None, covered)
                 for standing in snapshot.standings
                 if standing.scope == covered and unit_code in (None, standing.unit_code)]
