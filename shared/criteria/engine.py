@@ -111,7 +111,7 @@ class ScoreResult:
             "warnings": list(self.warnings),
             "missing_required": list(self.missing_required),
             "complete": self.complete,
-            "classification": {"code": tier.code, "name_vi": tier.name_vi, "name_en": tier.name_en},
+            "classification": {"code": tier.code, "name_vi": tier.name.vi, "name_en": tier.name.en},
             "inputs_hash": self.inputs_hash,
         }
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shared.criteria.model import Bilingual, Catalog, Criterion, InputField, UnitTypeCatalog
+from shared.criteria.model import Catalog, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
 from shared.criteria.wording import INFO, LANGUAGES
+from shared.domain.bilingual import Bilingual
 
-_UNIT_NAME = {"vi": "Đơn vị tự kê khai", "en": "The unit itself"}
+_UNIT_NAME = Bilingual("Đơn vị tự kê khai", "The unit itself")
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -20,8 +21,8 @@ def number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def bilingual(vi: str, en: str) -> dict[str, str]:
-    return {"vi": vi, "en": en}
+def bilingual(text: Bilingual) -> dict[str, str]:
+    return {"vi": text.vi, "en": text.en}
 
 
 def catalog_summary(catalog: Catalog) -> dict[str, Any]:
@@ -29,17 +30,17 @@ def catalog_summary(catalog: Catalog) -> dict[str, Any]:
     return {
         "version": catalog.version,
         "fingerprint": catalog.fingerprint,
-        "title": bilingual(catalog.title_vi, catalog.title_en),
-        "status": bilingual(catalog.status_vi, catalog.status_en),
+        "title": bilingual(catalog.title),
+        "status": bilingual(catalog.status),
         "decision": {"issuer": decision.issuer, "year": decision.year, "number": decision.number,
                      "replaces": decision.replaces},
         "total_max_points": number(catalog.total_max_points),
         "decimal_places": catalog.decimal_places,
-        "classification": [{"code": tier.code, "name": bilingual(tier.name_vi, tier.name_en),
+        "classification": [{"code": tier.code, "name": bilingual(tier.name),
                             "min": number(tier.min)} for tier in catalog.classification],
-        "sources": {code: bilingual(text.vi, text.en) for code, text in catalog.sources.items()},
-        "agencies": {code: bilingual(text.vi, text.en) for code, text in catalog.verifiers.items()},
-        "unit_types": [{"code": unit.code, "name": bilingual(unit.name_vi, unit.name_en)}
+        "sources": {code: bilingual(text) for code, text in catalog.sources.items()},
+        "agencies": {code: bilingual(text) for code, text in catalog.verifiers.items()},
+        "unit_types": [{"code": unit.code, "name": bilingual(unit.name)}
                        for unit in catalog.unit_types.values()],
     }
 
@@ -51,11 +52,11 @@ def form_description(catalog: Catalog, unit_type: str) -> dict[str, Any]:
     return {
         "version": catalog.version,
         "fingerprint": catalog.fingerprint,
-        "unit_type": {"code": unit.code, "name": bilingual(unit.name_vi, unit.name_en),
+        "unit_type": {"code": unit.code, "name": bilingual(unit.name),
                       "evaluated_by": unit.evaluated_by, "ranking_scope": unit.ranking_scope},
         "total_max_points": number(unit.total_max_points),
         "decimal_places": unit.decimal_places,
-        "groups": [{"code": group.code, "name": bilingual(group.name_vi, group.name_en),
+        "groups": [{"code": group.code, "name": bilingual(group.name),
                     "max_points": number(group.max_points),
                     "criteria": [_criterion(catalog, unit, criterion, owners) for criterion in group.criteria]}
                    for group in unit.groups],
@@ -64,12 +65,8 @@ def form_description(catalog: Catalog, unit_type: str) -> dict[str, Any]:
 
 def supplied_by(catalog: Catalog, supplier: Supplier) -> dict[str, Any]:
     """Who fills a value, named as the catalog names it."""
-    if supplier.kind == UNIT:
-        name = _UNIT_NAME
-    else:
-        agency = catalog.verifiers[supplier.agency]
-        name = bilingual(agency.vi, agency.en)
-    return {"kind": supplier.kind, "source": supplier.source, "agency": supplier.agency, "name": name}
+    name = _UNIT_NAME if supplier.kind == UNIT else catalog.verifiers[supplier.agency]
+    return {"kind": supplier.kind, "source": supplier.source, "agency": supplier.agency, "name": bilingual(name)}
 
 
 def _criterion(catalog: Catalog, unit: UnitTypeCatalog, criterion: Criterion,
@@ -77,15 +74,15 @@ def _criterion(catalog: Catalog, unit: UnitTypeCatalog, criterion: Criterion,
     source, verifier = catalog.sources[criterion.source], catalog.verifiers[criterion.verifier]
     return {
         "code": criterion.code,
-        "name": bilingual(criterion.name_vi, criterion.name_en),
-        "description": bilingual(criterion.notes.vi, criterion.notes.en) if criterion.notes else None,
+        "name": bilingual(criterion.name),
+        "description": bilingual(criterion.notes) if criterion.notes else None,
         "max_points": number(criterion.max_points),
         "rule": {"kind": criterion.kind, "text": rule_in_words(criterion),
                  "when_missing": missing_in_words(criterion)},
         "evidence": {"required": criterion.evidence.required,
-                     "description": bilingual(criterion.evidence.description_vi, criterion.evidence.description_en)},
-        "source": {"code": criterion.source, **bilingual(source.vi, source.en)},
-        "verifier": {"code": criterion.verifier, **bilingual(verifier.vi, verifier.en)},
+                     "description": bilingual(criterion.evidence.description)},
+        "source": {"code": criterion.source, **bilingual(source)},
+        "verifier": {"code": criterion.verifier, **bilingual(verifier)},
         "supplied_by": supplied_by(catalog, supplier_of_criterion(criterion)),
         "basis": criterion.basis,
         "inputs": [_input(field, supplied_by(catalog, owners[field.field])) for field in criterion.inputs],
@@ -97,11 +94,11 @@ def _input(field: InputField, supplier: dict[str, Any]) -> dict[str, Any]:
     return {
         "key": field.field,
         "type": field.type,
-        "label": bilingual(field.label_vi, field.label_en),
-        "unit": bilingual(field.unit.vi, field.unit.en) if field.unit else None,
+        "label": bilingual(field.label),
+        "unit": bilingual(field.unit) if field.unit else None,
         "min": number(field.min),
         "max": number(field.max),
-        "enum": [{"value": option.value, "label": bilingual(option.label_vi, option.label_en)}
+        "enum": [{"value": option.value, "label": bilingual(option.label)}
                  for option in field.enum],
         "required": field.required,
         "default": number(default) if isinstance(default, Decimal) else default,
@@ -119,14 +116,13 @@ def rule_in_words(criterion: Criterion) -> dict[str, str]:
 def missing_in_words(criterion: Criterion) -> dict[str, str]:
     """What the score is when an input has no value (the engine's rule for a missing value)."""
     if criterion.kind == "info":
-        return bilingual("Không chấm điểm", "Not scored")
+        return bilingual(NOT_SCORED)
     defaults = [f for f in criterion.inputs if f.default is not None and f.field in criterion.rule.fields]
-    if defaults:
-        listed = ", ".join(f"{f.field} = {_shown_default(f.default, lang='vi')}" for f in defaults)
-        listed_en = ", ".join(f"{f.field} = {_shown_default(f.default, lang='en')}" for f in defaults)
-        return bilingual(f"Không có số liệu: tính theo giá trị mặc định ({listed}); thiếu giá trị khác → 0 điểm",
-                         f"No data: scored with the default ({listed_en}); any other value missing → 0 points")
-    return bilingual("Không có số liệu → 0 điểm", "No data → 0 points")
+    if not defaults:
+        return bilingual(NO_DATA)
+    return {lang: getattr(NO_DATA_DEFAULTS, lang).format(
+                defaults=", ".join(f"{f.field} = {_shown_default(f.default, lang)}" for f in defaults))
+            for lang in ("vi", "en")}
 
 
 def _shown_default(value: object, lang: str) -> str:
@@ -158,6 +154,10 @@ ZERO_DENOMINATOR = {"full_points": Bilingual("; mẫu số bằng 0: đạt tố
 ASSESSED = Bilingual("Cơ quan thẩm định chấm từ 0 đến {top} điểm", "Scored by the verifier from 0 to {top} points")
 DEDUCTION = Bilingual("Trừ {per} điểm cho mỗi {counted} ({label}), tối đa trừ {cap} điểm",
                       "Deduct {per} points per {counted} ({label}), at most {cap} points")
+NOT_SCORED = Bilingual("Không chấm điểm", "Not scored")
+NO_DATA = Bilingual("Không có số liệu → 0 điểm", "No data → 0 points")
+NO_DATA_DEFAULTS = Bilingual("Không có số liệu: tính theo giá trị mặc định ({defaults}); thiếu giá trị khác → 0 điểm",
+                             "No data: scored with the default ({defaults}); any other value missing → 0 points")
 
 
 def _say_rule(lang: str, criterion: Criterion) -> str:
@@ -168,7 +168,7 @@ def _say_rule(lang: str, criterion: Criterion) -> str:
         return getattr(sentence, lang).format(**fields)
 
     def label(name: str) -> str:
-        return getattr(next(f for f in criterion.inputs if f.field == name), f"label_{lang}")
+        return getattr(next(f for f in criterion.inputs if f.field == name).label, lang)
 
     def operand() -> str:
         if rule.input:
@@ -196,13 +196,13 @@ def _say_rule(lang: str, criterion: Criterion) -> str:
             below = say(BELOW[rule.below], top=top, limit=limit)
         return say(THRESHOLD, operand=operand(), limit=limit, top=top, below=below) + zero_denominator()
     if rule.kind == "assessed":
-        levels = "; ".join(f"{say(POINTS, points=num(level.points))}: {getattr(level, f'label_{lang}')}"
+        levels = "; ".join(f"{say(POINTS, points=num(level.points))}: {getattr(level.label, lang)}"
                            for level in rule.guidance)
         head = say(ASSESSED, top=top)
         return f"{head} ({levels})" if levels else head
     if rule.kind == "deduction":
         field = next(f for f in criterion.inputs if f.field == rule.input)
         counted = getattr(field.unit, lang) if field.unit else label(rule.input)
-        return say(DEDUCTION, per=num(rule.points_per_unit), counted=counted, label=getattr(field, f"label_{lang}"),
+        return say(DEDUCTION, per=num(rule.points_per_unit), counted=counted, label=getattr(field.label, lang),
                    cap=num(rule.max_deduction))
     return say(INFO)

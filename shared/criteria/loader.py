@@ -20,7 +20,6 @@ import yaml
 
 from shared.criteria.checks import check_manifest, check_schema, check_unit_type, validator
 from shared.criteria.model import (
-    Bilingual,
     Catalog,
     CatalogError,
     ClassificationTier,
@@ -37,6 +36,7 @@ from shared.criteria.model import (
     UnitTypeCatalog,
     decimal_of,
 )
+from shared.domain.bilingual import Bilingual
 
 CATALOGS_DIR = Path(__file__).parent / "catalogs"
 MANIFEST_FILE = "catalog.yaml"
@@ -87,7 +87,7 @@ def read_catalog(directory: Path) -> Catalog:
         raise CatalogError(f"version {manifest['version']!r} does not match its folder {directory.name!r}",
                            file=MANIFEST_FILE)
     classification = tuple(
-        ClassificationTier(t["code"], t["name_vi"], t["name_en"], decimal_of(t["min"]))
+        ClassificationTier(t["code"], _text(t, "name"), decimal_of(t["min"]))
         for t in manifest["classification"]
     )
     check_manifest(manifest, classification, MANIFEST_FILE)
@@ -109,10 +109,8 @@ def read_catalog(directory: Path) -> Catalog:
     return Catalog(
         version=manifest["version"],
         fingerprint=fingerprint,
-        status_vi=manifest["status_vi"],
-        status_en=manifest["status_en"],
-        title_vi=manifest["title"]["vi"],
-        title_en=manifest["title"]["en"],
+        status=_text(manifest, "status"),
+        title=Bilingual(**manifest["title"]),
         decision=Decision(decision["issuer"], decision["year"], decision["number"], decision["replaces"],
                           decision.get("note_vi"), decision.get("note_en")),
         total_max_points=decimal_of(manifest["total_max_points"]),
@@ -150,8 +148,13 @@ def _read_yaml(path: Path) -> object:
         raise CatalogError(f"not valid YAML: {error}", file=path.name) from None
 
 
+def _text(raw: Mapping, key: str) -> Bilingual:
+    """A text the catalog writes as two keys, `<key>_vi` and `<key>_en`."""
+    return Bilingual(raw[f"{key}_vi"], raw[f"{key}_en"])
+
+
 def _bilingual_map(raw: Mapping[str, Mapping[str, str]]) -> Mapping[str, Bilingual]:
-    return MappingProxyType({code: Bilingual(text["vi"], text["en"]) for code, text in raw.items()})
+    return MappingProxyType({code: Bilingual(**text) for code, text in raw.items()})
 
 
 def _build_input(raw: Mapping) -> InputField:
@@ -161,14 +164,13 @@ def _build_input(raw: Mapping) -> InputField:
     return InputField(
         field=raw["field"],
         type=raw["type"],
-        label_vi=raw["label_vi"],
-        label_en=raw["label_en"],
+        label=_text(raw, "label"),
         required=raw["required"],
-        unit=Bilingual(raw["unit"]["vi"], raw["unit"]["en"]) if "unit" in raw else None,
+        unit=Bilingual(**raw["unit"]) if "unit" in raw else None,
         min=_optional_decimal(raw.get("min")),
         max=_optional_decimal(raw.get("max")),
         default=default,
-        enum=tuple(EnumOption(o["value"], o["label_vi"], o["label_en"]) for o in raw.get("enum", ())),
+        enum=tuple(EnumOption(o["value"], _text(o, "label")) for o in raw.get("enum", ())),
     )
 
 
@@ -191,7 +193,7 @@ def _build_rule(raw: Mapping) -> Rule:
         else_points=_optional_decimal(params.get("else_points")),
         points_per_unit=_optional_decimal(params.get("points_per_unit")),
         max_deduction=_optional_decimal(params.get("max_deduction")),
-        guidance=tuple(GuidanceLevel(decimal_of(g["points"]), g["label_vi"], g["label_en"])
+        guidance=tuple(GuidanceLevel(decimal_of(g["points"]), _text(g, "label"))
                        for g in params.get("guidance", ())),
     )
 
@@ -201,17 +203,15 @@ def _build_criterion(raw: Mapping, group: str) -> Criterion:
     return Criterion(
         code=raw["code"],
         group=group,
-        name_vi=raw["name_vi"],
-        name_en=raw["name_en"],
+        name=_text(raw, "name"),
         max_points=decimal_of(raw["max_points"]),
         inputs=tuple(_build_input(f) for f in raw["inputs"]),
-        evidence=Evidence(raw["evidence"]["required"], raw["evidence"]["description_vi"],
-                          raw["evidence"]["description_en"]),
+        evidence=Evidence(raw["evidence"]["required"], _text(raw["evidence"], "description")),
         rule=_build_rule(raw["rule"]),
         source=raw["source"],
         verifier=raw["verifier"],
         basis=raw["basis"],
-        notes=Bilingual(notes["vi"], notes["en"]) if notes else None,
+        notes=Bilingual(**notes) if notes else None,
     )
 
 
@@ -222,16 +222,15 @@ def _build_unit_type(raw: Mapping, manifest: Mapping, fingerprint: str,
         catalog_version=manifest["version"],
         catalog_fingerprint=fingerprint,
         code=raw["unit_type"],
-        name_vi=raw["name_vi"],
-        name_en=raw["name_en"],
+        name=_text(raw, "name"),
         evaluated_by=raw["evaluated_by"],
         ranking_scope=raw["ranking_scope"],
         period_start=PeriodBoundary(**period["start"]),
         period_end=PeriodBoundary(**period["end"]),
-        excludes=tuple(Bilingual(e["name_vi"], e["name_en"]) for e in raw.get("excludes", ())),
+        excludes=tuple(_text(e, "name") for e in raw.get("excludes", ())),
         total_max_points=decimal_of(raw["total_max_points"]),
         groups=tuple(
-            Group(g["code"], g["name_vi"], g["name_en"], decimal_of(g["max_points"]),
+            Group(g["code"], _text(g, "name"), decimal_of(g["max_points"]),
                   tuple(_build_criterion(c, g["code"]) for c in g["criteria"]))
             for g in raw["groups"]
         ),

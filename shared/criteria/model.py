@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
+from shared.domain.bilingual import Bilingual
+
 NUMERIC_TYPES = frozenset({"int", "decimal", "percent"})
 UNSCORED_KINDS = frozenset({"deduction", "info"})
 
@@ -33,24 +35,16 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
-class Bilingual:
-    vi: str
-    en: str
-
-
-@dataclass(frozen=True)
 class EnumOption:
     value: int
-    label_vi: str
-    label_en: str
+    label: Bilingual
 
 
 @dataclass(frozen=True)
 class InputField:
     field: str
     type: str
-    label_vi: str
-    label_en: str
+    label: Bilingual
     required: bool
     unit: Bilingual | None = None
     min: Decimal | None = None
@@ -66,8 +60,7 @@ class InputField:
 @dataclass(frozen=True)
 class Evidence:
     required: bool
-    description_vi: str
-    description_en: str
+    description: Bilingual
 
 
 @dataclass(frozen=True)
@@ -81,8 +74,7 @@ class Tier:
 @dataclass(frozen=True)
 class GuidanceLevel:
     points: Decimal
-    label_vi: str
-    label_en: str
+    label: Bilingual
 
 
 @dataclass(frozen=True)
@@ -113,8 +105,7 @@ class Rule:
 class Criterion:
     code: str
     group: str
-    name_vi: str
-    name_en: str
+    name: Bilingual
     max_points: Decimal
     inputs: tuple[InputField, ...]
     evidence: Evidence
@@ -132,8 +123,7 @@ class Criterion:
 @dataclass(frozen=True)
 class Group:
     code: str
-    name_vi: str
-    name_en: str
+    name: Bilingual
     max_points: Decimal
     criteria: tuple[Criterion, ...]
 
@@ -141,8 +131,7 @@ class Group:
 @dataclass(frozen=True)
 class ClassificationTier:
     code: str
-    name_vi: str
-    name_en: str
+    name: Bilingual
     min: Decimal
 
 
@@ -162,8 +151,7 @@ class UnitTypeCatalog:
     catalog_version: str
     catalog_fingerprint: str
     code: str
-    name_vi: str
-    name_en: str
+    name: Bilingual
     evaluated_by: str
     ranking_scope: str
     period_start: PeriodBoundary
@@ -202,10 +190,8 @@ class Decision:
 class Catalog:
     version: str
     fingerprint: str
-    status_vi: str
-    status_en: str
-    title_vi: str
-    title_en: str
+    status: Bilingual
+    title: Bilingual
     decision: Decision
     total_max_points: Decimal
     decimal_places: int

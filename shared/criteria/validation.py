@@ -185,11 +185,11 @@ def _is_iso_date(text: str) -> bool:
 
 def _vi(field: InputField) -> str:
     """The field as the form shows it (its catalog label), for a message in Vietnamese."""
-    return f"“{field.label_vi}”"
+    return f"“{field.label.vi}”"
 
 
 def _en(field: InputField) -> str:
-    return f"“{field.label_en}”"
+    return f"“{field.label.en}”"
 
 
 def _type_error(field: InputField, must_vi: str, must_en: str) -> ValidationIssue:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from shared.criteria.model import Bilingual
+from shared.domain.bilingual import Bilingual
 
 Number = int | Decimal
 

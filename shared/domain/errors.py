@@ -9,18 +9,9 @@ import enum
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from shared.domain.bilingual import Bilingual
+
 PROBLEM_TYPE_BASE = "https://cqs.hatinh.gov.vn/problems/"
-
-
-@dataclasses.dataclass(frozen=True)
-class Bilingual:
-    """A message people read: Vietnamese first, English alongside."""
-
-    vi: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.vi
 
 
 @dataclasses.dataclass(frozen=True)

@@ -117,11 +117,11 @@ def test_a_units_result_as_xlsx_and_pdf(published):
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
     rows = {row[0]: row for row in cells if row[0]}
     catalog = load_catalog(VERSION).unit_type("province_department")
-    assert rows["1"][1] == catalog.groups[0].name_vi and rows["1.5"][3] == 20  # 8 of 10 tasks on time
+    assert rows["1"][1] == catalog.groups[0].name.vi and rows["1.5"][3] == 20  # 8 of 10 tasks on time
     total = next(row for row in cells if row[1] == "Tổng điểm")
     assert sum(Decimal(str(rows[group.code][3])) for group in catalog.groups) == Decimal(str(total[3]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export(client, path, "pdf").data)).pages)
-    assert "Sở Tài chính (STC)" in text and catalog.groups[0].name_vi.split()[0] in text
+    assert "Sở Tài chính (STC)" in text and catalog.groups[0].name.vi.split()[0] in text
 
 
 def test_only_published_rankings_export(service):

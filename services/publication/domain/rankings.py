@@ -112,7 +112,7 @@ class CatalogRules:
 
     def band(self, catalog_version: str, total: Decimal) -> dict[str, str]:
         tier = classify(total, self.bands(catalog_version))
-        return {"code": tier.code, "name_vi": tier.name_vi, "name_en": tier.name_en}
+        return {"code": tier.code, "name_vi": tier.name.vi, "name_en": tier.name.en}
 
 
 def build_ranking(scope: str, scores: Iterable[Score], expected: Iterable[ReportHeader], rules: CatalogRules, *,

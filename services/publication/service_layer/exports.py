@@ -73,8 +73,8 @@ def unit_table(uow: PublicationUnitOfWork, round_id: str, unit_code: str, versio
     bold: set[int] = set()
     for group in unit_catalog.groups:
         bold.add(len(lines))
-        lines.append((group.code, group.name_vi, group.max_points, decimal_or_none(standing["groups"].get(group.code))))
-        lines += [(criterion.code, criterion.name_vi, criterion.max_points,
+        lines.append((group.code, group.name.vi, group.max_points, decimal_or_none(standing["groups"].get(group.code))))
+        lines += [(criterion.code, criterion.name.vi, criterion.max_points,
                    decimal_or_none(standing["criteria"].get(criterion.code))) for criterion in group.criteria]
     bold.add(len(lines))
     lines.append(("", "Tổng điểm", unit_catalog.total_max_points, Decimal(standing["total"])))

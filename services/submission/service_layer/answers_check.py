@@ -38,9 +38,9 @@ def refuse_inputs_not_the_units(report: Report, changes: dict[str, Any]) -> None
     if foreign:
         fields = unit_catalog.fields
         errors = {name: [FieldError("not_unit_input", Bilingual(
-            f"Trường “{fields[name].label_vi}” do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, "
+            f"Trường “{fields[name].label.vi}” do cơ quan thẩm định hoặc hệ thống của tỉnh xác định, "
             "đơn vị không kê khai",
-            f"Field “{fields[name].label_en}” is set by the reviewer or a provincial system, not by the unit"))]
+            f"Field “{fields[name].label.en}” is set by the reviewer or a provincial system, not by the unit"))]
             for name in foreign}
         raise InvalidAnswers(Bilingual("; ".join(item.message.vi for [item] in errors.values()),
                                        "; ".join(item.message.en for [item] in errors.values())), errors=errors)

@@ -31,10 +31,10 @@ def test_shipped_version_is_available_and_cached(catalog):
 
 
 def test_manifest(catalog):
-    assert catalog.title_vi.startswith("Bộ tiêu chí đánh giá kết quả phát triển chính quyền số")
+    assert catalog.title.vi.startswith("Bộ tiêu chí đánh giá kết quả phát triển chính quyền số")
     assert catalog.decision.replaces == "Quyết định 365/QĐ-UBND ngày 28/01/2019"
     assert catalog.total_max_points == 1000 and catalog.decimal_places == 2
-    assert [(t.name_vi, t.min) for t in catalog.classification] == [
+    assert [(t.name.vi, t.min) for t in catalog.classification] == [
         ("Tốt", 800), ("Khá", 650), ("Trung bình", 500), ("Yếu", 0)]
     assert catalog.tie_breakers == ("6", "5", "4", "3", "2", "1")
     assert re.fullmatch(r"[0-9a-f]{64}", catalog.fingerprint)
@@ -57,7 +57,7 @@ def test_criterion_model(catalog):
     assert [(s.min, s.points) for s in criterion.rule.steps][0] == (Decimal("0.4"), Decimal(24))
     assert criterion.inputs[0].unit.vi == "hồ sơ" and criterion.source == "system_measured"
     level = catalog.unit_type("commune").fields["steering_head_level"]
-    assert [(o.value, o.label_en) for o in level.enum][1] == (1, "a vice-chair leads it")
+    assert [(o.value, o.label.en) for o in level.enum][1] == (1, "a vice-chair leads it")
 
 
 def test_unknown_version_or_unit_type(catalog):

@@ -7,14 +7,15 @@ import pytest
 from shared.criteria.model import Criterion, Evidence, InputField, Rule, Tier
 from shared.criteria.rules import compile_rule, reviewer_override
 from shared.criteria.wording import word
+from shared.domain.bilingual import Bilingual
 
 D = Decimal
 
 
 def make_criterion(rule: Rule, max_points: str, **field_types: str) -> Criterion:
-    inputs = tuple(InputField(name, kind, name, name, required=True) for name, kind in field_types.items())
-    return Criterion(code="9.1", group="9", name_vi="Thử", name_en="Test", max_points=D(max_points), inputs=inputs,
-                     evidence=Evidence(False, "-", "-"), rule=rule, source="self_report", verifier="dic",
+    inputs = tuple(InputField(name, kind, Bilingual(name, name), required=True) for name, kind in field_types.items())
+    return Criterion(code="9.1", group="9", name=Bilingual("Thử", "Test"), max_points=D(max_points), inputs=inputs,
+                     evidence=Evidence(False, Bilingual("-", "-")), rule=rule, source="self_report", verifier="dic",
                      basis="proposed")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from shared.criteria import InputField
 from shared.criteria.validation import validate_answers
+from shared.domain.bilingual import Bilingual
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_count_numerator_cannot_exceed_denominator(commune, done, assigned):
 
 def test_date_fields_must_be_iso(commune):
     # The reference catalog has no date input: give a criterion one.
-    field = InputField("plan_date", "date", "Ngày ban hành", "Date issued", required=False)
+    field = InputField("plan_date", "date", Bilingual("Ngày ban hành", "Date issued"), required=False)
     criterion = replace(commune.criteria[0], inputs=(field,))
     dated = replace(commune, groups=(replace(commune.groups[0], criteria=(criterion,)),))
     assert validate_answers(dated, {"plan_date": "2021-11-15"}, final=False).ok

@@ -58,7 +58,7 @@ def test_warnings_and_missing_required(catalog, example):
                          ids=lambda example: example["id"])
 def test_classification(catalog, example):
     result = scored(catalog, example, example["inputs"], example["expected"])
-    assert result.classification.name_vi == example["expected"]["classification"]
+    assert result.classification.name.vi == example["expected"]["classification"]
 
 
 @pytest.mark.parametrize("example", [e for e in SCORING if "expected_self_assessed" in e],
@@ -81,4 +81,4 @@ def test_ranking(catalog, example):
         expected = unit["expected"]
         assert ranked[unit["id"]].total == exact(expected["total"])
         assert ranked[unit["id"]].rank == expected["rank"]
-        assert classify(ranked[unit["id"]].total, catalog.classification).name_vi == expected["classification"]
+        assert classify(ranked[unit["id"]].total, catalog.classification).name.vi == expected["classification"]

@@ -14,12 +14,14 @@ from services.publication.domain.publication import (
 )
 from services.publication.domain.rankings import CatalogRules, PreviousStanding, Score
 from shared.criteria.model import ClassificationTier
+from shared.domain.bilingual import Bilingual
 from shared.domain.report_header import ReportHeader
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
-BANDS = (ClassificationTier("tot", "Tốt", "Good", Decimal(800)), ClassificationTier("kha", "Khá", "Fair", Decimal(650)),
-         ClassificationTier("trung_binh", "Trung bình", "Average", Decimal(500)),
-         ClassificationTier("yeu", "Yếu", "Weak", Decimal(0)))
+BANDS = (ClassificationTier("tot", Bilingual("Tốt", "Good"), Decimal(800)),
+         ClassificationTier("kha", Bilingual("Khá", "Fair"), Decimal(650)),
+         ClassificationTier("trung_binh", Bilingual("Trung bình", "Average"), Decimal(500)),
+         ClassificationTier("yeu", Bilingual("Yếu", "Weak"), Decimal(0)))
 RULES = CatalogRules(tie_breakers=lambda _v: ["6", "5", "4", "3", "2", "1"], bands=lambda _v: BANDS)
 
 

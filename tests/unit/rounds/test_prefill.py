@@ -49,7 +49,8 @@ def test_a_changed_criterion_is_answered_afresh(commune):
 
 
 def test_a_reworded_criterion_counts_as_changed(commune):
-    current = _with_criterion(commune, "1.1", name_vi="Ban hành kế hoạch chuyển đổi số năm")
+    name = dataclasses.replace(commune.criteria_by_code["1.1"].name, vi="Ban hành kế hoạch chuyển đổi số năm")
+    current = _with_criterion(commune, "1.1", name=name)
     assert "annual_plan_issued" not in carried_over_answers(PREVIOUS_ANSWERS, commune, current)
 
 
