@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import NamedTuple
 
-from shared.criteria.model import ClassificationTier, Criterion, InputField, UnitTypeCatalog
+from shared.criteria.model import CatalogIdentity, ClassificationTier, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.ranking import classify
 from shared.criteria.rules import Number, Outcome, RuleFunction, compile_rule, missing_input, reviewer_override
 from shared.criteria.wording import Explanation, word
@@ -75,8 +75,7 @@ class GroupScore(NamedTuple):
 
 @dataclass(frozen=True)
 class ScoreResult:
-    catalog_version: str
-    catalog_fingerprint: str
+    catalog: CatalogIdentity  # the catalog it was scored under
     unit_type: str
     criteria: tuple[CriterionScore, ...]
     groups: tuple[GroupScore, ...]
@@ -102,8 +101,8 @@ class ScoreResult:
         """JSON-ready: decimals as strings ("26.25"), explanations worded in both languages."""
         tier = self.classification
         return {
-            "catalog_version": self.catalog_version,
-            "catalog_fingerprint": self.catalog_fingerprint,
+            "catalog_version": self.catalog.version,
+            "catalog_fingerprint": self.catalog.fingerprint,
             "unit_type": self.unit_type,
             "criteria": [score.to_dict(self.inputs) for score in self.criteria],
             "groups": [score.to_dict() for score in self.groups],
@@ -184,8 +183,7 @@ def score_report(unit_catalog: UnitTypeCatalog, inputs: Mapping[str, object], *,
                     for code, group_max in plan.groups])
     total = sum((group.points for group in groups), zero)
     return ScoreResult(
-        catalog_version=unit_catalog.catalog_version,
-        catalog_fingerprint=unit_catalog.catalog_fingerprint,
+        catalog=unit_catalog.catalog,
         unit_type=unit_catalog.code,
         criteria=tuple(criteria_scores),
         groups=groups,
@@ -314,7 +312,7 @@ _plans: dict[tuple[str, str], _Plan] = {}
 
 
 def _plan_for(unit_catalog: UnitTypeCatalog) -> _Plan:
-    key = (unit_catalog.catalog_fingerprint, unit_catalog.code)
+    key = (unit_catalog.catalog.fingerprint, unit_catalog.code)
     plan = _plans.get(key)
     if plan is None:
         plan = _plans[key] = _compile(unit_catalog)

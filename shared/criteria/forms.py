@@ -28,8 +28,8 @@ def bilingual(text: Bilingual) -> dict[str, str]:
 def catalog_summary(catalog: Catalog) -> dict[str, Any]:
     decision = catalog.decision
     return {
-        "version": catalog.version,
-        "fingerprint": catalog.fingerprint,
+        "version": catalog.identity.version,
+        "fingerprint": catalog.identity.fingerprint,
         "title": bilingual(catalog.title),
         "status": bilingual(catalog.status),
         "decision": {"issuer": decision.issuer, "year": decision.year, "number": decision.number,
@@ -50,8 +50,8 @@ def form_description(catalog: Catalog, unit_type: str) -> dict[str, Any]:
     unit = catalog.unit_type(unit_type)
     owners = suppliers(unit)
     return {
-        "version": catalog.version,
-        "fingerprint": catalog.fingerprint,
+        "version": catalog.identity.version,
+        "fingerprint": catalog.identity.fingerprint,
         "unit_type": {"code": unit.code, "name": bilingual(unit.name),
                       "evaluated_by": unit.evaluated_by, "ranking_scope": unit.ranking_scope},
         "total_max_points": number(unit.total_max_points),

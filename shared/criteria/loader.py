@@ -22,6 +22,7 @@ from shared.criteria.checks import check_manifest, check_schema, check_unit_type
 from shared.criteria.model import (
     Catalog,
     CatalogError,
+    CatalogIdentity,
     ClassificationTier,
     Criterion,
     Decision,
@@ -70,12 +71,13 @@ def _load_catalog(version: str) -> Catalog:
 
 def check_released(catalog: Catalog, released: Mapping[str, str]) -> None:
     """A released version's content is the content it was released with, or it is refused."""
-    expected = released.get(catalog.version)
+    version, fingerprint = catalog.identity.version, catalog.identity.fingerprint
+    expected = released.get(version)
     if expected is None:
-        raise CatalogError(f"catalog {catalog.version} is not in {RELEASED_FILE}: record its fingerprint "
-                           f"{catalog.fingerprint} there to release it", file=RELEASED_FILE)
-    if expected != catalog.fingerprint:
-        raise CatalogError(f"catalog {catalog.version} changed after its release (fingerprint {catalog.fingerprint}, "
+        raise CatalogError(f"catalog {version} is not in {RELEASED_FILE}: record its fingerprint "
+                           f"{fingerprint} there to release it", file=RELEASED_FILE)
+    if expected != fingerprint:
+        raise CatalogError(f"catalog {version} changed after its release (fingerprint {fingerprint}, "
                            f"released as {expected}); a correction is a new version", file=RELEASED_FILE)
 
 
@@ -98,17 +100,16 @@ def read_catalog(directory: Path) -> Catalog:
         check_schema(raw, validator("unit_type"), file)
         raw_unit_types[code] = raw
 
-    fingerprint = _fingerprint({"manifest": manifest, "unit_types": raw_unit_types})
+    identity = CatalogIdentity(manifest["version"], _fingerprint({"manifest": manifest, "unit_types": raw_unit_types}))
     unit_types = {}
     for code, raw in raw_unit_types.items():
-        unit_catalog = _build_unit_type(raw, manifest, fingerprint, classification)
+        unit_catalog = _build_unit_type(raw, manifest, identity, classification)
         check_unit_type(unit_catalog, raw, manifest, f"{code}.yaml")
         unit_types[code] = unit_catalog
 
     decision = manifest["decision"]
     return Catalog(
-        version=manifest["version"],
-        fingerprint=fingerprint,
+        identity=identity,
         status=_text(manifest, "status"),
         title=Bilingual(**manifest["title"]),
         decision=Decision(decision["issuer"], decision["year"], decision["number"], decision["replaces"],
@@ -215,12 +216,11 @@ def _build_criterion(raw: Mapping, group: str) -> Criterion:
     )
 
 
-def _build_unit_type(raw: Mapping, manifest: Mapping, fingerprint: str,
+def _build_unit_type(raw: Mapping, manifest: Mapping, catalog: CatalogIdentity,
                      classification: tuple[ClassificationTier, ...]) -> UnitTypeCatalog:
     period = raw["evaluation_period"]
     return UnitTypeCatalog(
-        catalog_version=manifest["version"],
-        catalog_fingerprint=fingerprint,
+        catalog=catalog,
         code=raw["unit_type"],
         name=_text(raw, "name"),
         evaluated_by=raw["evaluated_by"],

@@ -145,11 +145,18 @@ class PeriodBoundary:
 
 
 @dataclass(frozen=True)
+class CatalogIdentity:
+    """Which catalog exactly: its version, and the fingerprint of the content loaded as that version."""
+
+    version: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class UnitTypeCatalog:
     """Everything needed to score one unit type under one catalog version."""
 
-    catalog_version: str
-    catalog_fingerprint: str
+    catalog: CatalogIdentity
     code: str
     name: Bilingual
     evaluated_by: str
@@ -188,8 +195,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Catalog:
-    version: str
-    fingerprint: str
+    identity: CatalogIdentity
     status: Bilingual
     title: Bilingual
     decision: Decision
@@ -205,5 +211,5 @@ class Catalog:
         try:
             return self.unit_types[code]
         except KeyError:
-            raise CatalogError(f"catalog {self.version}: unknown unit type {code!r}; "
+            raise CatalogError(f"catalog {self.identity.version}: unknown unit type {code!r}; "
                                f"known: {', '.join(self.unit_types)}") from None

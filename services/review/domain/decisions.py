@@ -52,9 +52,9 @@ class Decision:
 def criterion_of(catalog: UnitTypeCatalog, code: str) -> Criterion:
     criterion = catalog.criteria_by_code.get(code)
     if criterion is None:
-        raise InvalidDecision(f"Tiêu chí '{code}' không có trong bộ tiêu chí {catalog.catalog_version} của loại "
+        raise InvalidDecision(f"Tiêu chí '{code}' không có trong bộ tiêu chí {catalog.catalog.version} của loại "
                               f"đơn vị '{catalog.code}'",
-                              f"criterion '{code}' is not in catalog {catalog.catalog_version} for unit type "
+                              f"criterion '{code}' is not in catalog {catalog.catalog.version} for unit type "
                               f"'{catalog.code}'", criterion=code, at="criterion", rule="known_criterion")
     return criterion
 

@@ -84,15 +84,15 @@ class ScoreSheet(HeaderedReport):
             raise IncompleteInputs(self.report_id, unexplained)
         current = self.current_score
         same_basis = current and (current.inputs_hash, current.catalog_fingerprint) == (
-            result.inputs_hash, result.catalog_fingerprint)
+            result.inputs_hash, result.catalog.fingerprint)
         if same_basis:
             return None
         if current:
             current.current = False
-        self.catalog_version = result.catalog_version
+        self.catalog_version = result.catalog.version
         breakdown = result.to_dict()
-        new = Score(id=str(uuid.uuid4()), report_id=self.report_id, catalog_version=result.catalog_version,
-                    catalog_fingerprint=result.catalog_fingerprint, inputs_hash=result.inputs_hash,
+        new = Score(id=str(uuid.uuid4()), report_id=self.report_id, catalog_version=result.catalog.version,
+                    catalog_fingerprint=result.catalog.fingerprint, inputs_hash=result.inputs_hash,
                     total=result.total, breakdown=breakdown, reason=reason, scored_at=now)
         self.scores = [*self.scores, new]
         self.events.append(ReportScored(

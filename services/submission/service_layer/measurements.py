@@ -32,7 +32,7 @@ def import_file(uow: SubmissionUnitOfWork, round_id: str, *, agency: str, import
         units = {report.unit_code: UnitInRound(report.unit_code, load_catalog(report.catalog_version)
                                                .unit_type(report.unit_type))
                  for report in uow.reports.matching(round_id=round_id)}
-        _check_agency(agency, {unit.catalog.catalog_version for unit in units.values()})
+        _check_agency(agency, {unit.catalog.catalog.version for unit in units.values()})
         values = checked_values(rows, agency, units)
         current = uow.measurements.current(round_id, agency)
         made = MeasurementImport.accept(round_id=round_id, agency=agency, sha256=hashlib.sha256(content).hexdigest(),

@@ -37,7 +37,7 @@ def test_manifest(catalog):
     assert [(t.name.vi, t.min) for t in catalog.classification] == [
         ("Tốt", 800), ("Khá", 650), ("Trung bình", 500), ("Yếu", 0)]
     assert catalog.tie_breakers == ("6", "5", "4", "3", "2", "1")
-    assert re.fullmatch(r"[0-9a-f]{64}", catalog.fingerprint)
+    assert re.fullmatch(r"[0-9a-f]{64}", catalog.identity.fingerprint)
 
 
 @pytest.mark.parametrize("code", sorted(GROUP_MAX))
@@ -45,7 +45,7 @@ def test_unit_types_match_the_reference(catalog, code):
     unit = catalog.unit_type(code)
     assert [g.max_points for g in unit.groups] == [Decimal(points) for points in GROUP_MAX[code]]
     assert len(unit.criteria) == CRITERIA_COUNT[code]
-    assert unit.catalog_fingerprint == catalog.fingerprint and unit.catalog_version == VERSION
+    assert unit.catalog == catalog.identity and unit.catalog.version == VERSION
     assert sum(c.max_points for c in unit.criteria) == 1000
 
 
@@ -74,16 +74,16 @@ def shipped_copy(tmp_path: Path, folder: str = VERSION) -> Path:
 
 
 def test_fingerprint_is_of_the_content(tmp_path, shipped_commune):
-    assert read_catalog(shipped_copy(tmp_path / "elsewhere")).fingerprint == load_catalog(VERSION).fingerprint
+    assert read_catalog(shipped_copy(tmp_path / "elsewhere")).identity.fingerprint == load_catalog(VERSION).identity.fingerprint
     # Same content, different layout: same fingerprint. Different content: a different one. (On copies that list
     # commune alone: reading all four unit types three more times only took longer.)
     copy = commune_alone(tmp_path, shipped_commune)
     text = (copy / "commune.yaml").read_text(encoding="utf-8")
-    original = read_catalog(copy).fingerprint
+    original = read_catalog(copy).identity.fingerprint
     (copy / "commune.yaml").write_text("# reformatted\n" + text, encoding="utf-8")
-    assert read_catalog(copy).fingerprint == original
+    assert read_catalog(copy).identity.fingerprint == original
     (copy / "commune.yaml").write_text(text.replace("max_points: 30", "max_points: 30.0", 1), encoding="utf-8")
-    assert read_catalog(copy).fingerprint != original
+    assert read_catalog(copy).identity.fingerprint != original
 
 
 # --- broken catalogs --------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def test_a_released_version_whose_content_changed_is_refused():
     from shared.criteria.loader import check_released
 
     catalog = load_catalog(VERSION)
-    check_released(catalog, {VERSION: catalog.fingerprint})
+    check_released(catalog, {VERSION: catalog.identity.fingerprint})
     with pytest.raises(CatalogError, match="changed after its release"):
         check_released(catalog, {VERSION: "0" * 64})
     with pytest.raises(CatalogError, match="not in released.yaml"):

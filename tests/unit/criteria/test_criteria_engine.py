@@ -57,8 +57,8 @@ def test_to_dict_is_json_with_decimal_strings(catalog, commune):
     assert data["groups"] == [{"code": "1", "points": "21.25", "max_points": "150"},
                               {"code": "2", "points": "0.00", "max_points": "100"}]
     assert data["classification"] == {"code": "yeu", "name_vi": "Yếu", "name_en": "Weak"}
-    assert data["catalog_version"] == catalog.version
-    assert data["catalog_fingerprint"] == catalog.fingerprint
+    assert data["catalog_version"] == catalog.identity.version
+    assert data["catalog_fingerprint"] == catalog.identity.fingerprint
 
 
 def test_missing_optional_input_takes_its_default(commune):

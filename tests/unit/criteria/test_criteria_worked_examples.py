@@ -25,7 +25,7 @@ def scored(catalog, example: dict, inputs: dict, expected: dict):
 
 
 def test_examples_are_for_the_shipped_catalog(catalog):
-    assert EXAMPLES["version"] == catalog.version
+    assert EXAMPLES["version"] == catalog.identity.version
     assert len(SCORING) == 10 and len(RANKING) == 1
 
 
