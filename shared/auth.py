@@ -30,14 +30,14 @@ MAX_LIFETIME = dt.timedelta(hours=1)
 KEY_SET_CACHE_S = 300  # how long a fetched key set (JWKS) is used before it is fetched again
 
 
-class Role(str, enum.Enum):
-    UNIT_REPORTER = "unit_reporter"
-    UNIT_APPROVER = "unit_approver"
-    DISTRICT_REVIEWER = "district_reviewer"
-    DEPARTMENT_REVIEWER = "department_reviewer"
-    DATA_PROVIDER = "data_provider"
-    ADMIN = "admin"
-    AUDITOR = "auditor"
+class Role(enum.StrEnum):
+    UNIT_REPORTER = enum.auto()
+    UNIT_APPROVER = enum.auto()
+    DISTRICT_REVIEWER = enum.auto()
+    DEPARTMENT_REVIEWER = enum.auto()
+    DATA_PROVIDER = enum.auto()
+    ADMIN = enum.auto()
+    AUDITOR = enum.auto()
 
 
 REVIEWER_ROLES = frozenset({Role.DISTRICT_REVIEWER, Role.DEPARTMENT_REVIEWER})

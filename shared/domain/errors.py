@@ -25,19 +25,19 @@ class FieldError:
         return {"rule": self.rule, "message_vi": self.message.vi, "message_en": self.message.en}
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What sort of refusal it is; the edge maps each kind to its HTTP status."""
 
-    BAD_REQUEST = "bad_request"
-    UNAUTHENTICATED = "unauthenticated"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    TOO_LARGE = "too_large"
-    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
-    INVALID = "invalid"
-    INTERNAL = "internal"
-    UNAVAILABLE = "unavailable"
+    BAD_REQUEST = enum.auto()
+    UNAUTHENTICATED = enum.auto()
+    FORBIDDEN = enum.auto()
+    NOT_FOUND = enum.auto()
+    CONFLICT = enum.auto()
+    TOO_LARGE = enum.auto()
+    UNSUPPORTED_MEDIA_TYPE = enum.auto()
+    INVALID = enum.auto()
+    INTERNAL = enum.auto()
+    UNAVAILABLE = enum.auto()
 
 
 class DomainError(Exception):

@@ -15,14 +15,14 @@ import enum
 from shared.domain.errors import Bilingual, IllegalStateChange
 
 
-class ReportStatus(str, enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    EVIDENCE_REQUESTED = "evidence_requested"
-    VERIFIED = "verified"
-    SCORED = "scored"
-    PUBLISHED = "published"
+class ReportStatus(enum.StrEnum):
+    DRAFT = enum.auto()
+    SUBMITTED = enum.auto()
+    RETURNED = enum.auto()
+    EVIDENCE_REQUESTED = enum.auto()
+    VERIFIED = enum.auto()
+    SCORED = enum.auto()
+    PUBLISHED = enum.auto()
 
 
 ALLOWED_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {

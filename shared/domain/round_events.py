@@ -13,13 +13,13 @@ from typing import ClassVar
 from shared.domain.events import RoundEvent
 
 
-class RoundStatus(str, enum.Enum):
+class RoundStatus(enum.StrEnum):
     """A round's lifecycle: planned → open → closed → published."""
 
-    PLANNED = "planned"
-    OPEN = "open"
-    CLOSED = "closed"
-    PUBLISHED = "published"
+    PLANNED = enum.auto()
+    OPEN = enum.auto()
+    CLOSED = enum.auto()
+    PUBLISHED = enum.auto()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,11 +38,11 @@ ROUND_KIND_PROGRESS = "progress_update"
 DEFAULT_FEEDBACK_DAYS = 10
 
 
-class Stage(str, enum.Enum):
-    DISTRICT = "district"  # a district's communes, its report to the province
-    PROVISIONAL = "provisional"
-    FINAL = "final"
-    CORRECTION = "correction"  # a new version after the final results
+class Stage(enum.StrEnum):
+    DISTRICT = enum.auto()  # a district's communes, its report to the province
+    PROVISIONAL = enum.auto()
+    FINAL = enum.auto()
+    CORRECTION = enum.auto()  # a new version after the final results
 
 
 class PublicationRefused(Conflict):

@@ -44,9 +44,9 @@ ANNUAL_PERIOD_BOUNDARY: dict[UnitType, tuple[int, int]] = {
 }
 
 
-class RoundKind(str, enum.Enum):
-    ANNUAL_EVALUATION = "annual_evaluation"
-    PROGRESS_UPDATE = "progress_update"
+class RoundKind(enum.StrEnum):
+    ANNUAL_EVALUATION = enum.auto()
+    PROGRESS_UPDATE = enum.auto()
 
 
 def require_aware(moment: datetime) -> datetime:

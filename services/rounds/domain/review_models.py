@@ -19,22 +19,22 @@ from services.rounds.domain.units import Unit, UnitRegistry, UnitType
 from shared.domain.errors import Bilingual, Conflict
 
 
-class ReviewerRule(str, enum.Enum):
-    REVIEWING_BODY = "reviewing_body"
-    PARENT_DISTRICT = "parent_district"
+class ReviewerRule(enum.StrEnum):
+    REVIEWING_BODY = enum.auto()
+    PARENT_DISTRICT = enum.auto()
 
 
-class ReviewerKind(str, enum.Enum):
-    DEPARTMENT = "department"
-    DISTRICT = "district"
+class ReviewerKind(enum.StrEnum):
+    DEPARTMENT = enum.auto()
+    DISTRICT = enum.auto()
 
 
-class ResultsFlow(str, enum.Enum):
+class ResultsFlow(enum.StrEnum):
     # The district reviews its communes, publishes their results and reports them to the
     # province before 15 Nov.
-    DISTRICT_CONSOLIDATION = "district_consolidation"
+    DISTRICT_CONSOLIDATION = enum.auto()
     # The reviewing department reviews and the province publishes; no intermediate step.
-    DIRECT = "direct"
+    DIRECT = enum.auto()
 
 
 class InvalidReviewModel(ValueError):

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from datetime import date
 
 
-class UnitType(str, enum.Enum):
-    PROVINCE = "province"
-    PROVINCE_DEPARTMENT = "province_department"
-    CENTRAL_AGENCY = "central_agency"
-    DISTRICT = "district"
-    COMMUNE = "commune"
+class UnitType(enum.StrEnum):
+    PROVINCE = enum.auto()
+    PROVINCE_DEPARTMENT = enum.auto()
+    CENTRAL_AGENCY = enum.auto()
+    DISTRICT = enum.auto()
+    COMMUNE = enum.auto()
 
 
 # Which parent each type may hang under. Communes sit under a district in the three-tier
