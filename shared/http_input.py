@@ -34,13 +34,11 @@ BODY_TYPES = ("multipart/form-data",)
 
 class UnsupportedMediaType(DomainError):
     kind = Kind.UNSUPPORTED_MEDIA_TYPE
-    slug = "unsupported-media-type"
     title = Bilingual("Định dạng nội dung không được hỗ trợ", "Unsupported media type")
 
 
 class MalformedBody(DomainError):
     kind = Kind.BAD_REQUEST
-    slug = "malformed-body"
     title = Bilingual("Nội dung gửi lên không đọc được", "Malformed request body")
 
 

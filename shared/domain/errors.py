@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -43,11 +44,19 @@ class Kind(enum.StrEnum):
 class DomainError(Exception):
     """A refusal: `slug` names its problem type (`PROBLEM_TYPE_BASE + slug`), `title` its kind in
     words, `message` this case; `errors` are per-field problems, `data` what a client needs to act
-    (e.g. the current version), `retry_after_s` when trying again later should succeed."""
+    (e.g. the current version), `retry_after_s` when trying again later should succeed.
+
+    A subclass is a problem type of its own, its slug its class name in kebab case (`NotFound`:
+    `not-found`), unless it sets `slug`: to another word, or to its parent's when it is that problem."""
 
     kind: ClassVar[Kind] = Kind.INVALID
     slug: ClassVar[str] = "invalid-request"
     title: ClassVar[Bilingual] = Bilingual("Yêu cầu không hợp lệ", "Invalid request")
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if "slug" not in vars(cls):
+            cls.slug = re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
 
     def __init__(self, message: Bilingual, *, errors: Mapping[str, Sequence[FieldError]] | None = None,
                  retry_after_s: int | None = None, **data: Any):
@@ -66,43 +75,40 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    pass
+    slug = DomainError.slug
 
 
 class NotFound(DomainError):
     kind = Kind.NOT_FOUND
-    slug = "not-found"
     title = Bilingual("Không tìm thấy", "Not found")
 
 
 class Forbidden(DomainError):
     kind = Kind.FORBIDDEN
-    slug = "forbidden"
     title = Bilingual("Không có quyền", "Forbidden")
 
 
 class Unauthenticated(DomainError):
     kind = Kind.UNAUTHENTICATED
-    slug = "unauthenticated"
     title = Bilingual("Chưa đăng nhập hoặc phiên đăng nhập không hợp lệ", "Authentication required")
 
 
 class Conflict(DomainError):
     kind = Kind.CONFLICT
-    slug = "conflict"
     title = Bilingual("Xung đột trạng thái", "Conflict")
 
 
 class VersionConflict(Conflict):
     """Someone else changed the record since the caller read it."""
 
-    slug = "version-conflict"
     title = Bilingual("Dữ liệu đã được người khác cập nhật", "Changed by someone else")
 
 
 class ConcurrentChange(VersionConflict):
     """Another transaction changed the record between this one's read and its write (the unit of
     work's translation of the ORM's version-counter failure)."""
+
+    slug = VersionConflict.slug
 
     def __init__(self, message: Bilingual = Bilingual(
             "Người khác vừa thay đổi dữ liệu này cùng lúc; hãy tải lại và thực hiện lại",
@@ -113,6 +119,8 @@ class ConcurrentChange(VersionConflict):
 class DuplicateRecord(Conflict):
     """Another transaction stored first a record this one's would duplicate (a key or a unique value):
     the unit of work's translation of the database's integrity refusal at commit."""
+
+    slug = Conflict.slug
 
     def __init__(self, message: Bilingual = Bilingual(
             "Người khác vừa lưu cùng dữ liệu này; hãy tải lại và thực hiện lại",
@@ -136,7 +144,6 @@ class IllegalStateChange(Conflict):
 
 class TooLarge(DomainError):
     kind = Kind.TOO_LARGE
-    slug = "too-large"
     title = Bilingual("Dữ liệu gửi lên quá lớn", "Content too large")
 
 
@@ -144,7 +151,6 @@ class IntegrityFailure(DomainError):
     """Stored data no longer matches what was recorded: an operator must look."""
 
     kind = Kind.INTERNAL
-    slug = "integrity-failure"
     title = Bilingual("Dữ liệu lưu trữ bị sai lệch", "Stored data altered")
 
 
@@ -152,7 +158,6 @@ class Unavailable(DomainError):
     """A part the use case needs (e.g. the antivirus) is out of reach: nothing was done; try later."""
 
     kind = Kind.UNAVAILABLE
-    slug = "unavailable"
     title = Bilingual("Dịch vụ tạm thời không sẵn sàng", "Service unavailable")
 
 

@@ -142,7 +142,6 @@ class UnstorableEvent(InvalidInput):
     number out of range...). Refused before it reaches the outbox, so the change that raised it
     is not committed either; `field` is the path of the offending value in the event."""
 
-    slug = "unstorable-event"
     title = Bilingual("Dữ liệu không thể lưu", "Data cannot be stored")
 
     def __init__(self, field: str, rule_vi: str, rule_en: str):

@@ -65,7 +65,6 @@ ACTION_IN_WORDS = {
 class IllegalTransition(IllegalStateChange):
     """Raised when a report is asked to move to a state its current state cannot reach."""
 
-    slug = "illegal-transition"
     title = Bilingual("Báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the report's state")
 
     def __init__(self, current: ReportStatus, requested: ReportStatus):

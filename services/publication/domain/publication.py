@@ -48,7 +48,6 @@ class Stage(enum.StrEnum):
 class PublicationRefused(Conflict):
     """A publication the round's state does not allow; the message is Vietnamese, then English."""
 
-    slug = "publication-refused"
     title = Bilingual("Chưa công bố được", "Publication refused")
 
     def __init__(self, message_vi: str, message_en: str, **kwargs):
@@ -56,7 +55,7 @@ class PublicationRefused(Conflict):
 
 
 class NothingToPublish(PublicationRefused):
-    slug = "nothing-to-publish"
+    """Nothing new to publish: no result yet, or none changed since the last publication."""
 
 
 class RoundStillOpen(PublicationRefused):
@@ -64,7 +63,6 @@ class RoundStillOpen(PublicationRefused):
     service as an event a moment after the submission service closed the round, so a client
     that has just closed it is told when to try again (Retry-After)."""
 
-    slug = "round-still-open"
     RETRY_AFTER_S = 5
 
     def __init__(self, message_vi: str, message_en: str):
@@ -75,8 +73,6 @@ class RoundStillOpen(PublicationRefused):
 
 class FeedbackWindowOpen(PublicationRefused):
     """Final results wait for the end of the feedback window and for every request's answer."""
-
-    slug = "feedback-window-open"
 
 
 @dataclasses.dataclass(frozen=True)

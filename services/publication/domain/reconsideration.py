@@ -21,7 +21,6 @@ ACCEPTED, REJECTED = "accepted", "rejected"
 
 class ReconsiderationRefused(PublicationRefused):
     kind = Kind.INVALID
-    slug = "reconsideration-refused"
     title = Bilingual("Kiến nghị không hợp lệ", "Reconsideration refused")
 
 

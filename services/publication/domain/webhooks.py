@@ -32,7 +32,6 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 class WebhookRefused(InvalidInput):
-    slug = "webhook-refused"
     title = Bilingual("Webhook không hợp lệ", "Webhook refused")
 
     def __init__(self, message_vi: str, message_en: str):

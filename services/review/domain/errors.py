@@ -20,19 +20,16 @@ class ReviewRefused(DomainError):
 class InvalidDecision(ReviewRefused, InvalidInput):
     """The decision, request or comment names something the report does not have, or lacks a reason."""
 
-    slug = "invalid-decision"
     title = Bilingual("Quyết định thẩm định không hợp lệ", "Invalid decision")
 
 
 class NotUnderReview(ReviewRefused, Conflict):
     """The case is not in a state where reviewers decide criteria (e.g. waiting for the unit)."""
 
-    slug = "not-under-review"
     title = Bilingual("Báo cáo không ở bước thẩm định", "Not under review")
 
 
 class UndecidedCriteria(ReviewRefused, Conflict):
-    slug = "undecided-criteria"
     title = Bilingual("Còn tiêu chí chưa thẩm định", "Criteria not decided")
 
     def __init__(self, codes: list[str]):
@@ -43,7 +40,6 @@ class UndecidedCriteria(ReviewRefused, Conflict):
 
 
 class MissingInputs(ReviewRefused, Conflict):
-    slug = "missing-inputs"
     title = Bilingual("Còn trường chưa có số liệu", "Inputs missing")
 
     def __init__(self, missing: list[dict[str, Any]]):
@@ -58,13 +54,11 @@ class MissingInputs(ReviewRefused, Conflict):
 class ApprovalRefused(ReviewRefused, Conflict):
     """Four-eyes: nothing awaits approval, or the reviewer who verified tries to approve."""
 
-    slug = "approval-refused"
     title = Bilingual("Không phê duyệt được", "Approval refused")
 
 
 class SelfApproval(ApprovalRefused, Forbidden):
     kind = Forbidden.kind
-    slug = "self-approval"
     title = Bilingual("Cần người khác phê duyệt (bốn mắt)", "Four-eyes: approval by another reviewer required")
     def __init__(self, user: str):
         super().__init__(

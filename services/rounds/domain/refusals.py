@@ -18,7 +18,6 @@ _ROUND_ACTION = {
 
 
 class IllegalRoundTransition(IllegalStateChange):
-    slug = "illegal-round-transition"
     title = Bilingual("Kỳ báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the round's state")
 
     def __init__(self, current: RoundStatus, requested: RoundStatus):
@@ -30,7 +29,6 @@ class IllegalRoundTransition(IllegalStateChange):
 class SubmissionClosed(Conflict):
     """A unit tried to submit outside its window; the message names the deadline in vi and en."""
 
-    slug = "submission-closed"
     title = Bilingual("Ngoài thời gian nộp báo cáo", "Submission closed")
 
     def __init__(self, round_id: str, unit_code: str, message_vi: str, message_en: str):
@@ -40,7 +38,6 @@ class SubmissionClosed(Conflict):
 
 
 class UnitNotInScope(NotFound):
-    slug = "unit-not-in-scope"
     title = Bilingual("Đơn vị không thuộc kỳ báo cáo", "Unit not in the round")
 
     def __init__(self, unit_code: str, round_id: str):
@@ -52,8 +49,6 @@ class RoundChangeRefused(InvalidInput, ValueError):
     """An administrative change to a round that cannot be right (a window ending before it
     starts, a date years away, an extension before the deadline); `field` names the input."""
 
-    slug = "round-change-refused"
-
     rule = "invalid"
 
     def __init__(self, field: str, vi: str, en: str):
@@ -62,4 +57,5 @@ class RoundChangeRefused(InvalidInput, ValueError):
 
 
 class ReasonRequired(RoundChangeRefused):
+    slug = RoundChangeRefused.slug
     rule = "required"

@@ -44,7 +44,6 @@ class InvalidReviewModel(ValueError):
 class NoReviewer(Conflict, LookupError):
     """No reviewer can be assigned: the registry or the review models need fixing first."""
 
-    slug = "no-reviewer"
     title = Bilingual("Chưa xác định được cơ quan thẩm định", "No reviewer")
 
     def __init__(self, en: str):

@@ -51,7 +51,6 @@ class EvidenceRefused(InvalidInput):
     """An upload that is not accepted; `reason` is a stable code for clients, `field` the form
     field at fault."""
 
-    slug = "evidence-refused"
     title = Bilingual("Tệp minh chứng không được chấp nhận", "File refused")
 
     def __init__(self, reason: str, vi: str, en: str, field: str = "file"):
@@ -62,7 +61,6 @@ class EvidenceRefused(InvalidInput):
 
 class FileTooLarge(EvidenceRefused):
     kind = TooLarge.kind
-    slug = "file-too-large"
     title = TooLarge.title
 
 

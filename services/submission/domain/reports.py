@@ -18,7 +18,6 @@ ACCEPTS_EVIDENCE = EDITABLE | {ReportStatus.EVIDENCE_REQUESTED}
 
 
 class ReportNotEditable(Conflict):
-    slug = "report-not-editable"
     title = Bilingual("Báo cáo không còn sửa được", "Report not editable")
 
     def __init__(self, status: ReportStatus):

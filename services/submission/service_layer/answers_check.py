@@ -13,7 +13,6 @@ from shared.domain.errors import Bilingual, FieldError, InvalidInput
 
 
 class InvalidAnswers(InvalidInput):
-    slug = "invalid-answers"
     title = Bilingual("Câu trả lời chưa hợp lệ", "Invalid answers")
 
 
