@@ -129,14 +129,17 @@ class DuplicateRecord(Conflict):
 
 
 class IllegalStateChange(Conflict):
-    """Something was asked to move to a state its current state cannot reach. `where` says in words
-    where it stands, `action` what was asked; asked for the state it is already in, it cannot do
-    that again."""
+    """Something was asked to move to a state its current state cannot reach. A subclass says in words
+    where a thing in each state stands (`where`) and what asking for each state is (`action`); asked for
+    the state it is already in, it cannot do that again."""
 
-    def __init__(self, current: enum.Enum, requested: enum.Enum, *, where: Bilingual, action: Bilingual):
+    where: ClassVar[Mapping[enum.Enum, Bilingual]]
+    action: ClassVar[Mapping[enum.Enum, Bilingual]]
+
+    def __init__(self, current: enum.Enum, requested: enum.Enum):
         self.current = current
         self.requested = requested
-        again = current is requested
+        where, action, again = self.where[current], self.action[requested], current is requested
         super().__init__(Bilingual(f"{where.vi}, không thể {action.vi}{' lại' if again else ''}",
                                    f"{where.en}; it cannot {action.en}{' again' if again else ' now'}"),
                          status=current.value, requested=requested.value)

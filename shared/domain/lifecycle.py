@@ -66,10 +66,11 @@ class IllegalTransition(IllegalStateChange):
     """Raised when a report is asked to move to a state its current state cannot reach."""
 
     title = Bilingual("Báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the report's state")
+    where = STATE_IN_WORDS
+    action = ACTION_IN_WORDS
 
     def __init__(self, current: ReportStatus, requested: ReportStatus):
-        current, requested = ReportStatus(current), ReportStatus(requested)
-        super().__init__(current, requested, where=STATE_IN_WORDS[current], action=ACTION_IN_WORDS[requested])
+        super().__init__(ReportStatus(current), ReportStatus(requested))
 
 
 def can_transition(current: ReportStatus, requested: ReportStatus) -> bool:

@@ -4,26 +4,22 @@ from __future__ import annotations
 from shared.domain.errors import Bilingual, Conflict, FieldError, IllegalStateChange, InvalidInput, NotFound
 from shared.domain.round_events import RoundStatus
 
-_ROUND_WHERE = {
-    RoundStatus.PLANNED: Bilingual("chưa mở", "not open yet"),
-    RoundStatus.OPEN: Bilingual("đang mở", "open"),
-    RoundStatus.CLOSED: Bilingual("đã đóng", "closed"),
-    RoundStatus.PUBLISHED: Bilingual("đã công bố kết quả", "published"),
-}
-_ROUND_ACTION = {
-    RoundStatus.OPEN: Bilingual("mở", "be opened"),
-    RoundStatus.CLOSED: Bilingual("đóng", "be closed"),
-    RoundStatus.PUBLISHED: Bilingual("công bố", "be published"),
-}
-
 
 class IllegalRoundTransition(IllegalStateChange):
     title = Bilingual("Kỳ báo cáo không ở trạng thái cho phép thao tác này", "Not allowed in the round's state")
-
-    def __init__(self, current: RoundStatus, requested: RoundStatus):
-        where = _ROUND_WHERE[current]
-        super().__init__(current, requested, where=Bilingual(f"Kỳ báo cáo {where.vi}", f"The round is {where.en}"),
-                         action=_ROUND_ACTION.get(requested, Bilingual("chuyển trạng thái", "move")))
+    where = {
+        RoundStatus.PLANNED: Bilingual("Kỳ báo cáo chưa mở", "The round is not open yet"),
+        RoundStatus.OPEN: Bilingual("Kỳ báo cáo đang mở", "The round is open"),
+        RoundStatus.CLOSED: Bilingual("Kỳ báo cáo đã đóng", "The round is closed"),
+        RoundStatus.PUBLISHED: Bilingual("Kỳ báo cáo đã công bố kết quả", "The round is published"),
+    }
+    action = {
+        # No step leads back to planned: asked for anything else while planned (an extension), a round cannot move.
+        RoundStatus.PLANNED: Bilingual("chuyển trạng thái", "move"),
+        RoundStatus.OPEN: Bilingual("mở", "be opened"),
+        RoundStatus.CLOSED: Bilingual("đóng", "be closed"),
+        RoundStatus.PUBLISHED: Bilingual("công bố", "be published"),
+    }
 
 
 class SubmissionClosed(Conflict):
