@@ -20,11 +20,19 @@ from shared.domain.errors import Bilingual, FieldError, InvalidInput
 CLOUDEVENT_TYPE_PREFIX = "vn.gov.cqs."
 
 
+@typing.dataclass_transform(frozen_default=True)
 @dataclasses.dataclass(frozen=True)
 class Event:
-    """Base class: subclasses set `routing_key` and declare their payload fields."""
+    """Base class: a subclass declares its payload fields and is a frozen dataclass of them; one that
+    is published names its routing key: `class ReportSubmitted(ReportEvent, routing_key="report.submitted")`."""
 
     routing_key: ClassVar[str] = ""
+
+    def __init_subclass__(cls, *, routing_key: str | None = None, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if routing_key is not None:
+            cls.routing_key = routing_key
+        dataclasses.dataclass(frozen=True)(cls)
 
     @property
     def subject(self) -> str:
@@ -126,7 +134,6 @@ def _conform(cls: type[Event], path: str, value: Any, hint: Any) -> Any:
     return value
 
 
-@dataclasses.dataclass(frozen=True)
 class RoundEvent(Event):
     """An event about a reporting round (kỳ báo cáo)."""
 

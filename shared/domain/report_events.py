@@ -7,13 +7,12 @@ answers from `report.verified`, and nobody calls back to ask.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from typing import Any
 
 from shared.domain.events import Event
 from shared.domain.report_header import ReportHeader
 
 
-@dataclasses.dataclass(frozen=True)
 class ReportEvent(Event):
     report_id: str
     round_id: str
@@ -24,7 +23,6 @@ class ReportEvent(Event):
         return f"reports/{self.report_id}"
 
 
-@dataclasses.dataclass(frozen=True)
 class ReportEventWithHeader(ReportHeader, ReportEvent):
     """A report event that introduces the report to its consumers: it carries the whole header, whose
     fields stand flat in the payload beside `report_id`; `header` gives them back as one value."""
@@ -34,9 +32,7 @@ class ReportEventWithHeader(ReportHeader, ReportEvent):
         return ReportHeader(**{field.name: getattr(self, field.name) for field in dataclasses.fields(ReportHeader)})
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportSubmitted(ReportEventWithHeader):
-    routing_key: ClassVar[str] = "report.submitted"
+class ReportSubmitted(ReportEventWithHeader, routing_key="report.submitted"):
     catalog_version: str
     revision: int
     answers: dict[str, Any]
@@ -45,17 +41,13 @@ class ReportSubmitted(ReportEventWithHeader):
     submitted_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportEvidenceRequested(ReportEvent):
-    routing_key: ClassVar[str] = "report.evidence_requested"
+class ReportEvidenceRequested(ReportEvent, routing_key="report.evidence_requested"):
     requests: list[dict[str, str]]
     due_date: str
     requested_by: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportEvidenceProvided(ReportEvent):
-    routing_key: ClassVar[str] = "report.evidence_provided"
+class ReportEvidenceProvided(ReportEvent, routing_key="report.evidence_provided"):
     answers: dict[str, Any]
     changed_fields: list[str]
     evidence: dict[str, list[dict[str, Any]]]
@@ -64,18 +56,14 @@ class ReportEvidenceProvided(ReportEvent):
     provided_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportReturned(ReportEvent):
-    routing_key: ClassVar[str] = "report.returned"
+class ReportReturned(ReportEvent, routing_key="report.returned"):
     comment: str
     criterion_comments: dict[str, str]
     returned_by: str
     returned_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportVerified(ReportEventWithHeader):
-    routing_key: ClassVar[str] = "report.verified"
+class ReportVerified(ReportEventWithHeader, routing_key="report.verified"):
     catalog_version: str
     revision: int
     answers: dict[str, Any]
@@ -90,9 +78,7 @@ class ReportVerified(ReportEventWithHeader):
     input_sources: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportScored(ReportEventWithHeader):
-    routing_key: ClassVar[str] = "report.scored"
+class ReportScored(ReportEventWithHeader, routing_key="report.scored"):
     score_id: str
     catalog_version: str
     catalog_fingerprint: str
@@ -105,9 +91,7 @@ class ReportScored(ReportEventWithHeader):
     scored_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportPublished(ReportEvent):
-    routing_key: ClassVar[str] = "report.published"
+class ReportPublished(ReportEvent, routing_key="report.published"):
     unit_name_vi: str
     unit_type: str
     total: str
@@ -119,12 +103,10 @@ class ReportPublished(ReportEvent):
     published_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportReconsiderationAccepted(ReportEvent):
+class ReportReconsiderationAccepted(ReportEvent, routing_key="report.reconsideration_accepted"):
     """A reconsideration request (kiến nghị) on provisional results was accepted: the named
     criteria go back to review, and the report is scored again."""
 
-    routing_key: ClassVar[str] = "report.reconsideration_accepted"
     request_id: str
     criteria: list[str]
     reason: str

@@ -6,9 +6,7 @@ same words. Partners bind to `round.*`. The payloads are in docs/asyncapi.yaml.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
-from typing import ClassVar
 
 from shared.domain.events import RoundEvent
 
@@ -22,7 +20,6 @@ class RoundStatus(enum.StrEnum):
     PUBLISHED = enum.auto()
 
 
-@dataclasses.dataclass(frozen=True)
 class RoundPeriodEvent(RoundEvent):
     """A step of the round that names which round it is: its kind, year and (for a progress update) month."""
 
@@ -31,10 +28,7 @@ class RoundPeriodEvent(RoundEvent):
     period_month: int | None
 
 
-@dataclasses.dataclass(frozen=True)
-class RoundOpened(RoundPeriodEvent):
-    routing_key: ClassVar[str] = "round.opened"
-
+class RoundOpened(RoundPeriodEvent, routing_key="round.opened"):
     catalog_versions: dict[str, str]
     windows: dict[str, dict[str, str]]
     unit_codes: tuple[str, ...]
@@ -48,11 +42,8 @@ class RoundOpened(RoundPeriodEvent):
     reviewing_body: str
 
 
-@dataclasses.dataclass(frozen=True)
-class RoundDeadlineApproaching(RoundEvent):
+class RoundDeadlineApproaching(RoundEvent, routing_key="round.deadline_approaching"):
     """7 days and 1 day before a unit type's deadline: the units of that type not yet submitted."""
-
-    routing_key: ClassVar[str] = "round.deadline_approaching"
 
     unit_type: str
     deadline: str
@@ -60,18 +51,13 @@ class RoundDeadlineApproaching(RoundEvent):
     unit_codes: tuple[str, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class RoundClosed(RoundPeriodEvent):
-    routing_key: ClassVar[str] = "round.closed"
-
+class RoundClosed(RoundPeriodEvent, routing_key="round.closed"):
     closed_at: str
 
 
-@dataclasses.dataclass(frozen=True)
-class RoundPublished(RoundEvent):
+class RoundPublished(RoundEvent, routing_key="round.published"):
     """The province published the round in a stage (`provisional`, `final`, `correction`)."""
 
-    routing_key: ClassVar[str] = "round.published"
     stage: str
     snapshot_version: int
     reports_published: int

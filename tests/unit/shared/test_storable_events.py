@@ -95,7 +95,6 @@ def test_a_value_object_in_an_event_is_sent_as_its_fields():
         unit_code: str
         tags: tuple[str, ...]
 
-    @dataclasses.dataclass(frozen=True)
     class Headed(ReportReturned):
         header: Header | None = None
         more: list = dataclasses.field(default_factory=list)
