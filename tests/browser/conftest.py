@@ -134,8 +134,6 @@ def serious_violations(page) -> list[dict]:
 
 PHONE = {"width": 360, "height": 740}  # a common small Android screen, in CSS pixels
 MAX_HEADING_LINES = 3  # more: a column squeezed to its longest word
-# A unit's radar and line are drawn for a desktop and scaled down to the screen: their text is still too small.
-CHARTS_NOT_YET_FOR_PHONES = "#radar, #history"
 
 
 def phone_problems(page) -> list[str]:
@@ -143,8 +141,8 @@ def phone_problems(page) -> list[str]:
     smaller than 24×24 CSS px to tap (WCAG 2.5.8; a link inside a sentence is exempt, so only buttons, form
     controls, the menus' links and links shown as buttons are measured), a column heading stacked on more than
     MAX_HEADING_LINES lines (a tall header row, mostly empty), or a chart's text drawn smaller than 12 CSS px
-    (a drawing scaled down to the screen)."""
-    return page.evaluate("""([maxHeadingLines, chartsNotYetForPhones]) => {
+    (a drawing scaled down to the screen), cut off by its chart's edge or over another of its texts."""
+    return page.evaluate("""(maxHeadingLines) => {
       const found = [];
       const wide = document.scrollingElement.scrollWidth;
       if (wide > innerWidth) found.push(`the page is ${wide}px wide on a ${innerWidth}px screen`);
@@ -164,14 +162,25 @@ def phone_problems(page) -> list[str]:
         const lines = Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight));
         if (lines > maxHeadingLines) found.push(`the heading "${heading.innerText.replace(/\\s+/g, ' ').trim()}" takes ${lines} lines`);
       }
-      for (const label of document.querySelectorAll('svg text')) {
-        const scale = label.getScreenCTM();  // none when it is not drawn
-        if (!scale || label.closest(chartsNotYetForPhones)) continue;
-        const drawn = scale.a * parseFloat(getComputedStyle(label).fontSize);
-        if (drawn < 12) found.push(`the chart's text "${label.textContent.slice(0, 40)}" is ${drawn.toFixed(1)}px`);
+      for (const chart of document.querySelectorAll('svg')) {
+        const edge = chart.getBoundingClientRect();
+        const drawn = [...chart.querySelectorAll('text')].filter(label => label.getScreenCTM() && label.checkVisibility());
+        drawn.forEach((label, index) => {
+          const name = `the chart's text "${label.textContent.slice(0, 40)}"`;
+          const size = label.getScreenCTM().a * parseFloat(getComputedStyle(label).fontSize);
+          if (size < 12) found.push(`${name} is ${size.toFixed(1)}px`);
+          const box = label.getBoundingClientRect();
+          if (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1 || box.bottom > edge.bottom + 1)
+            found.push(`${name} runs past its chart's edge`);
+          for (const other of drawn.slice(index + 1)) {
+            const near = other.getBoundingClientRect();
+            if (box.left < near.right - 1 && near.left < box.right - 1 && box.top < near.bottom - 1 && near.top < box.bottom - 1)
+              found.push(`${name} overlaps "${other.textContent.slice(0, 40)}"`);
+          }
+        });
       }
       return found;
-    }""", [MAX_HEADING_LINES, CHARTS_NOT_YET_FOR_PHONES])
+    }""", MAX_HEADING_LINES)
 
 
 def phone_pass(page, base: str, name: str, paths: list[str]) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from services.scoring import bootstrap as scoring
 from services.submission import bootstrap as submission
 from shared.auth import Principal, Role, issue_token
 from shared.cloudevents import CloudEvent
-from tests.browser.conftest import SEED, shot
+from tests.browser.conftest import SEED, phone_pass, shot
 from tests.support.keys import TEST_KEY
 from tests.support.round_events import round_closed, round_opened
 
@@ -135,3 +135,8 @@ def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
     page.get_by_role("link", name="English").click()
     expect(page.locator("#points caption")).to_have_text("Points by group and criterion")
     shot(page, "public-unit-en")
+    # On a phone (360×740), in English (the longer group names) and Vietnamese: every chart's text readable.
+    unit_page = "/results/units/440?round_id=2026-annual"
+    assert phone_pass(page, site, "public-en", [unit_page]) == {}
+    page.get_by_role("link", name="Tiếng Việt").click()
+    assert phone_pass(page, site, "public", ["/results?round_id=2026-annual", unit_page]) == {}

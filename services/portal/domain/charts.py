@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 
 Number = Decimal | float | int
 BAR_ROOM_PERCENT = 85  # of a bar chart's width for the longest bar: the rest holds its value
+RADAR_SIZE = 280  # CSS px square: fits a 320 px phone, its key below it
+THIN_OUT_FROM = 7  # points on a line chart from which a narrow screen shows every other label
 
 
 def bar_chart(bars: Sequence[tuple[str, Number]], *, maximum: Number, title: str) -> Markup:
@@ -32,60 +34,67 @@ def bar_chart(bars: Sequence[tuple[str, Number]], *, maximum: Number, title: str
     return _svg(title, "".join(rows), f'width="100%" height="{height}"', "chart chart--bars")
 
 
-def radar_chart(axes: Sequence[tuple[str, Number, Number]], *, title: str, size: int = 360) -> Markup:
-    """One axis per (label, value, axis maximum), clockwise from the top; the shape is value/maximum."""
-    centre, radius = size / 2, size / 2 - 50
+def radar_chart(axes: Sequence[tuple[str, str, Number, Number]], *, title: str) -> Markup:
+    """One axis per (code, name, value, axis maximum), clockwise from the top; the shape is value/maximum.
+    Drawn in CSS pixels, each axis marked by its code, with a key that names each code and gives its points:
+    a group's name beside its axis needed a drawing ~700 px wide, scaled down to a phone its text was 5.6 px."""
+    centre, radius, label_room = RADAR_SIZE / 2, RADAR_SIZE / 2 - 24, 14
     count = max(3, len(axes))
 
-    def point(index: int, share: float) -> tuple[float, float]:
+    def point(index: int, distance: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        return centre + radius * share * math.cos(angle), centre + radius * share * math.sin(angle)
+        return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
 
-    grid = "".join(f'<polygon class="chart__grid" points="{_points(point(i, level / 4) for i in range(count))}"/>'
+    grid = "".join(f'<polygon class="chart__grid" points="{_points(point(i, radius * level / 4) for i in range(count))}"/>'
                    for level in range(1, 5))
-    spokes, labels = [], []
-    for index, (label, value, maximum) in enumerate(axes):
-        x, y = point(index, 1)
+    spokes, codes, key = [], [], []
+    for index, (code, name, value, maximum) in enumerate(axes):
+        x, y = point(index, radius)
         spokes.append(f'<line class="chart__grid" x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}"/>')
-        lx, ly = point(index, 1.18)
-        anchor = "middle" if abs(lx - centre) < 1 else ("start" if lx > centre else "end")
-        labels.append(f'<text x="{lx:.1f}" y="{ly - 2:.1f}" text-anchor="{anchor}" class="chart__label">'
-                      f'{escape(_short(label, 26))}<tspan x="{lx:.1f}" dy="14" class="chart__value">'
-                      f'{_number(value)} / {_number(maximum)}</tspan></text>')
-    shape = _points(point(index, _share(value, maximum)) for index, (_label, value, maximum) in enumerate(axes))
-    body = f'{grid}{"".join(spokes)}<polygon class="chart__area" points="{shape}"/>{"".join(labels)}'
-    return _scaled_svg(size + 340, size, title, f'<g transform="translate(170,0)">{body}</g>')
+        x, y = point(index, radius + label_room)
+        codes.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central"'
+                     f' class="chart__label chart__code">{escape(code)}</text>')
+        key.append(f'<li><span class="chart-key__code">{escape(code)}</span> <span>{escape(name)}</span> '
+                   f'<span class="chart-key__value">{_number(value)} / {_number(maximum)}</span></li>')
+    shape = _points(point(index, radius * _share(value, maximum))
+                    for index, (_code, _name, value, maximum) in enumerate(axes))
+    body = f'{grid}{"".join(spokes)}<polygon class="chart__area" points="{shape}"/>{"".join(codes)}'
+    drawing = _svg(title, body, f'viewBox="0 0 {RADAR_SIZE} {RADAR_SIZE}" width="{RADAR_SIZE}" height="{RADAR_SIZE}"',
+                   "chart chart--radar")
+    return Markup(f'<div class="radar">{drawing}<ul class="chart-key">{"".join(key)}</ul></div>')
 
 
-def line_chart(points: Sequence[tuple[str, Number]], *, maximum: Number, title: str, width: int = 480,
-               height: int = 220) -> Markup:
-    """A line through (label, value) points from left to right (e.g. a unit's total per year)."""
-    left, right, top, bottom = 50, 20, 20, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = float(maximum) or 1.0
-    step = plot_w / max(1, len(points) - 1)
+def line_chart(points: Sequence[tuple[str, Number]], *, maximum: Number, title: str) -> Markup:
+    """A line through (label, value) points from left to right (e.g. a unit's total per year), each point in the
+    middle of an equal share of the width. Drawn in CSS pixels across the width there is, like the bars: x in
+    percent, y and text in pixels (scaled down to a phone, a desktop drawing had 8 px text); so a line per pair
+    of points, as a polyline's points cannot be percentages. From THIN_OUT_FROM points on, every other label
+    (counting back from the last) is minor: a narrow screen hides it. Its text alternative lists the points."""
+    top, plot_height, bottom = 28, 150, 28
+    floor = top + plot_height
 
     def xy(index: int, value: Number) -> tuple[float, float]:
-        x = left + (index * step if len(points) > 1 else plot_w / 2)
-        return x, top + plot_h * (1 - max(0.0, min(1.0, float(value) / top_value)))
+        return (index + 0.5) * 100 / len(points), floor - plot_height * _share(value, maximum)
 
-    axis = (f'<line class="chart__axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
-            f'<line class="chart__axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>'
-            f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="chart__label">{_number(maximum)}</text>'
-            f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="chart__label">0</text>')
-    line = f'<polyline class="chart__line" points="{_points(xy(i, value) for i, (_l, value) in enumerate(points))}"/>'
-    dots = "".join(
-        f'<circle class="chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(label)}: {_number(value)}</title>'
-        f'</circle><text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" class="chart__label">'
-        f'{escape(label)}</text><text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" class="chart__value">'
-        f'{_number(value)}</text>'
-        for (label, value), (x, y) in ((pair, xy(i, pair[1])) for i, pair in enumerate(points)))
-    return _scaled_svg(width, height, title, axis + line + dots)
-
-
-def _scaled_svg(width: float, height: float, title: str, body: str) -> Markup:
-    """A drawing in its own units, scaled to the width there is (its text with it)."""
-    return _svg(title, body, f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet"')
+    placed = [(label, value, *xy(index, value)) for index, (label, value) in enumerate(points)]
+    scale = (f'<line class="chart__grid" x1="0" y1="{top}" x2="100%" y2="{top}"/>'
+             f'<line class="chart__axis" x1="0" y1="{floor}" x2="100%" y2="{floor}"/>'
+             f'<text x="0" y="{top - 8}" class="chart__label">{_number(maximum)}</text>'
+             f'<text x="0" y="{floor - 6}" class="chart__label">0</text>')
+    line = "".join(f'<line class="chart__line" x1="{x1:.2f}%" y1="{y1:.1f}" x2="{x2:.2f}%" y2="{y2:.1f}"/>'
+                   for (_l, _v, x1, y1), (_l2, _v2, x2, y2) in zip(placed, placed[1:]))
+    dots = []
+    for index, (label, value, x, y) in enumerate(placed):
+        minor = ' chart__minor' if len(points) >= THIN_OUT_FROM and (len(points) - 1 - index) % 2 else ""
+        value_y = y + 20 if y < top + 22 else y - 10  # below a dot at the top, clear of the maximum's label
+        dots.append(
+            f'<circle class="chart__dot" cx="{x:.2f}%" cy="{y:.1f}" r="4"><title>{escape(label)}: {_number(value)}'
+            f'</title></circle><text x="{x:.2f}%" y="{floor + 20}" text-anchor="middle" class="chart__label{minor}">'
+            f'{escape(label)}</text><text x="{x:.2f}%" y="{value_y:.1f}" text-anchor="middle"'
+            f' class="chart__value{minor}">{_number(value)}</text>')
+    described = f"{title}: " + "; ".join(f"{label}: {_number(value)}" for label, value in points)
+    return _svg(described, scale + line + "".join(dots), f'width="100%" height="{floor + bottom}"',
+                "chart chart--line")
 
 
 def _svg(title: str, body: str, size: str, classes: str = "chart") -> Markup:

@@ -108,7 +108,7 @@ def unit(unit_code: str):
                              "max_points": criterion["max_points"],
                              "points": standing["criteria"].get(criterion["code"])}
                             for criterion in group["criteria"]]} for group in form["groups"]]
-    radar = radar_chart([(f"{group['code']}. {group['name']}", Decimal(group["points"] or 0), group["max_points"])
+    radar = radar_chart([(group["code"], group["name"], Decimal(group["points"] or 0), group["max_points"])
                          for group in groups], title=str(_l("Points by group")))
     yearly = {}
     for row in sorted(history, key=lambda row: (row["round_id"], -len(row["ranking_scope"]))):
