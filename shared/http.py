@@ -19,7 +19,7 @@ from shared import audit_http, authorization, http_docs, http_messages, http_sec
 from shared.auth import PublicKeys, VerifiedTokens
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
-from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, ConcurrentChange, DomainError, FieldError, Kind
+from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, ConcurrentChange, DomainError, FieldError, InvalidInput, Kind
 from shared.health import readiness
 from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability
@@ -112,8 +112,7 @@ def render_http_exception(error: HTTPException) -> Response:
     if messages is not None:
         errors = http_messages.field_errors(messages)
         listed = ", ".join(list(errors)[:5]) + (", …" if len(errors) > 5 else "")
-        return problem_response(422 if code == 400 else code, "invalid-request",
-                                Bilingual("Yêu cầu không hợp lệ", "Invalid request"),
+        return problem_response(422 if code == 400 else code, InvalidInput.slug, InvalidInput.title,
                                 Bilingual(f"Dữ liệu không hợp lệ ở: {listed}", f"invalid input in: {listed}"),
                                 errors=errors)
     slug, title, detail = http_messages.for_status(error, request)

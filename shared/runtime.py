@@ -51,7 +51,6 @@ class ServiceRuntime:
     engine: Engine
     session_factory: sessionmaker
     outbox: sa.Table
-    processed: sa.Table
     dead_letters: sa.Table
     migrations_dir: Path
     uow_factory: Callable[[], object]
@@ -188,7 +187,6 @@ def build_runtime(
         engine=engine,
         session_factory=session_factory,
         outbox=outbox,
-        processed=processed,
         dead_letters=dead_letters,
         migrations_dir=migrations_dir,
         uow_factory=lambda: uow_class(session_factory, outbox, processed, source),

@@ -33,7 +33,6 @@ class Draft:
 class SubmittedAnswers:
     """A unit's last submitted answers in a round, under the catalog they were given for."""
 
-    round_id: str
     unit_type: str
     catalog_version: str
     answers: Mapping[str, Any]

@@ -40,7 +40,7 @@ class SqlRoundReports:
                  .where(reports.c.round_id.in_(order), reports.c.unit_code.in_(list(unit_codes)),
                         reports.c.submitted_at.is_not(None)))
         rows = sorted(self.session.execute(query), key=lambda row: order[row.round_id])
-        return {row.unit_code: SubmittedAnswers(row.round_id, row.unit_type, row.catalog_version, row.answers)
+        return {row.unit_code: SubmittedAnswers(row.unit_type, row.catalog_version, row.answers)
                 for row in rows}
 
     def progress(self, round_id: str, reviewer_unit_code: str | None = None) -> list[ReportProgress]:

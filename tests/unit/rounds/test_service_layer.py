@@ -69,7 +69,7 @@ def test_a_new_draft_carries_over_the_answers_of_the_units_last_submitted_report
     field = load_catalog(CATALOG).unit_type("commune").criteria[0].inputs[0].field
     rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2025, catalog_versions=CATALOGS)
     uow.round_reports.submitted["2025-annual"] = {
-        "18073-2025": SubmittedAnswers("2025-annual", "commune", CATALOG, {field: 12, "not_in_the_catalog": 1})}
+        "18073-2025": SubmittedAnswers("commune", CATALOG, {field: 12, "not_in_the_catalog": 1})}
     rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2026, catalog_versions=CATALOGS)
     rounds.open_round(uow, "2026-annual", OPENING)
     drafts = {draft.unit.code: draft for draft in uow.round_reports.drafts}
