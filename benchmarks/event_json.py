@@ -11,6 +11,7 @@ and group's points) and a `round.opened` over `--units` units. Each figure is th
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import timeit
 
@@ -55,6 +56,10 @@ def written(event: Event) -> str:
     return cloudevent.to_json()
 
 
+def consumed(body: bytes) -> Event:
+    return cloudevents.to_event(cloudevents.parse(body))
+
+
 def best_ms(action, repeat: int) -> float:
     number = max(1, round(0.2 / max(min(timeit.repeat(action, number=1, repeat=3)), 1e-6)))
     return 1000 * min(timeit.repeat(action, number=number, repeat=repeat)) / number
@@ -68,8 +73,8 @@ def main() -> None:
     print("| event | bytes | written to the outbox, ms | consumed, ms |\n|---|---|---|---|")
     for event in pipeline_events(args.units):
         body = written(event).encode("utf-8")
-        write = best_ms(lambda: written(event), args.repeat)
-        consume = best_ms(lambda: cloudevents.to_event(cloudevents.parse(body)), args.repeat)
+        write = best_ms(functools.partial(written, event), args.repeat)
+        consume = best_ms(functools.partial(consumed, body), args.repeat)
         print(f"| `{event.routing_key}` | {len(body):,} | {write:.3f} | {consume:.3f} |")
 
 

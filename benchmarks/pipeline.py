@@ -208,7 +208,8 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=12_000, help="reports injected at report.verified")
     parser.add_argument("--http-reports", type=int, default=100, help="reports submitted and verified over HTTP")
     parser.add_argument("--clients", type=int, default=10, help="units and reviewers calling at a time (HTTP part)")
-    args = profiling.parse_arguments(parser, "the scoring, publication and submission workers while the injected reports flow")
+    args = profiling.parse_arguments(
+        parser, "the scoring, publication and submission workers while the injected reports flow")
     load_before, others_before = load_average(), other_processes()
     print(f"load average {load_before:.1f}; {others_before}", flush=True)
     with tempfile.TemporaryDirectory(prefix="cqs-bench-seed-") as seed:

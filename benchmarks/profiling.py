@@ -47,14 +47,14 @@ class Sampled:
         self._spies = [subprocess.Popen([_py_spy(), "record", "--pid", str(pid), "--format", "raw", "--rate",
                                          str(rate), "--nonblocking", "--output", str(output)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                       for pid, output in zip(pids, self._outputs)]
+                       for pid, output in zip(pids, self._outputs, strict=True)]
 
     def stop(self) -> list[str]:
         """Collapsed stacks (`frame;frame;… count`), one per line, of every sampled process."""
         for spy in self._spies:
             spy.send_signal(signal.SIGINT)
         stacks = []
-        for spy, output in zip(self._spies, self._outputs):
+        for spy, output in zip(self._spies, self._outputs, strict=True):
             spy.wait(timeout=60)
             stacks += output.read_text().splitlines()
             output.unlink()

@@ -19,7 +19,15 @@ from shared import audit_http, authorization, http_docs, http_messages, http_sec
 from shared.auth import PublicKeys, VerifiedTokens
 from shared.config import ServiceSettings
 from shared.dead_letters_http import dead_letters_blp
-from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, ConcurrentChange, DomainError, FieldError, InvalidInput, Kind
+from shared.domain.errors import (
+    PROBLEM_TYPE_BASE,
+    Bilingual,
+    ConcurrentChange,
+    DomainError,
+    FieldError,
+    InvalidInput,
+    Kind,
+)
 from shared.health import readiness
 from shared.http_input import FORBIDDEN_CHARACTERS, check_request, shown
 from shared.observability import web as web_observability

@@ -3,8 +3,8 @@ outbox inside it (the transactional outbox) and the consumed events it records."
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import cloudevents

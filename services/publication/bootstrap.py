@@ -6,11 +6,11 @@ from pathlib import Path
 from flask import Flask
 
 from services.publication.adapters import orm
+from services.publication.adapters.reconciliation_view import round_reports
 from services.publication.adapters.webhook_sender import post_signed
 from services.publication.entrypoints import consumers
 from services.publication.entrypoints.http import results_blp, webhooks_blp
 from services.publication.service_layer import webhooks
-from services.publication.adapters.reconciliation_view import round_reports
 from services.publication.service_layer.unit_of_work import PublicationUnitOfWork
 from shared import config
 from shared.http import create_service_app

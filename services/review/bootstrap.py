@@ -6,9 +6,9 @@ from pathlib import Path
 from flask import Flask
 
 from services.review.adapters import orm
+from services.review.adapters.reconciliation_view import round_reports
 from services.review.entrypoints import consumers
 from services.review.entrypoints.http import review_blp
-from services.review.adapters.reconciliation_view import round_reports
 from services.review.service_layer.unit_of_work import ReviewUnitOfWork
 from shared import config
 from shared.http import create_service_app

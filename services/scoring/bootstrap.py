@@ -6,10 +6,10 @@ from pathlib import Path
 from flask import Flask
 
 from services.scoring.adapters import orm
+from services.scoring.adapters.reconciliation_view import round_reports
 from services.scoring.entrypoints import consumers
 from services.scoring.entrypoints.catalog_http import catalog_blp
 from services.scoring.entrypoints.http import scores_blp
-from services.scoring.adapters.reconciliation_view import round_reports
 from services.scoring.service_layer.unit_of_work import ScoringUnitOfWork
 from shared import config
 from shared.http import create_service_app

@@ -110,10 +110,10 @@ class ConcurrentChange(VersionConflict):
 
     slug = VersionConflict.slug
 
-    def __init__(self, message: Bilingual = Bilingual(
+    def __init__(self, message: Bilingual | None = None, **data: Any):
+        super().__init__(message or Bilingual(
             "Người khác vừa thay đổi dữ liệu này cùng lúc; hãy tải lại và thực hiện lại",
-            "someone else changed this record at the same time; reload it and try again"), **data: Any):
-        super().__init__(message, **data)
+            "someone else changed this record at the same time; reload it and try again"), **data)
 
 
 class DuplicateRecord(Conflict):
@@ -122,10 +122,10 @@ class DuplicateRecord(Conflict):
 
     slug = Conflict.slug
 
-    def __init__(self, message: Bilingual = Bilingual(
+    def __init__(self, message: Bilingual | None = None, **data: Any):
+        super().__init__(message or Bilingual(
             "Người khác vừa lưu cùng dữ liệu này; hãy tải lại và thực hiện lại",
-            "someone else stored the same record at the same time; reload it and try again"), **data: Any):
-        super().__init__(message, **data)
+            "someone else stored the same record at the same time; reload it and try again"), **data)
 
 
 class IllegalStateChange(Conflict):

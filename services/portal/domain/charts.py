@@ -45,8 +45,8 @@ def radar_chart(axes: Sequence[tuple[str, str, Number, Number]], *, title: str) 
         angle = -math.pi / 2 + 2 * math.pi * index / count
         return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
 
-    grid = "".join(f'<polygon class="chart__grid" points="{_points(point(i, radius * level / 4) for i in range(count))}"/>'
-                   for level in range(1, 5))
+    rings = (_points(point(i, radius * level / 4) for i in range(count)) for level in range(1, 5))
+    grid = "".join(f'<polygon class="chart__grid" points="{ring}"/>' for ring in rings)
     spokes, codes, key = [], [], []
     for index, (code, name, value, maximum) in enumerate(axes):
         x, y = point(index, radius)
@@ -82,7 +82,7 @@ def line_chart(points: Sequence[tuple[str, Number]], *, maximum: Number, title: 
              f'<text x="0" y="{top - 8}" class="chart__label">{_number(maximum)}</text>'
              f'<text x="0" y="{floor - 6}" class="chart__label">0</text>')
     line = "".join(f'<line class="chart__line" x1="{x1:.2f}%" y1="{y1:.1f}" x2="{x2:.2f}%" y2="{y2:.1f}"/>'
-                   for (_l, _v, x1, y1), (_l2, _v2, x2, y2) in zip(placed, placed[1:]))
+                   for (_l, _v, x1, y1), (_l2, _v2, x2, y2) in zip(placed, placed[1:], strict=False))
     dots = []
     for index, (label, value, x, y) in enumerate(placed):
         minor = ' chart__minor' if len(points) >= THIN_OUT_FROM and (len(points) - 1 - index) % 2 else ""

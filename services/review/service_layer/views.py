@@ -45,7 +45,8 @@ def _queue_item(row, now: dt.datetime) -> dict:
     return {
         "report_id": row["report_id"], "round_id": row["round_id"], "unit_code": row["unit_code"],
         "unit_name_vi": row["unit_name_vi"], "unit_type": row["unit_type"],
-        "reviewer_unit_code": row["reviewer_unit_code"], "reviewer_kind": row["reviewer_kind"], "status": row["queue_status"], "revision": row["revision"],
+        "reviewer_unit_code": row["reviewer_unit_code"], "reviewer_kind": row["reviewer_kind"],
+        "status": row["queue_status"], "revision": row["revision"],
         "submitted_at": submitted_at, "age_days": (now - submitted_at).days if submitted_at else None,
         "decided": len(row["decisions"]), "to_decide": sum(1 for c in catalog.criteria if c.inputs),
         "version": row["version"],

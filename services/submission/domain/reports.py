@@ -78,7 +78,8 @@ class Report(HeaderedReport):
         self.submitted_at = now
         self.events.append(ReportSubmitted(
             report_id=self.id, **dataclasses.asdict(self.header), catalog_version=self.catalog_version,
-            revision=self.revision, answers=dict(self.answers), evidence=evidence, submitted_by=by, submitted_at=now.isoformat(),
+            revision=self.revision, answers=dict(self.answers), evidence=evidence, submitted_by=by,
+            submitted_at=now.isoformat(),
         ))
 
     def provide_evidence(self, *, changes: dict[str, Any], note: str, by: str, now: dt.datetime,
