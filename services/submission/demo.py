@@ -52,7 +52,8 @@ def seed(runtime) -> None:
 def current_annual_year(now: dt.datetime) -> int:
     """The evaluation year whose departments' window contains `now`."""
     year = now.year
-    return year + 1 if annual_window(UnitType.PROVINCE_DEPARTMENT, year + 1).contains(now) else year
+    periods = rounds.annual_periods(rounds.default_catalog_versions())
+    return year + 1 if annual_window(UnitType.PROVINCE_DEPARTMENT, year + 1, periods).contains(now) else year
 
 
 def _open_annual(runtime, year: int, opened_at: dt.datetime | None):

@@ -1,5 +1,6 @@
 """What makes a catalog valid: its files against `catalog_schema.json`, then what JSON Schema cannot
-express (sums, tiers below their maximum, shared fields defined alike, rule inputs of the right type).
+express (sums, tiers below their maximum, shared fields defined alike, rule inputs of the right type,
+evaluation periods that are real days).
 
 A failed check raises `CatalogError` naming the file, criterion and rule, so a bad catalog fails when
 it is loaded, never while scoring.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
@@ -23,6 +25,7 @@ from shared.criteria.model import (
     ClassificationTier,
     Criterion,
     InputField,
+    PeriodBoundary,
     Tier,
     UnitTypeCatalog,
     decimal_of,
@@ -92,6 +95,7 @@ def check_unit_type(unit: UnitTypeCatalog, raw: Mapping, manifest: Mapping, file
     missing_tie_breakers = set(manifest["ranking"]["tie_breakers"]) - set(group_codes)
     if missing_tie_breakers:
         fail(f"ranking tie-breaker groups {sorted(missing_tie_breakers)} are not groups of this unit type")
+    _check_period(unit.period_start, unit.period_end, fail)
 
     seen_codes: set[str] = set()
     field_definitions: dict[str, InputField] = {}
@@ -104,6 +108,20 @@ def check_unit_type(unit: UnitTypeCatalog, raw: Mapping, manifest: Mapping, file
                 fail(f"duplicate criterion code {criterion.code}")
             seen_codes.add(criterion.code)
             _check_criterion(criterion, manifest, field_definitions, file)
+
+
+# A year without 29 February: a period boundary is a day of every year, or some year's round has no window.
+_COMMON_YEAR = 2001
+
+
+def _check_period(start: PeriodBoundary, end: PeriodBoundary, fail: Callable[[str], NoReturn]) -> None:
+    for name, boundary in (("start", start), ("end", end)):
+        try:
+            date(_COMMON_YEAR, boundary.month, boundary.day)
+        except ValueError:
+            fail(f"evaluation_period {name} {boundary.day:02d}/{boundary.month:02d} is not a day of every year")
+    if (end.year_offset, end.month, end.day) <= (start.year_offset, start.month, start.day):
+        fail("evaluation_period does not end after it starts")
 
 
 def _check_criterion(criterion: Criterion, manifest: Mapping, field_definitions: dict[str, InputField],

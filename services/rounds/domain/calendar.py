@@ -9,6 +9,9 @@ What the decision says (Điều 2, khoản 2, điểm b–c):
   month of the period".
 
 How this module reads it:
+- The annual periods are data: each unit type's catalog states its `evaluation_period`
+  (in the released catalog, the dates above), and a round's windows come from the catalog
+  versions it uses (`AnnualPeriod`), so a new decision changes a catalog, not this module.
 - Every period and window is half-open, [start, end), so a boundary day belongs to one
   period only. Boundaries are midnight at the start of the named day, Asia/Ho_Chi_Minh.
 - A deadline is the exclusive `end` instant. "Before 15 Nov" is end = 15 Nov 00:00 +07:00:
@@ -24,24 +27,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.rounds.domain.units import UnitType
+from shared.criteria.model import PeriodBoundary
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROGRESS_MONTHS = (3, 6, 9)
 PROGRESS_DUE_DAY = 15
 DISTRICT_RESULTS_DUE = (11, 15)
-
-# (month, day) where each unit type's annual period starts (previous year) and ends.
-ANNUAL_PERIOD_BOUNDARY: dict[UnitType, tuple[int, int]] = {
-    UnitType.COMMUNE: (11, 10),
-    UnitType.DISTRICT: (11, 15),
-    UnitType.PROVINCE_DEPARTMENT: (11, 15),
-    UnitType.CENTRAL_AGENCY: (11, 15),
-}
 
 
 class RoundKind(enum.StrEnum):
@@ -90,12 +86,28 @@ class ProgressWindow:
         return self.window.end
 
 
-def annual_window(unit_type: UnitType, year: int) -> Window:
+@dataclasses.dataclass(frozen=True)
+class AnnualPeriod:
+    """A unit type's annual evaluation period as its catalog states it: the day it starts and the day it
+    ends, each a month and day with a year offset from the evaluation year (the end day is excluded)."""
+
+    start: PeriodBoundary
+    end: PeriodBoundary
+
+    def window(self, year: int) -> Window:
+        return Window(_midnight_of(self.start, year), _midnight_of(self.end, year))
+
+
+def _midnight_of(boundary: PeriodBoundary, year: int) -> datetime:
+    return local_midnight(date(year + boundary.year_offset, boundary.month, boundary.day))
+
+
+def annual_window(unit_type: UnitType, year: int, periods: Mapping[UnitType, AnnualPeriod]) -> Window:
     try:
-        month, day = ANNUAL_PERIOD_BOUNDARY[UnitType(unit_type)]
+        period = periods[UnitType(unit_type)]
     except KeyError:
         raise ValueError(f"{unit_type!r} units are not evaluated") from None
-    return Window(local_midnight(date(year - 1, month, day)), local_midnight(date(year, month, day)))
+    return period.window(year)
 
 
 def district_commune_results_due(year: int) -> datetime:
@@ -116,25 +128,28 @@ def progress_windows(year: int) -> tuple[ProgressWindow, ...]:
     return tuple(ProgressWindow(month, progress_window(year, month)) for month in PROGRESS_MONTHS)
 
 
-def default_window(kind: RoundKind, unit_type: UnitType, year: int, period_month: int | None) -> Window:
+def default_window(kind: RoundKind, unit_type: UnitType, year: int, period_month: int | None,
+                   periods: Mapping[UnitType, AnnualPeriod]) -> Window:
     if RoundKind(kind) is RoundKind.ANNUAL_EVALUATION:
-        return annual_window(unit_type, year)
+        return annual_window(unit_type, year, periods)
     if period_month is None:
         raise ValueError("a progress update needs its period month (3, 6 or 9)")
     return progress_window(year, period_month)
 
 
 def default_windows(
-    kind: RoundKind, year: int, period_month: int | None, unit_types: Iterable[UnitType]
+    kind: RoundKind, year: int, period_month: int | None, unit_types: Iterable[UnitType],
+    periods: Mapping[UnitType, AnnualPeriod],
 ) -> dict[UnitType, Window]:
-    return {UnitType(t): default_window(kind, t, year, period_month) for t in unit_types}
+    return {UnitType(t): default_window(kind, t, year, period_month, periods) for t in unit_types}
 
 
 def submission_deadline(
-    kind: RoundKind, unit_type: UnitType, year: int, period_month: int | None = None
+    kind: RoundKind, unit_type: UnitType, year: int, period_month: int | None = None, *,
+    periods: Mapping[UnitType, AnnualPeriod],
 ) -> datetime:
     """The exclusive deadline computed from the rules (an admin override may replace it)."""
-    return default_window(kind, unit_type, year, period_month).end
+    return default_window(kind, unit_type, year, period_month, periods).end
 
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -1,7 +1,8 @@
 """A reporting round: one annual evaluation, or one 3/6/9-month progress update, of a year.
 
 The round owns the submission windows of each unit type (computed from the calendar
-rules; an admin may override one, with a recorded reason), the per-unit extensions, the
+rules and the annual periods of its catalog versions; an admin may override one, with a
+recorded reason), the per-unit extensions, the
 units in scope, and the reminders already sent. Its lifecycle is
 planned → open → closed → published.
 """
@@ -14,6 +15,7 @@ from datetime import date, datetime, timedelta
 from services.rounds.domain.calendar import (
     PROGRESS_MONTHS,
     VIETNAM_TZ,
+    AnnualPeriod,
     RoundKind,
     Window,
     default_windows,
@@ -80,7 +82,10 @@ class Round:
         year: int,
         catalog_versions: Mapping[UnitType, str],
         period_month: int | None = None,
+        *,
+        annual_periods: Mapping[UnitType, AnnualPeriod],
     ):
+        """`annual_periods` are the evaluation periods the catalog versions state, by unit type."""
         self.id = id
         self.kind = RoundKind(kind)
         self.year = year
@@ -95,7 +100,7 @@ class Round:
         if not self.catalog_versions:
             raise RoundChangeRefused("catalog_versions", "Kỳ báo cáo cần bộ tiêu chí cho ít nhất một loại đơn vị",
                                      "a round needs a catalog version for at least one unit type")
-        self.windows = default_windows(self.kind, year, period_month, self.catalog_versions)
+        self.windows = default_windows(self.kind, year, period_month, self.catalog_versions, annual_periods)
         self.status = RoundStatus.PLANNED
         # Code → unit type; a stored round reads it lazily (see adapters/orm.py, StoredScope).
         self.units_in_scope: Mapping[str, UnitType] = {}

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
+from services.rounds.domain.calendar import VIETNAM_TZ, AnnualPeriod, RoundKind, Window
 from services.rounds.domain.prefill import carried_over_answers
 from services.rounds.domain.refusals import RoundChangeRefused
 from services.rounds.domain.review_models import ReviewerKind
@@ -27,16 +27,24 @@ def default_catalog_versions() -> dict[UnitType, str]:
     return {UnitType(code): newest for code in load_catalog(newest).unit_types}
 
 
-def create_round(uow: RoundsUnitOfWork, kind: RoundKind, year: int, period_month: int | None = None,
-                 catalog_versions: Mapping[UnitType, str] | None = None) -> Round:
-    versions = dict(catalog_versions or default_catalog_versions())
-    for unit_type, version in versions.items():
+def annual_periods(catalog_versions: Mapping[UnitType, str]) -> dict[UnitType, AnnualPeriod]:
+    """Each unit type's annual evaluation period, as the catalog version chosen for it states it."""
+    periods = {}
+    for unit_type, version in catalog_versions.items():
         try:
-            load_catalog(version).unit_type(UnitType(unit_type).value)
+            catalog = load_catalog(version).unit_type(UnitType(unit_type).value)
         except CatalogError as error:
             raise RoundChangeRefused("catalog_versions", f"Bộ tiêu chí '{version}' không dùng được cho loại đơn vị "
                                      f"'{UnitType(unit_type).value}'", str(error)) from None
-    round_ = Round(round_id_for(kind, year, period_month), kind, year, versions, period_month)
+        periods[UnitType(unit_type)] = AnnualPeriod(catalog.period_start, catalog.period_end)
+    return periods
+
+
+def create_round(uow: RoundsUnitOfWork, kind: RoundKind, year: int, period_month: int | None = None,
+                 catalog_versions: Mapping[UnitType, str] | None = None) -> Round:
+    versions = dict(catalog_versions or default_catalog_versions())
+    round_ = Round(round_id_for(kind, year, period_month), kind, year, versions, period_month,
+                   annual_periods=annual_periods(versions))
     with uow:
         if uow.rounds.get(round_.id) is not None:
             raise _round_exists(round_.id)

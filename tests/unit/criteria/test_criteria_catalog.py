@@ -156,6 +156,18 @@ def break_assessed_max(data: dict) -> None:
     criterion_of(data, "4.3")["inputs"][0]["max"] = 25
 
 
+def break_period_day(data: dict) -> None:
+    data["evaluation_period"]["end"]["day"] = 31  # 31 November
+
+
+def break_period_leap_day(data: dict) -> None:
+    data["evaluation_period"]["start"] = {"month": 2, "day": 29, "year_offset": -1}
+
+
+def break_period_order(data: dict) -> None:
+    data["evaluation_period"]["end"]["year_offset"] = -1
+
+
 BROKEN: list[tuple[Callable[[dict], None], str]] = [
     (break_sum, r"commune\.yaml: group 1: criteria max_points sum to 145, not 150"),
     (break_rule_field, r"commune\.yaml: criterion 1\.4: rule ratio: rule field 'tasks_given' is not declared"),
@@ -169,6 +181,9 @@ BROKEN: list[tuple[Callable[[dict], None], str]] = [
     (break_unknown_key, r"commune\.yaml: criterion 2\.4: rule boolean: Additional properties are not allowed "
                         r"\('weight' was unexpected\)"),
     (break_assessed_max, r"commune\.yaml: criterion 4\.3: rule assessed: assessed input max 25 differs"),
+    (break_period_day, r"commune\.yaml: evaluation_period end 31/11 is not a day of every year"),
+    (break_period_leap_day, r"commune\.yaml: evaluation_period start 29/02 is not a day of every year"),
+    (break_period_order, r"commune\.yaml: evaluation_period does not end after it starts"),
 ]
 
 

@@ -8,7 +8,7 @@ from services.rounds.domain.review_models import ResultsFlow
 from services.rounds.domain.rounds import Round
 from services.rounds.domain.units import UnitRegistry, UnitType
 
-from .conftest import small_units
+from .conftest import RELEASED_PERIODS, small_units
 
 CATALOGS = {UnitType.PROVINCE_DEPARTMENT: "hatinh-2021-ref-1", UnitType.COMMUNE: "hatinh-2021-ref-1"}
 ADMIN = "admin@skhcn"
@@ -26,7 +26,7 @@ def units():
 
 @pytest.fixture
 def planned():
-    return Round("2022-annual", RoundKind.ANNUAL_EVALUATION, 2022, CATALOGS)
+    return Round("2022-annual", RoundKind.ANNUAL_EVALUATION, 2022, CATALOGS, annual_periods=RELEASED_PERIODS)
 
 
 @pytest.fixture
@@ -79,6 +79,6 @@ def test_no_commune_results_date_when_results_flow_directly(opened):
 
 
 def test_progress_updates_have_no_commune_results_date(units):
-    progress = Round("2022-progress-06", RoundKind.PROGRESS_UPDATE, 2022, CATALOGS, period_month=6)
+    progress = Round("2022-progress-06", RoundKind.PROGRESS_UPDATE, 2022, CATALOGS, period_month=6, annual_periods=RELEASED_PERIODS)
     progress.open(units, vn(2022, 1, 1), commune_results_flow=ResultsFlow.DISTRICT_CONSOLIDATION)
     assert progress.commune_results_due is None

@@ -10,7 +10,7 @@ from services.rounds.domain.rounds import Round
 from services.rounds.domain.units import UnitRegistry, UnitType
 from shared.domain.round_events import RoundClosed, RoundDeadlineApproaching, RoundOpened, RoundStatus
 
-from .conftest import make_unit, small_units
+from .conftest import RELEASED_PERIODS, make_unit, small_units
 
 CATALOGS = {UnitType.PROVINCE_DEPARTMENT: "hatinh-2021-ref-1", UnitType.COMMUNE: "hatinh-2021-ref-1"}
 DEPARTMENT_DEADLINE = datetime(2025, 11, 15, tzinfo=VIETNAM_TZ)
@@ -31,13 +31,13 @@ def units():
 
 @pytest.fixture
 def annual(units):
-    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     round_.open([units["SNV"], units["SKHCN"], units["18073-2025"], units["18076-2025"]], OPENED)
     return round_
 
 
 def test_windows_are_computed_from_the_calendar_by_default():
-    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     assert round_.status is RoundStatus.PLANNED
     assert round_.windows[UnitType.PROVINCE_DEPARTMENT] == Window(vn(2024, 11, 15), DEPARTMENT_DEADLINE)
     assert round_.windows[UnitType.COMMUNE] == Window(vn(2024, 11, 10), COMMUNE_DEADLINE)
@@ -45,7 +45,7 @@ def test_windows_are_computed_from_the_calendar_by_default():
 
 
 def test_progress_update_is_not_ranked_and_due_before_the_15th():
-    round_ = Round("progress-2025-06", RoundKind.PROGRESS_UPDATE, 2025, CATALOGS, period_month=6)
+    round_ = Round("progress-2025-06", RoundKind.PROGRESS_UPDATE, 2025, CATALOGS, period_month=6, annual_periods=RELEASED_PERIODS)
     assert not round_.ranked
     assert round_.windows[UnitType.COMMUNE] == Window(vn(2025, 1, 1), vn(2025, 6, 15))
 
@@ -60,7 +60,7 @@ def test_progress_update_is_not_ranked_and_due_before_the_15th():
 )
 def test_period_month_must_fit_the_kind(kind, month, problem):
     with pytest.raises(ValueError, match=problem):
-        Round("r", kind, 2025, CATALOGS, period_month=month)
+        Round("r", kind, 2025, CATALOGS, period_month=month, annual_periods=RELEASED_PERIODS)
 
 
 def test_lifecycle_runs_planned_open_closed_published(annual):
@@ -81,7 +81,7 @@ def test_lifecycle_runs_planned_open_closed_published(annual):
     ],
 )
 def test_illegal_moves_name_current_and_requested_state(units, moves, current, requested):
-    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     *legal, illegal = moves
     for move in legal:
         _move(round_, move, units)
@@ -114,7 +114,7 @@ def test_round_opened_event_carries_what_other_services_need(annual):
 
 
 def test_a_naive_time_changes_nothing(units):
-    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     with pytest.raises(ValueError, match="time zone"):
         round_.open([units["SNV"]], datetime(2025, 10, 1, 8))
     assert round_.status is RoundStatus.PLANNED and round_.events == []
@@ -134,7 +134,7 @@ def test_round_closed_event(annual):
 
 
 def test_a_round_cannot_open_units_without_a_catalog(units):
-    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     with pytest.raises(ValueError, match="central_agency"):
         round_.open([units["KBNN"]], OPENED)
 
@@ -166,7 +166,7 @@ def test_communes_close_before_10_nov(annual, units):
 
 
 def test_submission_before_the_window_opens_is_refused(units):
-    round_ = Round("progress-2026-03", RoundKind.PROGRESS_UPDATE, 2026, CATALOGS, period_month=3)
+    round_ = Round("progress-2026-03", RoundKind.PROGRESS_UPDATE, 2026, CATALOGS, period_month=3, annual_periods=RELEASED_PERIODS)
     round_.open([units["SNV"]], OPENED)
     with pytest.raises(SubmissionClosed, match="not opened yet: it opens at 2026-01-01T00:00:00\\+07:00"):
         round_.check_can_submit(units["SNV"], vn(2025, 12, 31, 23))
@@ -174,7 +174,7 @@ def test_submission_before_the_window_opens_is_refused(units):
 
 @pytest.mark.parametrize("close_first", [False, True])
 def test_no_submission_unless_the_round_is_open(units, close_first):
-    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     if close_first:
         round_.open([units["SNV"]], OPENED)
         round_.close(vn(2025, 10, 2))
@@ -289,26 +289,26 @@ def test_a_window_override_restarts_the_reminders_of_that_type(annual):
 
 
 def test_no_reminders_unless_the_round_is_open():
-    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("r", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     assert round_.due_reminders(COMMUNE_DEADLINE - timedelta(days=1), ()) == []
 
 
 def test_scope_holds_active_evaluated_units_of_the_round_types(registry, review_models):
-    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS)
+    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
     scope = round_.scope(registry, review_models, date(2025, 11, 1))
     # BCHQS is excluded, STTTT and the 2021 communes no longer exist, KBNN has no catalog here.
     assert [u.code for u in scope] == ["SKHCN", "SNV", "18073-2025"]
 
 
 def test_scope_fails_when_a_unit_has_no_reviewer(registry, review_models):
-    round_ = Round("annual-2020", RoundKind.ANNUAL_EVALUATION, 2020, CATALOGS)
+    round_ = Round("annual-2020", RoundKind.ANNUAL_EVALUATION, 2020, CATALOGS, annual_periods=RELEASED_PERIODS)
     with pytest.raises(NoReviewer):
         round_.scope(registry, review_models, date(2020, 11, 1))
 
 
 def test_scope_of_the_2025_round_over_the_seed(hatinh_registry, hatinh_review_models):
     catalogs = {t: "hatinh-2021-ref-1" for t in (UnitType.PROVINCE_DEPARTMENT, UnitType.CENTRAL_AGENCY, UnitType.COMMUNE)}
-    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, catalogs)
+    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, catalogs, annual_periods=RELEASED_PERIODS)
     scope = round_.scope(hatinh_registry, hatinh_review_models, date(2025, 11, 14))
     by_type = {t: sum(u.unit_type is t for u in scope) for t in catalogs}
     assert by_type == {UnitType.PROVINCE_DEPARTMENT: 15, UnitType.CENTRAL_AGENCY: 8, UnitType.COMMUNE: 69}
@@ -316,7 +316,7 @@ def test_scope_of_the_2025_round_over_the_seed(hatinh_registry, hatinh_review_mo
 
 
 def test_windows_and_extensions_far_from_the_round_are_refused_as_typing_errors():
-    round_ = Round("2026-annual", RoundKind.ANNUAL_EVALUATION, 2026, {UnitType.PROVINCE_DEPARTMENT: "v1"})
+    round_ = Round("2026-annual", RoundKind.ANNUAL_EVALUATION, 2026, {UnitType.PROVINCE_DEPARTMENT: "v1"}, annual_periods=RELEASED_PERIODS)
     far = datetime(1, 1, 2, tzinfo=VIETNAM_TZ)
     with pytest.raises(ValueError, match="outside"):
         round_.override_window(UnitType.PROVINCE_DEPARTMENT, Window(far, datetime(2026, 11, 15, tzinfo=VIETNAM_TZ)),

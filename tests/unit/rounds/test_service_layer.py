@@ -3,17 +3,19 @@ extension, the deadline a submission meets, the scheduler's reminders and comple
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
-from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind
+from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
 from services.rounds.domain.refusals import SubmissionClosed
 from services.rounds.domain.units import UnitRegistry, UnitType
 from services.rounds.service_layer import rounds, scheduler
 from services.rounds.service_layer.completeness import round_completeness
 from services.rounds.service_layer.unit_of_work import SubmittedAnswers
 from shared.auth import Principal, Role
-from shared.criteria import load_catalog
+from shared.criteria import load_catalog, read_catalog
+from shared.criteria.loader import CATALOGS_DIR
 from shared.domain.errors import Conflict, DuplicateRecord, Forbidden
 from shared.domain.round_events import (
     RoundClosed,
@@ -93,6 +95,26 @@ def test_a_unit_past_its_deadline_is_refused_and_one_with_an_extension_is_not(uo
         rounds.check_deadline(uow, "2026-annual", "SKHCN", after_the_deadline)
     with pytest.raises(SubmissionClosed, match="gia hạn"):
         rounds.check_deadline(uow, "2026-annual", "SNV", vn(2026, 11, 21))
+
+
+def test_a_catalog_stating_another_period_moves_the_windows_and_deadlines(uow, tmp_path, monkeypatch):
+    # The province moves the communes' period to 1 Dec – 1 Dec: a catalog file changes, not the code.
+    moved = shutil.copytree(CATALOGS_DIR / CATALOG, tmp_path / CATALOG)
+    commune = moved / "commune.yaml"
+    text = commune.read_text(encoding="utf-8")
+    for year_offset in (-1, 0):
+        text = text.replace(f"{{month: 11, day: 10, year_offset: {year_offset}}}",
+                            f"{{month: 12, day: 1, year_offset: {year_offset}}}")
+    commune.write_text(text, encoding="utf-8")
+    catalog = read_catalog(moved)
+    monkeypatch.setattr(rounds, "load_catalog", lambda version: catalog)
+    rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2026, catalog_versions=CATALOGS)
+    round_ = rounds.open_round(uow, "2026-annual", OPENING)
+    assert round_.windows[UnitType.COMMUNE] == Window(vn(2025, 12, 1), vn(2026, 12, 1))
+    assert round_.windows[UnitType.PROVINCE_DEPARTMENT] == Window(vn(2025, 11, 15), DEPARTMENT_DEADLINE)
+    rounds.check_deadline(uow, "2026-annual", "18073-2025", vn(2026, 11, 30, 23, 59))
+    with pytest.raises(SubmissionClosed, match="01/12/2026"):
+        rounds.check_deadline(uow, "2026-annual", "18073-2025", vn(2026, 12, 1))
 
 
 def test_a_round_the_calendar_does_not_hold_has_no_deadline(uow):
