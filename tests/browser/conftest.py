@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from shared.auth import Role
-from tests.support import infrastructure
 from tests.support.http_flow import auth, call
 from tests.support.keys import TEST_KEY, TEST_KEY_FILE
-from tests.support.processes import RunningSystem, free_port
+from tests.support.processes import free_port
+from tests.support.running import services_as_processes
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "services" / "rounds" / "seed"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -49,33 +48,21 @@ def _chromium_or_skip() -> None:
 @pytest.fixture(scope="module")
 def portal_system(postgres_server_url, amqp_url, tmp_path_factory):
     _chromium_or_skip()
-    logs = tmp_path_factory.mktemp("logs")
     models = tmp_path_factory.mktemp("seed") / "review_models.yaml"
     models.write_text(THREE_TIER_MODELS)
-    namespace = f"cqs-browser-{uuid.uuid4().hex[:10]}"
     portal_port = free_port()
-    with infrastructure.fresh_database(postgres_server_url) as database_url:
-        env = {**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
-               "CQS_NAMESPACE": namespace, "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-               "CQS_JWKS_URL": f"http://127.0.0.1:{portal_port}/.well-known/jwks.json",
-               "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE), "CQS_PORTAL_SECRET_KEY": uuid.uuid4().hex,
-               "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
-        running = RunningSystem(env, logs)
-        try:
-            running.cli("migrate", "submission")
-            running.cli("load-units", str(SEED / "units" / "hatinh-2021.yaml"))
-            running.cli("load-review-models", str(models))
-            running.start(portal_port=portal_port)
-            admin = auth(TEST_KEY, Role.ADMIN, "HT", "setup")
-            call("POST", f"{running.urls['submission']}/rounds", admin, 201,
-                 json={"kind": "annual_evaluation", "year": 2027})
-            call("POST", f"{running.urls['submission']}/rounds/{ROUND}/open", admin)
-            printed = running.cli("create-account", "--username", "quantri", "--name", "Quản trị tỉnh",
-                                  "--role", "admin", "--unit", "HT")
-            yield running, re.search(r"temporary password (\S+)", printed).group(1)
-        finally:
-            running.stop()
-            infrastructure.delete_namespace(amqp_url, namespace)
+    with services_as_processes(postgres_server_url, amqp_url, f"cqs-browser-{uuid.uuid4().hex[:10]}",
+                               tmp_path_factory, registries=("hatinh-2021.yaml",), review_models=models,
+                               portal_port=portal_port,
+                               CQS_JWKS_URL=f"http://127.0.0.1:{portal_port}/.well-known/jwks.json",
+                               CQS_SIGNING_KEY_FILE=str(TEST_KEY_FILE),
+                               CQS_PORTAL_SECRET_KEY=uuid.uuid4().hex) as running:
+        admin = auth(TEST_KEY, Role.ADMIN, "HT", "setup")
+        call("POST", f"{running.urls['submission']}/rounds", admin, 201, json={"kind": "annual_evaluation", "year": 2027})
+        call("POST", f"{running.urls['submission']}/rounds/{ROUND}/open", admin)
+        printed = running.cli("create-account", "--username", "quantri", "--name", "Quản trị tỉnh",
+                              "--role", "admin", "--unit", "HT")
+        yield running, re.search(r"temporary password (\S+)", printed).group(1)
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,10 @@ from services.scoring import bootstrap as scoring
 from services.submission import bootstrap as submission
 from shared.auth import Principal, Role, issue_token
 from shared.cloudevents import CloudEvent
-from tests.browser.conftest import SEED, phone_pass, shot
+from tests.browser.conftest import phone_pass, shot
 from tests.support.keys import TEST_KEY
 from tests.support.round_events import round_closed, round_opened
+from tests.support.running import SEED
 
 pytestmark = pytest.mark.browser
 DISTRICTS = {"440": "Huyện Đức Thọ", "442": "Thị xã Kỳ Anh", "444": "Huyện Can Lộc"}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 import time
 import uuid
@@ -22,13 +21,13 @@ from shared.messaging import dead_letters
 from shared.messaging.topology import queue_name
 from shared.reconciliation import ServiceClient, divergences, reconcile
 from tests.e2e.test_reconcile import ADMIN, ROUND, submit, verify
-from tests.support import infrastructure, rabbitmq_node
+from tests.support import rabbitmq_node
 from tests.support.http_flow import call
-from tests.support.keys import TEST_JWKS_URL, TEST_KEY_FILE
+from tests.support.keys import TEST_KEY_FILE
 from tests.support.partner import PartnerSubscriber, dlq_messages
 from tests.support.polling import eventually
 from tests.support.processes import RunningSystem
-from tests.support.running import SEED
+from tests.support.running import services_as_processes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults,
               pytest.mark.skipif(not rabbitmq_node.available(), reason="rabbitmq-server is not installed")]
@@ -42,29 +41,18 @@ def broker(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def database(postgres_server_url):
-    with infrastructure.fresh_database(postgres_server_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def system(database, broker, tmp_path_factory):
-    env = {**os.environ, "CQS_DATABASE_URL": database, "CQS_BROKER_URL": broker.url,
-           "CQS_NAMESPACE": f"cqs-faults-{uuid.uuid4().hex[:8]}", "CQS_JWKS_URL": TEST_JWKS_URL, "CQS_SIGNING_KEY_FILE": str(TEST_KEY_FILE),
-           "CQS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-           "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05"}
-    running = RunningSystem(env, tmp_path_factory.mktemp("logs"))
-    try:
-        running.cli("migrate", "submission")
-        running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
-        running.cli("load-review-models", str(SEED / "review_models.yaml"))
-        running.start()
+def system(postgres_server_url, broker, tmp_path_factory):
+    with services_as_processes(postgres_server_url, broker.url, f"cqs-faults-{uuid.uuid4().hex[:8]}",
+                               tmp_path_factory, CQS_SIGNING_KEY_FILE=str(TEST_KEY_FILE)) as running:
         submission = running.urls["submission"]
         call("POST", f"{submission}/rounds", ADMIN, 201, json={"kind": "annual_evaluation", "year": 2027})
         call("POST", f"{submission}/rounds/{ROUND}/open", ADMIN)
         yield running
-    finally:
-        running.stop()
+
+
+@pytest.fixture(scope="module")
+def database(system):
+    return system.env["CQS_DATABASE_URL"]
 
 
 def in_background(work: Callable[[], None]) -> Callable[[], None]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -63,10 +64,14 @@ def running(runtime: ServiceRuntime) -> Iterator[ServiceRuntime]:
 
 @contextlib.contextmanager
 def services_as_processes(postgres_server_url: str, amqp_url: str, namespace: str,
-                          tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[RunningSystem]:
-    """The four services as processes (tests/support/processes.py) on a database of their own, in `namespace`,
-    with Hà Tĩnh's unit registries (2021, 2025) and the review models loaded and the messaging quick; stopped
-    and the namespace removed from the broker at the end. `env` adds to their environment."""
+                          tmp_path_factory: pytest.TempPathFactory, *,
+                          registries: Sequence[str] = ("hatinh-2021.yaml", "hatinh-2025.yaml"),
+                          review_models: Path = SEED / "review_models.yaml", portal_port: int | None = None,
+                          **env: str) -> Iterator[RunningSystem]:
+    """The four services as processes (tests/support/processes.py) on a database of their own
+    (`CQS_DATABASE_URL` in the system's `env`), in `namespace`, with Hà Tĩnh's unit `registries` (seed files)
+    and the `review_models` loaded and the messaging quick; with `portal_port`, the portal too. Stopped and
+    the namespace removed from the broker at the end. `env` adds to their environment."""
     logs = tmp_path_factory.mktemp("logs")
     with infrastructure.fresh_database(postgres_server_url) as database_url:
         running = RunningSystem({**os.environ, "CQS_DATABASE_URL": database_url, "CQS_BROKER_URL": amqp_url,
@@ -75,9 +80,9 @@ def services_as_processes(postgres_server_url: str, amqp_url: str, namespace: st
                                  "CQS_RELAY_INTERVAL_S": "0.05", "CQS_CONSUMER_BACKOFF_S": "0.05", **env}, logs)
         try:
             running.cli("migrate", "submission")
-            running.cli("load-units", *(str(SEED / "units" / name) for name in ("hatinh-2021.yaml", "hatinh-2025.yaml")))
-            running.cli("load-review-models", str(SEED / "review_models.yaml"))
-            running.start()
+            running.cli("load-units", *(str(SEED / "units" / name) for name in registries))
+            running.cli("load-review-models", str(review_models))
+            running.start(portal_port=portal_port)
             yield running
         finally:
             running.stop()
