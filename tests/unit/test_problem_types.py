@@ -29,6 +29,7 @@ PROBLEM_TYPES = {
     "services.rounds.domain.refusals.UnitNotInScope": "unit-not-in-scope",
     "services.rounds.domain.refusals.RoundChangeRefused": "round-change-refused",
     "services.rounds.domain.refusals.ReasonRequired": "round-change-refused",
+    "services.rounds.domain.refusals.ExcludedUnitEvaluated": "excluded-unit-evaluated",
     "services.rounds.domain.review_models.NoReviewer": "no-reviewer",
     "services.review.domain.errors.InvalidDecision": "invalid-decision",
     "services.review.domain.errors.NotUnderReview": "not-under-review",

@@ -41,6 +41,21 @@ class UnitNotInScope(NotFound):
                                    f"unit '{unit_code}' is not in the scope of round {round_id}"))
 
 
+class ExcludedUnitEvaluated(Conflict):
+    """The registry evaluates a unit the round's catalog excludes (the decision names it): one of the two
+    data sources needs fixing before the round opens."""
+
+    title = Bilingual("Đơn vị bị loại trừ vẫn được đánh giá", "Excluded unit evaluated")
+
+    def __init__(self, unit_code: str, name_vi: str, catalog_version: str):
+        super().__init__(
+            Bilingual(f"Danh mục đơn vị đánh giá '{name_vi}' ({unit_code}) nhưng bộ tiêu chí {catalog_version} "
+                      "loại trừ đơn vị này; hãy đặt evaluated: false cho đơn vị trong danh mục đơn vị",
+                      f"the unit registry evaluates '{name_vi}' ({unit_code}) but catalog {catalog_version} "
+                      "excludes it; set evaluated: false for it in the registry"),
+            unit_code=unit_code, catalog_version=catalog_version)
+
+
 class RoundChangeRefused(InvalidInput, ValueError):
     """An administrative change to a round that cannot be right (a window ending before it
     starts, a date years away, an extension before the deadline); `field` names the input."""

@@ -9,7 +9,7 @@ planned → open → closed → published.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from services.rounds.domain.calendar import (
@@ -24,6 +24,7 @@ from services.rounds.domain.calendar import (
     require_aware,
 )
 from services.rounds.domain.refusals import (
+    ExcludedUnitEvaluated,
     IllegalRoundTransition,
     ReasonRequired,
     RoundChangeRefused,
@@ -143,14 +144,19 @@ class Round:
     def is_due_to_close(self, now: datetime) -> bool:
         return self.status is RoundStatus.OPEN and require_aware(now) >= self.closes_at
 
-    def scope(self, registry: UnitRegistry, review_models: ReviewModels, on: date) -> list[Unit]:
+    def scope(self, registry: UnitRegistry, review_models: ReviewModels, on: date,
+              excluded: Mapping[UnitType, Collection[str]]) -> list[Unit]:
         """The units this round evaluates on `on`: active, evaluated, of a type with a catalog.
 
-        Each must have a reviewer under the model in force, so a configuration gap fails
-        here, before the round opens, rather than when a report is submitted.
+        None may be a unit its catalog excludes (`excluded`: the Vietnamese names each unit
+        type's catalog excludes) and each must have a reviewer under the model in force, so a
+        configuration gap fails here, before the round opens, rather than when a report is
+        submitted.
         """
         units = [u for u in registry.evaluated_units(on) if u.unit_type in self.catalog_versions]
         for unit in units:
+            if unit.name_vi in excluded.get(unit.unit_type, ()):
+                raise ExcludedUnitEvaluated(unit.code, unit.name_vi, self.catalog_versions[unit.unit_type])
             review_models.reviewer_for(unit, registry, on)
         return units
 

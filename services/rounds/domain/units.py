@@ -58,7 +58,8 @@ class Unit:
     name_en: str | None = None
     active_to: date | None = None
     # A data flag, never a name in code: e.g. the Military and Border Guard Commands are
-    # registered departments that the decision excludes from evaluation.
+    # registered departments that the decision excludes from evaluation (a round does not
+    # open while the registry evaluates a unit its catalog's `excludes` names).
     evaluated: bool = True
     merged_into: str | None = None
     note: str | None = None

@@ -40,6 +40,12 @@ def annual_periods(catalog_versions: Mapping[UnitType, str]) -> dict[UnitType, A
     return periods
 
 
+def excluded_units(catalog_versions: Mapping[UnitType, str]) -> dict[UnitType, frozenset[str]]:
+    """The Vietnamese names of the units each unit type's catalog version excludes from evaluation."""
+    return {unit_type: frozenset(name.vi for name in load_catalog(version).unit_type(unit_type.value).excludes)
+            for unit_type, version in catalog_versions.items()}
+
+
 def create_round(uow: RoundsUnitOfWork, kind: RoundKind, year: int, period_month: int | None = None,
                  catalog_versions: Mapping[UnitType, str] | None = None) -> Round:
     versions = dict(catalog_versions or default_catalog_versions())
@@ -82,7 +88,7 @@ def open_round(uow: RoundsUnitOfWork, round_id: str, now: dt.datetime) -> Round:
     with uow:
         round_ = existing_round(uow, round_id)
         registry, models = uow.units.registry(), uow.review_models.models()
-        units = round_.scope(registry, models, on)
+        units = round_.scope(registry, models, on, excluded_units(round_.catalog_versions))
         if not units:
             raise Conflict(Bilingual(f"Không có đơn vị nào thuộc phạm vi kỳ '{round_id}' vào ngày {on:%d/%m/%Y}; "
                                      "hãy nạp danh mục đơn vị trước",

@@ -6,10 +6,13 @@ import pytest
 from services.rounds.adapters.seed_files import load_review_models, load_unit_registry
 from services.rounds.domain.review_models import ReviewerRule, ReviewingBody, ReviewModel, ReviewModels
 from services.rounds.domain.units import Unit, UnitRegistry, UnitType
-from services.rounds.service_layer.rounds import annual_periods
+from services.rounds.service_layer.rounds import annual_periods, excluded_units
 
-# The 2021 decision's annual periods, as the released catalog states them and the service layer hands them to a round.
-RELEASED_PERIODS = annual_periods({t: "hatinh-2021-ref-1" for t in UnitType if t is not UnitType.PROVINCE})
+# The 2021 decision's annual periods and excluded units, as the released catalog states them and the service layer
+# hands them to a round.
+RELEASED_CATALOGS = {t: "hatinh-2021-ref-1" for t in UnitType if t is not UnitType.PROVINCE}
+RELEASED_PERIODS = annual_periods(RELEASED_CATALOGS)
+RELEASED_EXCLUDED = excluded_units(RELEASED_CATALOGS)
 
 REGISTRY_START = date(2020, 1, 1)
 MERGER_OF_STTTT = date(2025, 3, 1)

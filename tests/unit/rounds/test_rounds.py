@@ -1,16 +1,23 @@
+import dataclasses
 import json
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
-from services.rounds.domain.refusals import IllegalRoundTransition, ReasonRequired, SubmissionClosed, UnitNotInScope
+from services.rounds.domain.refusals import (
+    ExcludedUnitEvaluated,
+    IllegalRoundTransition,
+    ReasonRequired,
+    SubmissionClosed,
+    UnitNotInScope,
+)
 from services.rounds.domain.review_models import NoReviewer
 from services.rounds.domain.rounds import Round
 from services.rounds.domain.units import UnitRegistry, UnitType
 from shared.domain.round_events import RoundClosed, RoundDeadlineApproaching, RoundOpened, RoundStatus
 
-from .conftest import RELEASED_PERIODS, make_unit, small_units
+from .conftest import RELEASED_EXCLUDED, RELEASED_PERIODS, make_unit, small_units
 
 CATALOGS = {UnitType.PROVINCE_DEPARTMENT: "hatinh-2021-ref-1", UnitType.COMMUNE: "hatinh-2021-ref-1"}
 DEPARTMENT_DEADLINE = datetime(2025, 11, 15, tzinfo=VIETNAM_TZ)
@@ -295,21 +302,28 @@ def test_no_reminders_unless_the_round_is_open():
 
 def test_scope_holds_active_evaluated_units_of_the_round_types(registry, review_models):
     round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
-    scope = round_.scope(registry, review_models, date(2025, 11, 1))
+    scope = round_.scope(registry, review_models, date(2025, 11, 1), RELEASED_EXCLUDED)
     # BCHQS is excluded, STTTT and the 2021 communes no longer exist, KBNN has no catalog here.
     assert [u.code for u in scope] == ["SKHCN", "SNV", "18073-2025"]
+
+
+def test_scope_refuses_a_unit_the_catalog_excludes_but_the_registry_evaluates(review_models):
+    registry = UnitRegistry([dataclasses.replace(u, evaluated=True) if u.code == "BCHQS" else u for u in small_units()])
+    round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, CATALOGS, annual_periods=RELEASED_PERIODS)
+    with pytest.raises(ExcludedUnitEvaluated, match=r"Bộ Chỉ huy Quân sự tỉnh' \(BCHQS\) nhưng bộ tiêu chí hatinh-2021-ref-1"):
+        round_.scope(registry, review_models, date(2025, 11, 1), RELEASED_EXCLUDED)
 
 
 def test_scope_fails_when_a_unit_has_no_reviewer(registry, review_models):
     round_ = Round("annual-2020", RoundKind.ANNUAL_EVALUATION, 2020, CATALOGS, annual_periods=RELEASED_PERIODS)
     with pytest.raises(NoReviewer):
-        round_.scope(registry, review_models, date(2020, 11, 1))
+        round_.scope(registry, review_models, date(2020, 11, 1), RELEASED_EXCLUDED)
 
 
 def test_scope_of_the_2025_round_over_the_seed(hatinh_registry, hatinh_review_models):
     catalogs = {t: "hatinh-2021-ref-1" for t in (UnitType.PROVINCE_DEPARTMENT, UnitType.CENTRAL_AGENCY, UnitType.COMMUNE)}
     round_ = Round("annual-2025", RoundKind.ANNUAL_EVALUATION, 2025, catalogs, annual_periods=RELEASED_PERIODS)
-    scope = round_.scope(hatinh_registry, hatinh_review_models, date(2025, 11, 14))
+    scope = round_.scope(hatinh_registry, hatinh_review_models, date(2025, 11, 14), RELEASED_EXCLUDED)
     by_type = {t: sum(u.unit_type is t for u in scope) for t in catalogs}
     assert by_type == {UnitType.PROVINCE_DEPARTMENT: 15, UnitType.CENTRAL_AGENCY: 8, UnitType.COMMUNE: 69}
     assert not {"BCHQS", "BCHBDBP", "STTTT"} & {u.code for u in scope}

@@ -2,13 +2,14 @@
 extension, the deadline a submission meets, the scheduler's reminders and completeness, in milliseconds."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 
 import pytest
 
 from services.rounds.domain.calendar import VIETNAM_TZ, RoundKind, Window
-from services.rounds.domain.refusals import SubmissionClosed
+from services.rounds.domain.refusals import ExcludedUnitEvaluated, SubmissionClosed
 from services.rounds.domain.units import UnitRegistry, UnitType
 from services.rounds.service_layer import rounds, scheduler
 from services.rounds.service_layer.completeness import round_completeness
@@ -115,6 +116,15 @@ def test_a_catalog_stating_another_period_moves_the_windows_and_deadlines(uow, t
     rounds.check_deadline(uow, "2026-annual", "18073-2025", vn(2026, 11, 30, 23, 59))
     with pytest.raises(SubmissionClosed, match="01/12/2026"):
         rounds.check_deadline(uow, "2026-annual", "18073-2025", vn(2026, 12, 1))
+
+
+def test_a_round_does_not_open_while_the_registry_evaluates_a_unit_its_catalog_excludes(review_models):
+    army_evaluated = [dataclasses.replace(u, evaluated=True) if u.code == "BCHQS" else u for u in small_units()]
+    uow = FakeRoundsUnitOfWork(UnitRegistry(army_evaluated), review_models)
+    rounds.create_round(uow, RoundKind.ANNUAL_EVALUATION, 2026, catalog_versions=CATALOGS)
+    with pytest.raises(ExcludedUnitEvaluated, match="BCHQS"):
+        rounds.open_round(uow, "2026-annual", OPENING)
+    assert uow.rounds.get("2026-annual").status is RoundStatus.PLANNED and uow.round_reports.drafts == []
 
 
 def test_a_round_the_calendar_does_not_hold_has_no_deadline(uow):
