@@ -262,6 +262,28 @@ def test_the_admin_creates_accounts_one_by_one_or_from_a_csv_and_disables_them(p
     assert accounts.get(target.id).disabled
 
 
+def test_an_account_takes_any_unit_code_the_services_take_and_a_csv_row_over_a_limit_creates_nothing(portal):
+    """The accounts table holds what the registry holds (a unit code up to 64 characters); a CSV row with a
+    value longer than its column is refused by its rule, in words, before the database is reached."""
+    app, accounts = portal
+    client = signed_in(app, accounts, "quantri")
+    token = _token(client, "/admin/accounts")
+    long_code = "HT-" + "9" * 61
+    accounts.create("don.vi.dai", "Đơn vị có mã dài", long_code, "unit_reporter")
+    assert next(a for a in accounts.list() if a.username == "don.vi.dai").unit_code == long_code
+
+    for row, message in (("xa.d,Xã D," + "1" * 65 + ",unit_reporter", "Nhập mã đơn vị, tối đa 64 ký tự."),
+                         ("xa.d,Xã D,,unit_reporter", "Nhập mã đơn vị, tối đa 64 ký tự."),
+                         ("xa.d," + "X" * 201 + ",18004,unit_reporter", "Họ và tên dài tối đa 200 ký tự."),
+                         ("x" * 65 + ",Xã D,18004,unit_reporter", "Tên đăng nhập dài tối đa 64 ký tự.")):
+        rows = f"username,display_name,unit_code,role\nxa.e,Xã E,18005,unit_reporter\n{row}\n"
+        refused = client.post("/admin/accounts/csv", data={"csrf_token": token,
+                                                           "csv-file": (io.BytesIO(rows.encode()), "a.csv")},
+                              content_type="multipart/form-data")
+        assert refused.status_code == 400 and message in refused.get_data(as_text=True), row
+        assert {a.username for a in accounts.list()} == {"quantri", "don.vi.dai"}
+
+
 def test_only_the_admin_opens_the_admin_pages(portal):
     client = signed_in(*portal, "so.tc")
     assert client.get("/admin/accounts").status_code == 403

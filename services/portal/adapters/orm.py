@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
-from services.portal.domain.accounts import Account
+from services.portal.domain.accounts import MAX_DISPLAY_NAME_LENGTH, MAX_USERNAME_LENGTH, Account
 from shared.audit_chain import add_audit_table
 from shared.auth import Role
-from shared.columns import UUID_TEXT, optional, primary_key, required
+from shared.columns import UNIT_CODE, UUID_TEXT, optional, primary_key, required
 from shared.orm import UtcDateTime
 
 metadata = sa.MetaData()
@@ -17,9 +17,9 @@ mapper_registry = registry(metadata=metadata)
 accounts = sa.Table(
     "accounts", metadata,
     primary_key("id", UUID_TEXT),
-    required("username", sa.String(64), unique=True),
-    required("display_name", sa.String(200)),
-    required("unit_code", sa.String(32), index=True),
+    required("username", sa.String(MAX_USERNAME_LENGTH), unique=True),
+    required("display_name", sa.String(MAX_DISPLAY_NAME_LENGTH)),
+    required("unit_code", UNIT_CODE, index=True),
     required("role", sa.Enum(Role, native_enum=False, length=32, validate_strings=True,
                              values_callable=lambda roles: [role.value for role in roles])),
     required("password_hash", sa.String(200)),

@@ -9,6 +9,10 @@ from pathlib import Path
 from shared.auth import Role
 
 MIN_PASSWORD_LENGTH = 10
+# As long as the accounts table holds them; a unit code as long as the services' (shared/columns.UNIT_CODE).
+MAX_USERNAME_LENGTH = 64
+MAX_DISPLAY_NAME_LENGTH = 200
+MAX_UNIT_CODE_LENGTH = 64
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 COMMON_PASSWORDS = frozenset(

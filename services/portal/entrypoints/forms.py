@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from services.portal.domain.accounts import MAX_DISPLAY_NAME_LENGTH, MAX_UNIT_CODE_LENGTH, MAX_USERNAME_LENGTH
 from shared.auth import Role
 
 ACCOUNT_ERRORS = {
@@ -20,6 +21,9 @@ ACCOUNT_ERRORS = {
     "contains_username": _l("The password must not contain the user name."),
     "invalid_username": _l("A user name has letters, digits, dots, hyphens and underscores only."),
     "username_taken": _l("This user name is already taken."),
+    "username_too_long": _l("A user name has at most 64 characters."),
+    "display_name_too_long": _l("A full name has at most 200 characters."),
+    "invalid_unit_code": _l("Enter the unit code, at most 64 characters."),
     "csv_columns": _l("The CSV file needs the columns username, display_name, unit_code, role."),
     "invalid_role": _l("The CSV file names a role that does not exist."),
     "password_mismatch": _l("The two new passwords are not the same."),
@@ -50,10 +54,12 @@ class ChangePasswordForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[InputRequired(_l("Enter a user name.")), Length(max=64)])
+    username = StringField(_l("User name"), validators=[InputRequired(_l("Enter a user name.")),
+                                                        Length(max=MAX_USERNAME_LENGTH)])
     display_name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the person's name.")),
-                                                           Length(max=200)])
-    unit_code = StringField(_l("Unit code"), validators=[InputRequired(_l("Enter the unit code.")), Length(max=32)])
+                                                           Length(max=MAX_DISPLAY_NAME_LENGTH)])
+    unit_code = StringField(_l("Unit code"), validators=[InputRequired(_l("Enter the unit code.")),
+                                                        Length(max=MAX_UNIT_CODE_LENGTH)])
     role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
 
 

@@ -13,7 +13,14 @@ from typing import Callable
 import argon2
 
 from services.portal.adapters.repository import AccountsUnitOfWork
-from services.portal.domain.accounts import Account, AccountError, password_problems
+from services.portal.domain.accounts import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_UNIT_CODE_LENGTH,
+    MAX_USERNAME_LENGTH,
+    Account,
+    AccountError,
+    password_problems,
+)
 from shared import audit_chain
 from shared.auth import Role
 
@@ -46,17 +53,23 @@ class Accounts:
     def create(self, username: str, display_name: str, unit_code: str, role: Role | str,
                password: str | None = None, *, must_change_password: bool = True) -> tuple[Account, str]:
         """A new account with `password`, or a generated temporary one; answers the account and its password."""
-        username = username.strip().lower()
+        username, display_name, unit_code = username.strip().lower(), display_name.strip(), unit_code.strip()
         if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
             raise AccountError("invalid_username", "username")
+        if len(username) > MAX_USERNAME_LENGTH:
+            raise AccountError("username_too_long", "username")
+        if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
+            raise AccountError("display_name_too_long", "display_name")
+        if not unit_code or len(unit_code) > MAX_UNIT_CODE_LENGTH:
+            raise AccountError("invalid_unit_code", "unit_code")
         password = password or generate_password()
         if password_problems(password, username):
             raise AccountError(password_problems(password, username)[0], "password")
         with self.uow() as uow:
             if uow.accounts.named(username):
                 raise AccountError("username_taken", "username")
-            account = Account(id=str(uuid.uuid4()), username=username, display_name=display_name.strip() or username,
-                              unit_code=unit_code.strip(), role=Role(role), password_hash=_hasher.hash(password),
+            account = Account(id=str(uuid.uuid4()), username=username, display_name=display_name or username,
+                              unit_code=unit_code, role=Role(role), password_hash=_hasher.hash(password),
                               created_at=self.clock(), must_change_password=must_change_password)
             uow.accounts.add(account)
             uow.commit()

@@ -1,7 +1,14 @@
 import datetime as dt
 
-from services.portal.domain.accounts import LOCKOUT, MAX_FAILED_ATTEMPTS, Account, password_problems
+from services.portal.domain.accounts import (
+    LOCKOUT,
+    MAX_FAILED_ATTEMPTS,
+    MAX_UNIT_CODE_LENGTH,
+    Account,
+    password_problems,
+)
 from shared.auth import Role
+from shared.columns import UNIT_CODE
 
 NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -36,3 +43,7 @@ def test_a_new_password_or_disabling_ends_every_older_session():
     assert clerk.session_epoch == epoch + 1 and not clerk.must_change_password
     clerk.disable()
     assert clerk.session_epoch == epoch + 2 and clerk.disabled
+
+
+def test_an_account_holds_a_unit_code_as_long_as_the_services_do():
+    assert MAX_UNIT_CODE_LENGTH == UNIT_CODE.length
