@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from services.rounds.domain.calendar import (
     PROGRESS_MONTHS,
@@ -178,10 +179,7 @@ class Round:
         self.commune_results_due = self._commune_results_due(commune_results_flow)
         self.events.append(
             RoundOpened(
-                round_id=self.id,
-                kind=self.kind.value,
-                year=self.year,
-                period_month=self.period_month,
+                **self._which(),
                 catalog_versions={t.value: v for t, v in self.catalog_versions.items()},
                 windows={t.value: w.as_iso() for t, w in self.windows.items()},
                 unit_codes=tuple(self.units_in_scope),
@@ -193,16 +191,17 @@ class Round:
             )
         )
 
+    def _which(self) -> dict[str, Any]:
+        """What names the round in its period events (`RoundPeriodEvent`): its id, kind, year and month."""
+        return {"round_id": self.id, "kind": self.kind.value, "year": self.year, "period_month": self.period_month}
+
     def close(self, now: datetime) -> None:
         require_aware(now)
         self._move_to(RoundStatus.CLOSED)
         self.closed_at = now
         self.events.append(
             RoundClosed(
-                round_id=self.id,
-                kind=self.kind.value,
-                year=self.year,
-                period_month=self.period_month,
+                **self._which(),
                 closed_at=now.isoformat(),
             )
         )
