@@ -137,7 +137,7 @@ def render_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return render_http_exception(error)
     log.exception("unhandled error")
-    return problem_response(500, "internal-error", Bilingual("Lỗi máy chủ", "Internal error"), Bilingual(
+    return problem_response(500, "internal-error", Kind.INTERNAL.title, Bilingual(
         "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại, hãy thử lại sau",
         "the server failed to handle the request; the error was logged, try again later"))
 

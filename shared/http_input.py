@@ -34,7 +34,6 @@ BODY_TYPES = ("multipart/form-data",)
 
 class UnsupportedMediaType(DomainError):
     kind = Kind.UNSUPPORTED_MEDIA_TYPE
-    title = Bilingual("Định dạng nội dung không được hỗ trợ", "Unsupported media type")
 
 
 class MalformedBody(DomainError):

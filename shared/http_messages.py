@@ -9,7 +9,7 @@ from typing import Any
 from flask import Request
 from werkzeug.exceptions import HTTPException
 
-from shared.domain.errors import Bilingual, FieldError, Forbidden, NotFound, TooLarge, Unavailable
+from shared.domain.errors import Bilingual, FieldError, Forbidden, Kind, NotFound, TooLarge, Unavailable
 from shared.http_input import MAX_REPORTED, UnsupportedMediaType, shown
 
 # marshmallow's default messages → (rule, Vietnamese; {0}, {1} are the message's groups).
@@ -88,9 +88,10 @@ def _flatten(prefix: str, messages: Any, out: dict[str, list[FieldError]]) -> No
 
 
 # Werkzeug's errors: status → (problem type slug, title, detail). Where the domain refuses with the
-# same problem (404, 413 …), it is one problem type: its slug and title are the domain error's.
+# same problem (404, 413 …), it is one problem type: its slug and title are the domain error's; a
+# status that is a kind's own problem (400, 500) is titled in the kind's words.
 _HTTP = {
-    400: ("bad-request", Bilingual("Yêu cầu không hợp lệ", "Bad request"),
+    400: ("bad-request", Kind.BAD_REQUEST.title,
           Bilingual("Máy chủ không đọc được yêu cầu này", "the server could not read this request")),
     401: ("unauthenticated", Bilingual("Cần đăng nhập", "Authentication required"),
           Bilingual("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'", "send 'Authorization: Bearer <token>'")),
@@ -113,7 +114,7 @@ _HTTP = {
           Bilingual("Quá nhiều yêu cầu trong thời gian ngắn; hãy thử lại sau", "too many requests; try again later")),
     431: ("headers-too-large", Bilingual("Phần đầu yêu cầu quá lớn", "Request headers too large"),
           Bilingual("Phần đầu (headers) của yêu cầu quá lớn", "the request headers are too large")),
-    500: ("internal-error", Bilingual("Lỗi máy chủ", "Internal error"),
+    500: ("internal-error", Kind.INTERNAL.title,
           Bilingual("Máy chủ gặp lỗi khi xử lý yêu cầu; hãy thử lại sau", "the server failed; try again later")),
     503: (Unavailable.slug, Unavailable.title,
           Bilingual("Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau", "the service is unavailable; try again later")),

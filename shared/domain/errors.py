@@ -26,19 +26,24 @@ class FieldError:
         return {"rule": self.rule, "message_vi": self.message.vi, "message_en": self.message.en}
 
 
-class Kind(enum.StrEnum):
-    """What sort of refusal it is; the edge maps each kind to its HTTP status."""
+@enum.unique  # two kinds in the same words would silently be one
+class Kind(enum.Enum):
+    """What sort of refusal it is, and its title: the words of a refusal that says no more than its kind.
+    The edge maps each kind to its HTTP status."""
 
-    BAD_REQUEST = enum.auto()
-    UNAUTHENTICATED = enum.auto()
-    FORBIDDEN = enum.auto()
-    NOT_FOUND = enum.auto()
-    CONFLICT = enum.auto()
-    TOO_LARGE = enum.auto()
-    UNSUPPORTED_MEDIA_TYPE = enum.auto()
-    INVALID = enum.auto()
-    INTERNAL = enum.auto()
-    UNAVAILABLE = enum.auto()
+    BAD_REQUEST = "Yêu cầu không hợp lệ", "Bad request"
+    UNAUTHENTICATED = "Chưa đăng nhập hoặc phiên đăng nhập không hợp lệ", "Authentication required"
+    FORBIDDEN = "Không có quyền", "Forbidden"
+    NOT_FOUND = "Không tìm thấy", "Not found"
+    CONFLICT = "Xung đột trạng thái", "Conflict"
+    TOO_LARGE = "Dữ liệu gửi lên quá lớn", "Content too large"
+    UNSUPPORTED_MEDIA_TYPE = "Định dạng nội dung không được hỗ trợ", "Unsupported media type"
+    INVALID = "Yêu cầu không hợp lệ", "Invalid request"
+    INTERNAL = "Lỗi máy chủ", "Internal error"
+    UNAVAILABLE = "Dịch vụ tạm thời không sẵn sàng", "Service unavailable"
+
+    def __init__(self, vi: str, en: str):
+        self.title = Bilingual(vi, en)
 
 
 class DomainError(Exception):
@@ -47,16 +52,20 @@ class DomainError(Exception):
     (e.g. the current version), `retry_after_s` when trying again later should succeed.
 
     A subclass is a problem type of its own, its slug its class name in kebab case (`NotFound`:
-    `not-found`), unless it sets `slug`: to another word, or to its parent's when it is that problem."""
+    `not-found`), unless it sets `slug`: to another word, or to its parent's when it is that problem.
+    Its title is its parent's, or its kind's words where it names its kind, unless it sets `title`:
+    words that say more than its kind."""
 
     kind: ClassVar[Kind] = Kind.INVALID
     slug: ClassVar[str] = "invalid-request"
-    title: ClassVar[Bilingual] = Bilingual("Yêu cầu không hợp lệ", "Invalid request")
+    title: ClassVar[Bilingual] = kind.title
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
         if "slug" not in vars(cls):
             cls.slug = re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
+        if "kind" in vars(cls) and "title" not in vars(cls):
+            cls.title = cls.kind.title
 
     def __init__(self, message: Bilingual, *, errors: Mapping[str, Sequence[FieldError]] | None = None,
                  retry_after_s: int | None = None, **data: Any):
@@ -80,22 +89,18 @@ class InvalidInput(DomainError):
 
 class NotFound(DomainError):
     kind = Kind.NOT_FOUND
-    title = Bilingual("Không tìm thấy", "Not found")
 
 
 class Forbidden(DomainError):
     kind = Kind.FORBIDDEN
-    title = Bilingual("Không có quyền", "Forbidden")
 
 
 class Unauthenticated(DomainError):
     kind = Kind.UNAUTHENTICATED
-    title = Bilingual("Chưa đăng nhập hoặc phiên đăng nhập không hợp lệ", "Authentication required")
 
 
 class Conflict(DomainError):
     kind = Kind.CONFLICT
-    title = Bilingual("Xung đột trạng thái", "Conflict")
 
 
 class VersionConflict(Conflict):
@@ -147,7 +152,6 @@ class IllegalStateChange(Conflict):
 
 class TooLarge(DomainError):
     kind = Kind.TOO_LARGE
-    title = Bilingual("Dữ liệu gửi lên quá lớn", "Content too large")
 
 
 class IntegrityFailure(DomainError):
@@ -161,7 +165,6 @@ class Unavailable(DomainError):
     """A part the use case needs (e.g. the antivirus) is out of reach: nothing was done; try later."""
 
     kind = Kind.UNAVAILABLE
-    title = Bilingual("Dịch vụ tạm thời không sẵn sàng", "Service unavailable")
 
 
 def not_found(what: Bilingual, key: str) -> NotFound:

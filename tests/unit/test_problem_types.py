@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, Conflict, DomainError, NotFound
+from shared.domain.errors import PROBLEM_TYPE_BASE, Bilingual, Conflict, DomainError, Kind, NotFound
 
 PROBLEM_TYPES = {
     "shared.domain.errors.DomainError": "invalid-request",
@@ -72,3 +72,17 @@ def test_a_new_refusal_is_named_by_its_class_unless_it_says_otherwise():
         slug = WindowNotOpenYet.slug
 
     assert (WindowNotOpenYet.slug, StillNotOpen.slug) == ("window-not-open-yet", "window-not-open-yet")
+
+
+def test_a_refusal_is_titled_by_its_kind_unless_it_says_more():
+    class Gone(DomainError):
+        kind = Kind.NOT_FOUND
+
+    class RoundLocked(Conflict):
+        title = Bilingual("Kỳ báo cáo đã khoá", "Round locked")
+
+    class StillLocked(RoundLocked):
+        pass
+
+    assert (Gone.title, Conflict.title, StillLocked.title) == (Kind.NOT_FOUND.title, Kind.CONFLICT.title,
+                                                              RoundLocked.title)
