@@ -83,12 +83,12 @@ def measured_value_columns() -> list[sa.Column]:
     ]
 
 
-def who_and_when(act: str, moment: sa.types.TypeEngine, *, always: bool = True) -> list[sa.Column]:
+def who_and_when(act: str, *, always: bool = True) -> list[sa.Column]:
     """Who did `act` and when: `<act>_by` and `<act>_at` (`by` and `at` when `act` is empty, in a table of one
-    kind of act), the moment of type `moment`; `always=False` when the act may not have happened yet."""
+    kind of act), the moment a `UtcDateTime`; `always=False` when the act may not have happened yet."""
     prefix = f"{act}_" if act else ""
     column = required if always else optional
-    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", moment)]
+    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", UtcDateTime())]
 
 
 class UtcDateTime(sa.TypeDecorator):

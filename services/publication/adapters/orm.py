@@ -92,7 +92,7 @@ snapshots = sa.Table(
     required("version", sa.Integer),
     required("stage", sa.String(16)),
     optional("publisher_unit", UNIT_CODE),
-    *who_and_when("published", UtcDateTime()),
+    *who_and_when("published"),
     optional("feedback_closes_at", UtcDateTime()),
     required("note", sa.Text),
     optional("decision_reference", sa.Text),
@@ -128,7 +128,7 @@ reconsiderations = sa.Table(
     required("criteria", sa.JSON),
     required("reason", sa.Text),
     required("published_score_id", UUID_TEXT),
-    *who_and_when("filed", UtcDateTime()),
+    *who_and_when("filed"),
     required("answers", sa.JSON),
     required("status", sa.String(16)),
     optional("settled_at", UtcDateTime()),
@@ -144,7 +144,7 @@ webhooks = sa.Table(
     required("description", sa.Text),
     required("secret", sa.String(128)),
     required("active", sa.Boolean),
-    *who_and_when("created", UtcDateTime()),
+    *who_and_when("created"),
 )
 
 webhook_deliveries = sa.Table(

@@ -25,12 +25,19 @@ from shared.columns import (
     required,
 )
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate, measured_value_columns, report_header, report_header_columns, who_and_when
+from shared.orm import (
+    UtcDateTime,
+    map_aggregate,
+    measured_value_columns,
+    report_header,
+    report_header_columns,
+    who_and_when,
+)
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
 JSON = sa.JSON()
-TIMESTAMP = sa.DateTime(timezone=True)
+TIMESTAMP = UtcDateTime()
 
 review_cases = sa.Table(
     "review_cases",
@@ -43,7 +50,7 @@ review_cases = sa.Table(
     optional("submitted_at", TIMESTAMP),
     required("decisions", JSON),
     required("measured", JSON, server_default="{}"),
-    *who_and_when("pending_verification", TIMESTAMP, always=False),
+    *who_and_when("pending_verification", always=False),
     required("review_comment", sa.Text),
     required("criterion_comments", JSON),
     required("version", sa.Integer),
@@ -59,7 +66,7 @@ case_snapshots = sa.Table(
     required("kind", sa.String(32)),
     required("answers", JSON),
     required("evidence", JSON),
-    *who_and_when("", TIMESTAMP),
+    *who_and_when(""),
     required("note", sa.Text),
 )
 
@@ -71,7 +78,7 @@ evidence_requests = sa.Table(
     required("revision", sa.Integer),
     required("requests", JSON),
     required("due_date", sa.Date),
-    *who_and_when("requested", TIMESTAMP),
+    *who_and_when("requested"),
     optional("answered_at", TIMESTAMP),
     optional("reply", JSON),
     sa.Index("ix_evidence_requests_open_due", "answered_at", "due_date"),
@@ -82,7 +89,7 @@ reviewer_settings = sa.Table(
     metadata,
     primary_key("reviewer_unit_code", UNIT_CODE),
     required("four_eyes", sa.Boolean),
-    *who_and_when("updated", TIMESTAMP, always=False),
+    *who_and_when("updated", always=False),
     required("version", sa.Integer),
 )
 

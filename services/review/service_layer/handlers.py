@@ -51,7 +51,7 @@ def on_measurements_imported(uow: ReviewUnitOfWork, event: MeasurementsImported)
     round take their unit's values. An import older than the one already held changes nothing."""
     round_id, agency, imported_at = event.round_id, event.agency, _timestamp(event.imported_at)
     newest = uow.measured.newest_import_at(round_id, agency)
-    if newest is not None and views.aware(newest) > imported_at:
+    if newest is not None and newest > imported_at:
         return
     rows = [{"unit_code": unit_code, "field": name, "value": item["value"], "source_system": item["source_system"],
              "as_of": item["as_of"], "import_id": event.import_id, "imported_by": event.imported_by,

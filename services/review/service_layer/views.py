@@ -41,7 +41,7 @@ def queue(uow: ReviewUnitOfWork, principal: Principal, *, now: dt.datetime, roun
 
 def _queue_item(row, now: dt.datetime) -> dict:
     catalog = load_catalog(row["catalog_version"]).unit_type(row["unit_type"])
-    submitted_at = aware(row["submitted_at"])
+    submitted_at = row["submitted_at"]
     return {
         "report_id": row["report_id"], "round_id": row["round_id"], "unit_code": row["unit_code"],
         "unit_name_vi": row["unit_name_vi"], "unit_type": row["unit_type"],
@@ -60,7 +60,7 @@ def overdue_requests(uow: ReviewUnitOfWork, principal: Principal, *, today: dt.d
         "unit_code": row["unit_code"], "unit_name_vi": row["unit_name_vi"],
         "reviewer_unit_code": row["reviewer_unit_code"], "requests": row["requests"],
         "due_date": row["due_date"], "days_overdue": (today - row["due_date"]).days,
-        "requested_by": row["requested_by"], "requested_at": aware(row["requested_at"]),
+        "requested_by": row["requested_by"], "requested_at": row["requested_at"],
     } for row in uow.views.open_requests_due_before(scope_of(principal), today)]
 
 
@@ -111,10 +111,3 @@ def owed_inputs(case: ReviewCase, catalog: UnitTypeCatalog) -> dict[str, list[di
                 item["criteria"].append(criterion["code"])
     return {"reviewer_inputs": [item for item in owed.values() if item["supplied_by"]["kind"] == REVIEWER],
             "measured_inputs": [item for item in owed.values() if item["supplied_by"]["kind"] == SYSTEM]}
-
-
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive timestamps; every stored timestamp is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.timezone.utc)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.evidence import EvidenceFile
 from shared.columns import CRITERION_CODE, NAME, SHA256_HEX, UUID_TEXT, optional, primary_key, required
-from shared.orm import UtcDateTime, map_once, who_and_when
+from shared.orm import map_once, who_and_when
 
 evidence_files = sa.Table(
     "evidence_files",
@@ -20,7 +20,7 @@ evidence_files = sa.Table(
     required("size", sa.BigInteger),
     required("sha256", SHA256_HEX),
     required("storage_key", sa.String(64), unique=True),
-    *who_and_when("uploaded", UtcDateTime()),
+    *who_and_when("uploaded"),
     optional("supersedes", UUID_TEXT),
     optional("superseded_by", UUID_TEXT),
     # Two uploads racing for the same criterion cannot both become version n.

@@ -18,7 +18,7 @@ measurement_imports = sa.Table(
     required("sha256", SHA256_HEX),
     required("file_name", NAME),
     required("file_format", sa.String(8)),
-    *who_and_when("imported", UtcDateTime()),
+    *who_and_when("imported"),
     required("values", sa.JSON),
     optional("supersedes", UUID_TEXT),
     optional("superseded_by", UUID_TEXT),
