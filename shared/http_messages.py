@@ -9,7 +9,16 @@ from typing import Any
 from flask import Request
 from werkzeug.exceptions import HTTPException
 
-from shared.domain.errors import Bilingual, FieldError, Forbidden, Kind, NotFound, TooLarge, Unavailable
+from shared.domain.errors import (
+    Bilingual,
+    FieldError,
+    Forbidden,
+    Kind,
+    NotFound,
+    TooLarge,
+    Unauthenticated,
+    Unavailable,
+)
 from shared.http_input import MAX_REPORTED, UnsupportedMediaType, shown
 
 # marshmallow's default messages → (rule, Vietnamese; {0}, {1} are the message's groups).
@@ -88,12 +97,12 @@ def _flatten(prefix: str, messages: Any, out: dict[str, list[FieldError]]) -> No
 
 
 # Werkzeug's errors: status → (problem type slug, title, detail). Where the domain refuses with the
-# same problem (404, 413 …), it is one problem type: its slug and title are the domain error's; a
+# same problem (401, 404, 413 …), it is one problem type: its slug and title are the domain error's; a
 # status that is a kind's own problem (400, 500) is titled in the kind's words.
 _HTTP = {
     400: ("bad-request", Kind.BAD_REQUEST.title,
           Bilingual("Máy chủ không đọc được yêu cầu này", "the server could not read this request")),
-    401: ("unauthenticated", Bilingual("Cần đăng nhập", "Authentication required"),
+    401: (Unauthenticated.slug, Unauthenticated.title,
           Bilingual("Cần đăng nhập: gửi kèm 'Authorization: Bearer <token>'", "send 'Authorization: Bearer <token>'")),
     403: (Forbidden.slug, Forbidden.title,
           Bilingual("Tài khoản này không được làm việc này", "this account may not do this")),

@@ -86,3 +86,11 @@ def test_a_refusal_is_titled_by_its_kind_unless_it_says_more():
 
     assert (Gone.title, Conflict.title, StillLocked.title) == (Kind.NOT_FOUND.title, Kind.CONFLICT.title,
                                                               RoundLocked.title)
+
+
+def test_a_problem_type_has_one_title_whether_the_domain_or_the_http_edge_raises_it():
+    from shared.http_messages import _HTTP
+
+    titles = {_refusal(path).slug: _refusal(path).title for path in PROBLEM_TYPES}
+    assert {slug: title for slug, title, _ in _HTTP.values() if slug in titles} == {
+        slug: titles[slug] for slug, _, _ in _HTTP.values() if slug in titles}
