@@ -113,7 +113,7 @@ def read_catalog(directory: Path) -> Catalog:
         status=_text(manifest, "status"),
         title=Bilingual(**manifest["title"]),
         decision=Decision(decision["issuer"], decision["year"], decision["number"], decision["replaces"],
-                          decision.get("note_vi"), decision.get("note_en")),
+                          _text(decision, "note") if "note_vi" in decision else None),
         total_max_points=decimal_of(manifest["total_max_points"]),
         decimal_places=manifest["rounding"]["decimal_places"],
         classification=classification,

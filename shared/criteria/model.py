@@ -189,8 +189,7 @@ class Decision:
     year: int
     number: str | None
     replaces: str | None
-    note_vi: str | None
-    note_en: str | None
+    note: Bilingual | None
 
 
 @dataclass(frozen=True)

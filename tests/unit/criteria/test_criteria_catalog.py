@@ -33,6 +33,8 @@ def test_shipped_version_is_available_and_cached(catalog):
 def test_manifest(catalog):
     assert catalog.title.vi.startswith("Bộ tiêu chí đánh giá kết quả phát triển chính quyền số")
     assert catalog.decision.replaces == "Quyết định 365/QĐ-UBND ngày 28/01/2019"
+    assert catalog.decision.note.vi.startswith("Chưa tìm được số quyết định")
+    assert catalog.decision.note.en.startswith("The decision number and Appendices 1–4 were not found")
     assert catalog.total_max_points == 1000 and catalog.decimal_places == 2
     assert [(t.name.vi, t.min) for t in catalog.classification] == [
         ("Tốt", 800), ("Khá", 650), ("Trung bình", 500), ("Yếu", 0)]
@@ -229,6 +231,19 @@ def test_classification_tiers_must_descend(tmp_path):
     write_yaml(copy / "catalog.yaml", manifest)
     with pytest.raises(CatalogError, match=r"catalog\.yaml: classification tiers must have strictly descending"):
         read_catalog(copy)
+
+
+@pytest.mark.parametrize("language", ["note_vi", "note_en"])
+def test_a_decision_note_is_in_both_languages_or_none(tmp_path, shipped_commune, language):
+    copy = commune_alone(tmp_path, shipped_commune)
+    manifest = read_yaml(copy / "catalog.yaml")
+    del manifest["decision"][language]
+    write_yaml(copy / "catalog.yaml", manifest)
+    with pytest.raises(CatalogError, match=r"catalog\.yaml: 'note_..' is a dependency of 'note_..' \(at decision\)"):
+        read_catalog(copy)
+    del manifest["decision"]["note_vi" if language == "note_en" else "note_en"]
+    write_yaml(copy / "catalog.yaml", manifest)
+    assert read_catalog(copy).decision.note is None
 
 
 def test_shipped_files_are_only_yaml(catalog):
