@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.criteria.model import Catalog, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
-from shared.criteria.wording import INFO, LANGUAGES
+from shared.criteria.wording import LANGUAGES, WORDING
 from shared.domain.bilingual import Bilingual
 
 _UNIT_NAME = Bilingual("Đơn vị tự kê khai", "The unit itself")
@@ -116,48 +116,24 @@ def rule_in_words(criterion: Criterion) -> dict[str, str]:
 def missing_in_words(criterion: Criterion) -> dict[str, str]:
     """What the score is when an input has no value (the engine's rule for a missing value)."""
     if criterion.kind == "info":
-        return bilingual(NOT_SCORED)
+        return bilingual(SENTENCE["not_scored"])
     defaults = [f for f in criterion.inputs if f.default is not None and f.field in criterion.rule.fields]
     if not defaults:
-        return bilingual(NO_DATA)
-    return {lang: getattr(NO_DATA_DEFAULTS, lang).format(
+        return bilingual(SENTENCE["no_data"])
+    return {lang: getattr(SENTENCE["no_data_defaults"], lang).format(
                 defaults=", ".join(f"{f.field} = {_shown_default(f.default, lang)}" for f in defaults))
             for lang in ("vi", "en")}
 
 
 def _shown_default(value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return getattr(YES_NO[value], lang)
+        return getattr(SENTENCE["answer"][value], lang)
     return LANGUAGES[lang].number(value) if isinstance(value, Decimal) else str(value)
 
 
-# The rule in words: each sentence once, its two languages side by side. An information-only
-# criterion reads the same as its score's explanation (wording.INFO).
-YES_NO = {True: Bilingual("Có", "yes"), False: Bilingual("Không", "no")}
-POINTS = Bilingual("{points} điểm", "{points} points")
-BOOLEAN = Bilingual("Có: {top} điểm; Không: 0 điểm", "Yes: {top} points; No: 0 points")
-TIER = Bilingual("≥ {min}: {points} điểm", "≥ {min}: {points} points")
-LOWER = Bilingual("thấp hơn: {points} điểm", "lower: {points} points")
-RATIO_OF = Bilingual("Tỷ lệ {operand}", "Ratio {operand}")
-TIMES = Bilingual("{operand} × {top} điểm", "{operand} × {top} points")
-THRESHOLD = Bilingual("{operand} ≥ {limit}%: {top} điểm; dưới ngưỡng: {below}",
-                      "{operand} ≥ {limit}%: {top} points; below it: {below}")
-BELOW = {
-    "proportional": Bilingual("tỷ lệ × {top} điểm", "ratio × {top} points"),
-    "scaled": Bilingual("(tỷ lệ / {limit}%) × {top} điểm", "(ratio / {limit}%) × {top} points"),
-    "zero": Bilingual("0 điểm", "0 points"),
-}
-STEP = Bilingual("≥ {step}%: {points} điểm", "≥ {step}%: {points} points")
-BELOW_STEPS = Bilingual(", thấp hơn: 0 điểm", ", lower: 0 points")
-ZERO_DENOMINATOR = {"full_points": Bilingual("; mẫu số bằng 0: đạt tối đa", "; denominator 0: full points"),
-                    "zero": Bilingual("; mẫu số bằng 0: 0 điểm", "; denominator 0: 0 points")}
-ASSESSED = Bilingual("Cơ quan thẩm định chấm từ 0 đến {top} điểm", "Scored by the verifier from 0 to {top} points")
-DEDUCTION = Bilingual("Trừ {per} điểm cho mỗi {counted} ({label}), tối đa trừ {cap} điểm",
-                      "Deduct {per} points per {counted} ({label}), at most {cap} points")
-NOT_SCORED = Bilingual("Không chấm điểm", "Not scored")
-NO_DATA = Bilingual("Không có số liệu → 0 điểm", "No data → 0 points")
-NO_DATA_DEFAULTS = Bilingual("Không có số liệu: tính theo giá trị mặc định ({defaults}); thiếu giá trị khác → 0 điểm",
-                             "No data: scored with the default ({defaults}); any other value missing → 0 points")
+# The rule in words, each sentence once in wording.yaml, its two languages side by side. An
+# information-only criterion reads the same as its score's explanation.
+SENTENCE = WORDING["rule"]
 
 
 def _say_rule(lang: str, criterion: Criterion) -> str:
@@ -173,36 +149,36 @@ def _say_rule(lang: str, criterion: Criterion) -> str:
     def operand() -> str:
         if rule.input:
             return f"{label(rule.input)} (%)"
-        return say(RATIO_OF, operand=f"{label(rule.numerator)} / {label(rule.denominator)}")
+        return say(SENTENCE["ratio_of"], operand=f"{label(rule.numerator)} / {label(rule.denominator)}")
 
     def zero_denominator() -> str:
         if rule.input or rule.on_zero_denominator is None:
             return ""
-        return say(ZERO_DENOMINATOR["full_points" if rule.on_zero_denominator == "full_points" else "zero"])
+        return say(SENTENCE["zero_denominator"]["full_points" if rule.on_zero_denominator == "full_points" else "zero"])
 
     if rule.kind == "boolean":
-        return say(BOOLEAN, top=top)
+        return say(SENTENCE["boolean"], top=top)
     if rule.kind == "tiered":
-        tiers = [say(TIER, min=num(tier.min), points=num(tier.points)) for tier in rule.tiers]
-        return "; ".join([*tiers, say(LOWER, points=num(rule.else_points))])
+        tiers = [say(SENTENCE["tier"], min=num(tier.min), points=num(tier.points)) for tier in rule.tiers]
+        return "; ".join([*tiers, say(SENTENCE["lower"], points=num(rule.else_points))])
     if rule.kind == "ratio":
-        return say(TIMES, operand=operand(), top=top) + zero_denominator()
+        return say(SENTENCE["times"], operand=operand(), top=top) + zero_denominator()
     if rule.kind == "ratio_threshold":
         limit = num(rule.threshold * 100)
         if rule.below == "stepped":
-            below = ", ".join(say(STEP, step=num(step.min * 100), points=num(step.points))
-                              for step in rule.steps) + say(BELOW_STEPS)
+            below = ", ".join(say(SENTENCE["step"], step=num(step.min * 100), points=num(step.points))
+                              for step in rule.steps) + say(SENTENCE["below_steps"])
         else:
-            below = say(BELOW[rule.below], top=top, limit=limit)
-        return say(THRESHOLD, operand=operand(), limit=limit, top=top, below=below) + zero_denominator()
+            below = say(SENTENCE["below"][rule.below], top=top, limit=limit)
+        return say(SENTENCE["threshold"], operand=operand(), limit=limit, top=top, below=below) + zero_denominator()
     if rule.kind == "assessed":
-        levels = "; ".join(f"{say(POINTS, points=num(level.points))}: {getattr(level.label, lang)}"
+        levels = "; ".join(f"{say(SENTENCE['points'], points=num(level.points))}: {getattr(level.label, lang)}"
                            for level in rule.guidance)
-        head = say(ASSESSED, top=top)
+        head = say(SENTENCE["assessed"], top=top)
         return f"{head} ({levels})" if levels else head
     if rule.kind == "deduction":
         field = next(f for f in criterion.inputs if f.field == rule.input)
         counted = getattr(field.unit, lang) if field.unit else label(rule.input)
-        return say(DEDUCTION, per=num(rule.points_per_unit), counted=counted, label=getattr(field.label, lang),
-                   cap=num(rule.max_deduction))
-    return say(INFO)
+        return say(SENTENCE["deduction"], per=num(rule.points_per_unit), counted=counted,
+                   label=getattr(field.label, lang), cap=num(rule.max_deduction))
+    return say(WORDING["explanation"]["info"])
