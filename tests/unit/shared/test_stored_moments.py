@@ -1,7 +1,7 @@
 """A stored moment reads back as the moment written, on SQLite (the embedded mode) as on PostgreSQL: SQLite
 keeps no zone, so a plain `DateTime(timezone=True)` there writes an aware moment's wall-clock time whatever
-its offset and hands it back naive; every service stores the moments of its own tables (the shared messaging
-tables apart) as `UtcDateTime` instead."""
+its offset and hands it back naive; every table of every service (its own and the shared messaging tables)
+stores its moments as `UtcDateTime` instead."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +17,7 @@ from shared.orm import UtcDateTime
 @pytest.mark.parametrize("service", [*SERVICES, "portal"])
 def test_every_moment_a_service_stores_is_a_utc_date_time(service):
     orm = import_module(f"services.{service}.adapters.orm")
-    own_tables = [table for table in orm.metadata.sorted_tables if table not in getattr(orm, "messaging_tables", ())]
-    assert [f"{table.name}.{column.name}" for table in own_tables for column in table.columns
+    assert [f"{table.name}.{column.name}" for table in orm.metadata.sorted_tables for column in table.columns
             if isinstance(column.type, sa.DateTime)] == []
 
 
