@@ -11,6 +11,8 @@ from pathlib import Path
 from shared.signing import SigningKey, write_jwks
 
 SERVICES = ("submission", "review", "scoring", "publication")
+# kombu's in-process transport; named with its host, as kombu otherwise warns that none was given on every connection.
+EMBEDDED_BROKER_URL = "memory://localhost/"
 
 
 class ConfigError(RuntimeError):
@@ -90,7 +92,7 @@ def load(service: str) -> ServiceSettings:
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}; expected one of {SERVICES}")
     database = database_url(service)
-    broker = os.environ.get("CQS_BROKER_URL", "memory://")
+    broker = os.environ.get("CQS_BROKER_URL", EMBEDDED_BROKER_URL)
     return ServiceSettings(
         service=service,
         database_url=database,

@@ -41,7 +41,7 @@ def api_urls(default_base: str | None) -> dict[str, str]:
 
 def load(api_base: str | None = None) -> PortalSettings:
     database = config.database_url(SERVICE)
-    embedded = config.is_embedded(database, os.environ.get("CQS_BROKER_URL", "memory://"))
+    embedded = config.is_embedded(database, os.environ.get("CQS_BROKER_URL", config.EMBEDDED_BROKER_URL))
     secret = os.environ.get("CQS_PORTAL_SECRET_KEY")
     if not secret:
         if not embedded:

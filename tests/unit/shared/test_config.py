@@ -13,7 +13,7 @@ def test_the_embedded_mode_verifies_with_a_development_key_kept_in_the_data_dir(
     assert settings.jwks_url == (tmp_path / "jwks.json").as_uri()
     assert SigningKey.load(tmp_path / "signing-key.pem").kid == config.signing_key().kid  # kept, not regenerated
     assert settings.database_url == f"sqlite:///{tmp_path / 'submission.sqlite'}"
-    assert settings.broker_url == "memory://"
+    assert settings.broker_url == config.EMBEDDED_BROKER_URL
 
 
 def test_a_production_service_refuses_to_start_without_the_key_set_url(monkeypatch):
