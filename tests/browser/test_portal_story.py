@@ -285,6 +285,10 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     expect(clerk.locator("#official-ranks")).to_contain_text("Hạng 1")  # the only commune its district scored
     expect(clerk.locator("main")).not_to_contain_text("Điểm tạm tính")
     check(clerk, "14-published-score-and-reason")
+    clerk.goto(f"{base}/")  # home: where the report stands, no days counted to a deadline already met
+    reload_until(clerk, lambda: clerk.locator("main .tag--published").count() > 0, "the report published at home")
+    expect(clerk.locator("main .next")).to_have_text("Kết quả của đơn vị trong kỳ báo cáo này đã được công bố.")
+    check(clerk, "14b-clerk-home-published")
 
     # 9. Anyone sees the district's published ranking: the round and the district by their names, no codes.
     citizen = new_page()

@@ -1,11 +1,24 @@
-"""How far a unit's report has come: deadline and days left, criteria filled, evidence missing."""
+"""How far a unit's report has come: while the unit still has it to send, its deadline and days left, criteria
+filled, evidence missing; once sent, where it stands."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
+
 from services.portal.entrypoints import report_form
+from services.portal.entrypoints.labels import day
 from shared.clock import in_province_time, utc_now
+
+# A sent report waits on others (review, scoring, publication): the unit's home says where it stands, and counts no
+# days to a deadline the unit has already met.
+STANDING = {
+    "submitted": _l("Submitted: the report is waiting for review."),
+    "verified": _l("The report is verified and waiting for its score."),
+    "scored": _l("The report is verified and scored; its results are waiting to be published."),
+    "published": _l("Your unit's results for this round are published."),
+}
 
 
 @dataclasses.dataclass
@@ -17,6 +30,19 @@ class Summary:
     filled: int
     total: int
     missing_evidence: int
+
+    @property
+    def to_send(self) -> bool:
+        """A draft or a returned report: the unit has it to fill and send, by its deadline."""
+        return self.report["status"] in report_form.UNIT_EDITS
+
+    @property
+    def standing(self) -> str:
+        """Where a report the unit has sent stands, in the page's language."""
+        if self.report["status"] == "evidence_requested":
+            return str(_l("The reviewer asks for more evidence, by %(date)s.",
+                          date=day(self.report["evidence_due_date"])))
+        return str(STANDING[self.report["status"]])
 
 
 def _deadline(round_: dict, unit_type: str, unit_code: str) -> dt.datetime | None:

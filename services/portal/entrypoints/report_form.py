@@ -13,6 +13,8 @@ from services.portal.entrypoints.labels import round_title
 from shared.clock import in_province_time
 
 UNIT_KIND = "unit"
+# The states in which the report is the unit's to fill and send (submission's EDITABLE).
+UNIT_EDITS = frozenset({"draft", "returned"})
 
 
 @dataclasses.dataclass
@@ -28,7 +30,7 @@ class ReportView:
 
     @property
     def editable(self) -> bool:
-        return self.report["status"] in ("draft", "returned")
+        return self.report["status"] in UNIT_EDITS
 
     @property
     def round_title(self) -> str:

@@ -1,27 +1,11 @@
 """People read names, not codes: a round by its name, a reviewer's refusal naming inputs by their labels, a
 date as they write it."""
-from pathlib import Path
-
-import pytest
-from flask import Flask
-from flask_babel import Babel
-
 from services.portal.adapters.api_client import ApiError
 from services.portal.entrypoints.labels import day, in_words, input_labels, round_name
 
-TRANSLATIONS = Path(__file__).resolve().parents[3] / "services" / "portal" / "translations"
 FORM = {"groups": [{"code": "1", "criteria": [{"code": "1.1", "inputs": [
     {"key": "so_tthc", "label": {"vi": "Số thủ tục hành chính", "en": "Administrative procedures"}},
     {"key": "so_tthc_truc_tuyen", "label": {"vi": "Số thủ tục trực tuyến", "en": None}}]}]}]}
-
-
-@pytest.fixture
-def vietnamese():
-    app = Flask(__name__)
-    app.config.update(BABEL_DEFAULT_LOCALE="vi", BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS))
-    Babel(app)
-    with app.test_request_context():
-        yield
 
 
 def test_a_round_is_named_by_its_kind_and_year_and_by_its_id_only_when_unread(vietnamese):
