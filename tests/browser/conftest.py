@@ -129,7 +129,7 @@ def phone_problems(page) -> list[str]:
     controls, the menus' links and links shown as buttons are measured), a column heading stacked on more than
     MAX_HEADING_LINES lines (a tall header row, mostly empty), or a chart's text drawn smaller than 12 CSS px
     (a drawing scaled down to the screen), cut off by its chart's edge or over another of its texts."""
-    return page.evaluate("""(maxHeadingLines) => {
+    found = page.evaluate("""() => {
       const found = [];
       const wide = document.scrollingElement.scrollWidth;
       if (wide > innerWidth) found.push(`the page is ${wide}px wide on a ${innerWidth}px screen`);
@@ -142,12 +142,6 @@ def phone_problems(page) -> list[str]:
           found.push(`${control.tagName.toLowerCase()} "${name}" is ${Math.round(box.width)}×${Math.round(box.height)}px`);
         }
         if (box.right > innerWidth + 1 && !control.closest('.table-scroll')) found.push(`${control.tagName.toLowerCase()} "${control.id}" runs off the screen`);
-      }
-      for (const heading of document.querySelectorAll('thead th')) {
-        const text = document.createRange();
-        text.selectNodeContents(heading);
-        const lines = Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight));
-        if (lines > maxHeadingLines) found.push(`the heading "${heading.innerText.replace(/\\s+/g, ' ').trim()}" takes ${lines} lines`);
       }
       for (const chart of document.querySelectorAll('svg')) {
         const edge = chart.getBoundingClientRect();
@@ -167,7 +161,19 @@ def phone_problems(page) -> list[str]:
         });
       }
       return found;
-    }""", MAX_HEADING_LINES)
+    }""")
+    return found + [f'the heading "{heading}" takes {lines} lines' for heading, lines in heading_lines(page)
+                    if lines > MAX_HEADING_LINES]
+
+
+def heading_lines(page) -> list[tuple[str, int]]:
+    """Each column heading of the page's tables, with the number of lines its text takes."""
+    return [tuple(pair) for pair in page.evaluate("""() => [...document.querySelectorAll('thead th')].map(heading => {
+      const text = document.createRange();
+      text.selectNodeContents(heading);
+      return [heading.innerText.replace(/\\s+/g, ' ').trim(),
+              Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight))];
+    })""")]
 
 
 def phone_pass(page, base: str, name: str, paths: list[str]) -> dict[str, list[str]]:

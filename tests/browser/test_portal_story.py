@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from shared.auth import Role
 from shared.criteria import load_catalog
-from tests.browser.conftest import ROUND, phone_pass, serious_violations, shot
+from tests.browser.conftest import ROUND, heading_lines, phone_pass, serious_violations, shot
 from tests.support.answers import complete_answers, evidence_criteria, unit_answers
 from tests.support.documents import MINIMAL_PDF
 from tests.support.http_flow import auth, call
@@ -312,6 +312,10 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
                                                   "/admin/catalogs"]),
     }
     assert unusable == {}
+    # The review queue on a phone: its table takes its natural width and scrolls in its box like the ranking, so
+    # a heading is not squeezed to its longest word and stacked a word a line.
+    reviewer.goto(f"{base}/reviewer")
+    assert {heading: lines for heading, lines in heading_lines(reviewer) if lines > 1} == {}
 
     assert {page: found for page, found in accessibility.items() if found} == {}
 
