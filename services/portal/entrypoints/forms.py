@@ -4,7 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from services.portal.domain.accounts import MAX_DISPLAY_NAME_LENGTH, MAX_UNIT_CODE_LENGTH, MAX_USERNAME_LENGTH
@@ -60,7 +68,7 @@ class AccountForm(FlaskForm):
                                                            Length(max=MAX_DISPLAY_NAME_LENGTH)])
     unit_code = StringField(_l("Unit code"), validators=[InputRequired(_l("Enter the unit code.")),
                                                         Length(max=MAX_UNIT_CODE_LENGTH)])
-    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
 
 
 class AccountsCsvForm(FlaskForm):
@@ -68,11 +76,11 @@ class AccountsCsvForm(FlaskForm):
 
 
 class RoundForm(FlaskForm):
-    kind = SelectField(_l("Kind of round"), choices=[("annual_evaluation", _l("Annual evaluation")),
-                                                      ("progress_update", _l("Progress update"))])
+    kind = SelectField(_l("Kind of round"), choices=[SelectChoice("annual_evaluation", _l("Annual evaluation")),
+                                                      SelectChoice("progress_update", _l("Progress update"))])
     year = IntegerField(_l("Year"), validators=[InputRequired(_l("Enter the year."))])
     period_month = SelectField(_l("Month (progress updates only)"), validators=[Optional()],
-                               choices=[("", "—"), ("3", "3"), ("6", "6"), ("9", "9")])
+                               choices=[SelectChoice("", "—"), SelectChoice("3"), SelectChoice("6"), SelectChoice("9")])
 
 
 class ExtensionForm(FlaskForm):
