@@ -17,6 +17,7 @@ from shared.columns import (
     BIGINT_KEY,
     CATALOG_VERSION,
     CRITERION_CODE,
+    MOMENT,
     REPORT_STATUS,
     UNIT_CODE,
     UUID_TEXT,
@@ -26,7 +27,6 @@ from shared.columns import (
 )
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import (
-    UtcDateTime,
     map_aggregate,
     measured_value_columns,
     report_header,
@@ -37,7 +37,6 @@ from shared.orm import (
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
 JSON = sa.JSON()
-TIMESTAMP = UtcDateTime()
 
 review_cases = sa.Table(
     "review_cases",
@@ -47,7 +46,7 @@ review_cases = sa.Table(
     required("catalog_version", CATALOG_VERSION),
     required("status", REPORT_STATUS),
     required("revision", sa.Integer),
-    optional("submitted_at", TIMESTAMP),
+    optional("submitted_at", MOMENT),
     required("decisions", JSON),
     required("measured", JSON, server_default="{}"),
     *who_and_when("pending_verification", always=False),
@@ -79,7 +78,7 @@ evidence_requests = sa.Table(
     required("requests", JSON),
     required("due_date", sa.Date),
     *who_and_when("requested"),
-    optional("answered_at", TIMESTAMP),
+    optional("answered_at", MOMENT),
     optional("reply", JSON),
     sa.Index("ix_evidence_requests_open_due", "answered_at", "due_date"),
 )
@@ -104,7 +103,7 @@ audit_log = sa.Table(
     required("action", sa.String(64)),
     required("actor", ACTOR),
     required("actor_unit", UNIT_CODE),
-    required("at", TIMESTAMP),
+    required("at", MOMENT),
     optional("criterion", CRITERION_CODE),
     optional("before", JSON),
     optional("after", JSON),
@@ -118,7 +117,7 @@ measured_values = sa.Table(
     "measured_values",
     metadata,
     *measured_value_columns(),
-    required("imported_at", TIMESTAMP),
+    required("imported_at", MOMENT),
     sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
 )
 
