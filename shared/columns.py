@@ -3,31 +3,9 @@ type and width it has in every service's schema, and whether a row must have one
 each column holds: `required("round_id", ROUND_ID)`."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-
-
-class UtcDateTime(sa.TypeDecorator):
-    """A timezone-aware moment, stored in UTC. SQLite keeps no zone, so without this a value
-    would come back naive there (and compare wrongly with aware ones) while PostgreSQL's is aware."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"refusing a naive datetime {value.isoformat()}: give its time zone")
-        return value.astimezone(dt.timezone.utc)
-
-    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=dt.timezone.utc)
-
 
 UUID_TEXT = sa.String(36)  # an id the system made: a UUID as text
 ROUND_ID = sa.String(64)
@@ -41,7 +19,6 @@ SHA256_HEX = sa.String(64)  # a SHA-256 (or HMAC-SHA256) digest in hex
 ACTOR = sa.String(128)  # who did something: the user their token names
 NAME = sa.String(255)  # a name people read: a unit's, a file's, a source system's
 POINTS = sa.Numeric(8, 2)
-MOMENT = UtcDateTime()  # a moment in time: stored in UTC, read back aware on every database
 # A 64-bit key; INTEGER on SQLite, the only type whose key SQLite numbers itself.
 BIGINT_KEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

@@ -3,24 +3,13 @@ columns several tables share (written in the words of `shared.columns`)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Composite, composite, registry
 
-from shared.columns import (
-    ACTOR,
-    MOMENT,
-    NAME,
-    ROUND_ID,
-    UNIT_CODE,
-    UNIT_TYPE,
-    UUID_TEXT,
-    optional,
-    primary_key,
-    required,
-)
-from shared.columns import UtcDateTime as UtcDateTime  # the frozen migration portal 0001 imports it from here
+from shared.columns import ACTOR, NAME, ROUND_ID, UNIT_CODE, UNIT_TYPE, UUID_TEXT, optional, primary_key, required
 from shared.domain.report_header import ReportHeader
 
 # Mappings made on first use may be reached by several request threads of a process at once.
@@ -96,7 +85,27 @@ def measured_value_columns() -> list[sa.Column]:
 
 def who_and_when(act: str, *, always: bool = True) -> list[sa.Column]:
     """Who did `act` and when: `<act>_by` and `<act>_at` (`by` and `at` when `act` is empty, in a table of one
-    kind of act), the moment a `MOMENT`; `always=False` when the act may not have happened yet."""
+    kind of act), the moment a `UtcDateTime`; `always=False` when the act may not have happened yet."""
     prefix = f"{act}_" if act else ""
     column = required if always else optional
-    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", MOMENT)]
+    return [column(f"{prefix}by", ACTOR), column(f"{prefix}at", UtcDateTime())]
+
+
+class UtcDateTime(sa.TypeDecorator):
+    """A timezone-aware moment, stored in UTC. SQLite keeps no zone, so without this a value
+    would come back naive there (and compare wrongly with aware ones) while PostgreSQL's is aware."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime {value.isoformat()}: give its time zone")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=dt.timezone.utc)

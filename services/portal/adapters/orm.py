@@ -8,7 +8,8 @@ from sqlalchemy.orm import registry
 from services.portal.domain.accounts import MAX_DISPLAY_NAME_LENGTH, MAX_USERNAME_LENGTH, Account
 from shared.audit_chain import add_audit_table
 from shared.auth import Role
-from shared.columns import MOMENT, UNIT_CODE, UUID_TEXT, optional, primary_key, required
+from shared.columns import UNIT_CODE, UUID_TEXT, optional, primary_key, required
+from shared.orm import UtcDateTime
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -22,11 +23,11 @@ accounts = sa.Table(
     required("role", sa.Enum(Role, native_enum=False, length=32, validate_strings=True,
                              values_callable=lambda roles: [role.value for role in roles])),
     required("password_hash", sa.String(200)),
-    required("created_at", MOMENT),
+    required("created_at", UtcDateTime()),
     required("must_change_password", sa.Boolean),
     required("disabled", sa.Boolean),
     required("failed_attempts", sa.Integer),
-    optional("locked_until", MOMENT),
+    optional("locked_until", UtcDateTime()),
     required("session_epoch", sa.Integer),
 )
 

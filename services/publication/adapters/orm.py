@@ -16,7 +16,6 @@ from shared.cloudevents import MAX_ATTRIBUTE_LENGTHS
 from shared.columns import (
     BIGINT_KEY,
     CATALOG_VERSION,
-    MOMENT,
     NAME,
     POINTS,
     ROUND_ID,
@@ -29,6 +28,7 @@ from shared.columns import (
 )
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import (
+    UtcDateTime,
     map_aggregate,
     report_header_columns,
     reporting_unit_columns,
@@ -58,13 +58,13 @@ round_publications = sa.Table(
     required("kind", ROUND_KIND),
     optional("year", sa.Integer),
     required("status", sa.String(16)),
-    optional("published_at", MOMENT),
-    optional("commune_results_due", MOMENT),
+    optional("published_at", UtcDateTime()),
+    optional("commune_results_due", UtcDateTime()),
     required("reporting_districts", sa.JSON, server_default="[]"),
     optional("reviewing_body", UNIT_CODE),
     required("district_reports", sa.JSON),
     required("latest_version", sa.Integer, server_default="0"),
-    optional("feedback_closes_at", MOMENT),
+    optional("feedback_closes_at", UtcDateTime()),
     required("version", sa.Integer),
 )
 
@@ -81,7 +81,7 @@ scores = sa.Table(
     primary_key("report_id", UUID_TEXT),
     *report_header_columns(round_indexed=True),
     *_score_columns(),
-    required("scored_at", MOMENT),
+    required("scored_at", UtcDateTime()),
 )
 
 snapshots = sa.Table(
@@ -93,7 +93,7 @@ snapshots = sa.Table(
     required("stage", sa.String(16)),
     optional("publisher_unit", UNIT_CODE),
     *who_and_when("published"),
-    optional("feedback_closes_at", MOMENT),
+    optional("feedback_closes_at", UtcDateTime()),
     required("note", sa.Text),
     optional("decision_reference", sa.Text),
     required("scopes", sa.JSON),
@@ -131,7 +131,7 @@ reconsiderations = sa.Table(
     *who_and_when("filed"),
     required("answers", sa.JSON),
     required("status", sa.String(16)),
-    optional("settled_at", MOMENT),
+    optional("settled_at", UtcDateTime()),
     required("version", sa.Integer),
 )
 
@@ -157,9 +157,9 @@ webhook_deliveries = sa.Table(
     required("body", sa.Text),
     required("status", sa.String(16)),
     required("attempts", sa.Integer),
-    optional("next_attempt_at", MOMENT),
-    required("created_at", MOMENT),
-    optional("delivered_at", MOMENT),
+    optional("next_attempt_at", UtcDateTime()),
+    required("created_at", UtcDateTime()),
+    optional("delivered_at", UtcDateTime()),
     required("log", sa.JSON),
     sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )

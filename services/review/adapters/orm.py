@@ -17,7 +17,6 @@ from shared.columns import (
     BIGINT_KEY,
     CATALOG_VERSION,
     CRITERION_CODE,
-    MOMENT,
     REPORT_STATUS,
     UNIT_CODE,
     UUID_TEXT,
@@ -27,6 +26,7 @@ from shared.columns import (
 )
 from shared.messaging.tables import add_messaging_tables
 from shared.orm import (
+    UtcDateTime,
     map_aggregate,
     measured_value_columns,
     report_header,
@@ -37,6 +37,7 @@ from shared.orm import (
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
 JSON = sa.JSON()
+TIMESTAMP = UtcDateTime()
 
 review_cases = sa.Table(
     "review_cases",
@@ -46,7 +47,7 @@ review_cases = sa.Table(
     required("catalog_version", CATALOG_VERSION),
     required("status", REPORT_STATUS),
     required("revision", sa.Integer),
-    optional("submitted_at", MOMENT),
+    optional("submitted_at", TIMESTAMP),
     required("decisions", JSON),
     required("measured", JSON, server_default="{}"),
     *who_and_when("pending_verification", always=False),
@@ -78,7 +79,7 @@ evidence_requests = sa.Table(
     required("requests", JSON),
     required("due_date", sa.Date),
     *who_and_when("requested"),
-    optional("answered_at", MOMENT),
+    optional("answered_at", TIMESTAMP),
     optional("reply", JSON),
     sa.Index("ix_evidence_requests_open_due", "answered_at", "due_date"),
 )
@@ -103,7 +104,7 @@ audit_log = sa.Table(
     required("action", sa.String(64)),
     required("actor", ACTOR),
     required("actor_unit", UNIT_CODE),
-    required("at", MOMENT),
+    required("at", TIMESTAMP),
     optional("criterion", CRITERION_CODE),
     optional("before", JSON),
     optional("after", JSON),
@@ -117,7 +118,7 @@ measured_values = sa.Table(
     "measured_values",
     metadata,
     *measured_value_columns(),
-    required("imported_at", MOMENT),
+    required("imported_at", TIMESTAMP),
     sa.Index("ix_measured_values_round_agency", "round_id", "agency"),
 )
 

@@ -23,9 +23,9 @@ from services.rounds.domain.calendar import RoundKind, Window
 from services.rounds.domain.rounds import Extension, Round, WindowOverride
 from services.rounds.domain.units import UnitType
 from services.submission.adapters.orm import JSON, mapper_registry, metadata
-from shared.columns import MOMENT, NAME, ROUND_ID, ROUND_KIND, UNIT_CODE, UNIT_TYPE, optional, primary_key, required
+from shared.columns import NAME, ROUND_ID, ROUND_KIND, UNIT_CODE, UNIT_TYPE, optional, primary_key, required
 from shared.domain.round_events import RoundStatus
-from shared.orm import map_aggregate
+from shared.orm import UtcDateTime, map_aggregate
 
 units = sa.Table(
     "units",
@@ -156,10 +156,10 @@ rounds = sa.Table(
     required("window_overrides", MutableList.as_mutable(_WindowOverrides())),
     required("extensions", MutableList.as_mutable(_Extensions())),
     required("reminders_sent", MutableSet.as_mutable(_RemindersSent())),
-    optional("opened_at", MOMENT),
-    optional("commune_results_due", MOMENT),
-    optional("closed_at", MOMENT),
-    optional("published_at", MOMENT),
+    optional("opened_at", UtcDateTime()),
+    optional("commune_results_due", UtcDateTime()),
+    optional("closed_at", UtcDateTime()),
+    optional("published_at", UtcDateTime()),
     required("version", sa.Integer),
     sa.Index("ix_rounds_status", "status"),
 )

@@ -6,9 +6,9 @@ from sqlalchemy.orm import registry, relationship
 
 from services.scoring.domain.scores import Score, ScoreSheet
 from shared.audit_chain import add_audit_table
-from shared.columns import CATALOG_VERSION, MOMENT, POINTS, SHA256_HEX, UUID_TEXT, primary_key, required
+from shared.columns import CATALOG_VERSION, POINTS, SHA256_HEX, UUID_TEXT, primary_key, required
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate, report_header, report_header_columns
+from shared.orm import UtcDateTime, map_aggregate, report_header, report_header_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -40,7 +40,7 @@ scores = sa.Table(
     required("breakdown", sa.JSON),
     required("reason", sa.String(255)),
     required("current", sa.Boolean),
-    required("scored_at", MOMENT),
+    required("scored_at", UtcDateTime()),
 )
 
 messaging_tables = add_messaging_tables(metadata)

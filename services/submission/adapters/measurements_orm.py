@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from services.submission.adapters.orm import mapper_registry, metadata
 from services.submission.domain.measurements import MeasurementImport
-from shared.columns import MOMENT, NAME, ROUND_ID, SHA256_HEX, UNIT_CODE, UUID_TEXT, optional, primary_key, required
-from shared.orm import map_aggregate, measured_value_columns, who_and_when
+from shared.columns import NAME, ROUND_ID, SHA256_HEX, UNIT_CODE, UUID_TEXT, optional, primary_key, required
+from shared.orm import UtcDateTime, map_aggregate, measured_value_columns, who_and_when
 
 measurement_imports = sa.Table(
     "measurement_imports",
@@ -22,7 +22,7 @@ measurement_imports = sa.Table(
     required("values", sa.JSON),
     optional("supersedes", UUID_TEXT),
     optional("superseded_by", UUID_TEXT),
-    optional("superseded_at", MOMENT),
+    optional("superseded_at", UtcDateTime()),
     sa.Index("ix_measurement_imports_round_agency", "round_id", "agency", "imported_at"),
 )
 # One successor per import (and one first import per agency and round): two files of an agency sent

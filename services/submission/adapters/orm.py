@@ -6,9 +6,9 @@ from sqlalchemy.orm import registry
 
 from services.submission.domain.reports import Report
 from shared.audit_chain import add_audit_table
-from shared.columns import CATALOG_VERSION, MOMENT, REPORT_STATUS, UUID_TEXT, optional, primary_key, required
+from shared.columns import CATALOG_VERSION, REPORT_STATUS, UUID_TEXT, optional, primary_key, required
 from shared.messaging.tables import add_messaging_tables
-from shared.orm import map_aggregate, report_header, report_header_columns
+from shared.orm import UtcDateTime, map_aggregate, report_header, report_header_columns
 
 metadata = sa.MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -27,7 +27,7 @@ reports = sa.Table(
     required("criterion_comments", JSON),
     required("evidence_requests", JSON),
     optional("evidence_due_date", sa.String(32)),
-    optional("submitted_at", MOMENT),
+    optional("submitted_at", UtcDateTime()),
     required("version", sa.Integer),
     sa.UniqueConstraint("round_id", "unit_code", name="uq_reports_round_unit"),
     sa.Index("ix_reports_round_status", "round_id", "status"),

@@ -10,8 +10,8 @@ from importlib import import_module
 import pytest
 import sqlalchemy as sa
 
-from shared.columns import UtcDateTime
 from shared.config import SERVICES
+from shared.orm import UtcDateTime
 
 
 @pytest.mark.parametrize("service", [*SERVICES, "portal"])
