@@ -22,6 +22,7 @@ from services.portal.entrypoints import (
     labels,
     names,
     public,
+    report_form,
     reports,
     review,
     signed_in,
@@ -94,8 +95,9 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
     app.extensions["portal_accounts"] = accounts or accounts_for(settings.database_url)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(form_error_list=_form_error_list, unit_name=names.unit_name,
-                                 round_name=names.round_name)
-    app.jinja_env.filters.update(unit_name=names.unit_name, round_name=names.round_name, day=labels.day)
+                                 round_name=names.round_name, numeric_types=report_form.NUMERIC_TYPES)
+    app.jinja_env.filters.update(unit_name=names.unit_name, round_name=names.round_name, day=labels.day,
+                                 number=labels.number)
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)
 

@@ -333,7 +333,7 @@ def _compile_criterion(criterion: Criterion, places: int) -> _Step:
         group=criterion.group,
         kind=rule.kind,
         max_points=criterion.max_points,
-        min_points=-rule.max_deduction if rule.kind == "deduction" else Decimal(0),
+        min_points=criterion.min_points,
         scored=rule.kind != "info",
         rule_fields=rule.fields,
         input_fields=tuple(field.field for field in criterion.inputs),

@@ -119,6 +119,11 @@ class Criterion:
     def kind(self) -> str:
         return self.rule.kind
 
+    @property
+    def min_points(self) -> Decimal:
+        """The fewest points the criterion gives: a deduction's cap taken away, else none."""
+        return -self.rule.max_deduction if self.kind == "deduction" else Decimal(0)
+
 
 @dataclass(frozen=True)
 class Group:

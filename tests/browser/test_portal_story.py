@@ -26,6 +26,7 @@ COMMUNE, COMMUNE_NAME, DISTRICT, DISTRICT_NAME = "18070", "Phường Trần Phú
 ROUND_NAME = "Kỳ đánh giá năm 2027"
 ADMIN_PASSWORD, CLERK_PASSWORD, REVIEWER_PASSWORD = "quản-trị-tỉnh-2027", "cán-bộ-xã-Trần-Phú-1", "thẩm-định-TP-2027"
 ADJUSTED_REASON = "Biên bản chỉ chứng minh 2 cuộc họp trong năm"
+VIETNAMESE_NUMBER = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?$")  # 344,69 and 1.000; the services' 344.69 never
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:
@@ -152,6 +153,13 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
         if index == 0:
             expect(clerk.locator("form#answers[data-idle='true']")).to_have_count(1, timeout=60_000)  # all saved
             assert clerk.locator("form#answers .error-message:not(:empty)").all_inner_texts() == []
+            # The live score as the page writes it, a decimal comma (the API's total always has a decimal point);
+            # a deduction headed by what it takes away, from the catalog's rule, not "tối đa 0 điểm".
+            expect(clerk.locator("#score-total")).to_have_text(VIETNAMESE_NUMBER)
+            for criterion in group["criteria"]:
+                if criterion["min_points"] < 0:
+                    expect(clerk.locator(f"[id='title-{criterion['code']}']")).to_contain_text(
+                        f"(trừ tối đa {-criterion['min_points']} điểm)")
             clerk.goto(clerk.url)  # open the page again (a reload would re-send the earlier refused form)
             for item in unit_inputs:
                 if not isinstance(answers[item["key"]], bool):
@@ -283,6 +291,7 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     reload_until(clerk, lambda: clerk.locator("#result-title ~ p", has_text="công bố ngày").count() > 0,
                  "the published result")
     expect(clerk.locator("#official-ranks")).to_contain_text("Hạng 1")  # the only commune its district scored
+    expect(clerk.locator("#official-total")).to_have_text(VIETNAMESE_NUMBER)
     expect(clerk.locator("main")).not_to_contain_text("Điểm tạm tính")
     check(clerk, "14-published-score-and-reason")
     clerk.goto(f"{base}/")  # home: where the report stands, no days counted to a deadline already met

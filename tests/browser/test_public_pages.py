@@ -131,10 +131,15 @@ def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
     expect(page.locator("#radar svg polygon.chart__area")).to_have_count(1)
     expect(page.locator("#history svg circle.chart__dot")).to_have_count(2)  # 2025 and 2026
     expect(page.locator("#points")).to_contain_text("812")
+    group_points = f"{812 / 6:.2f}"  # as publication serves it: 135.33, which a Vietnamese reader writes 135,33
+    expect(page.locator("#points")).to_contain_text(group_points.replace(".", ","))
+    expect(page.locator("#points")).not_to_contain_text(group_points)
+    expect(page.locator("#points tfoot td")).to_have_text(["812", "1.000"])  # the total and its maximum, grouped
     shot(page, "public-unit")
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("#points caption")).to_have_text("Points by group and criterion")
+    expect(page.locator("#points")).to_contain_text(group_points)  # English writes a decimal point
     shot(page, "public-unit-en")
     # On a phone (360×740), in English (the longer group names) and Vietnamese: every chart's text readable.
     unit_page = "/results/units/440?round_id=2026-annual"

@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from services.portal.domain import numbers
 from shared.clock import in_province_time
 
 REPORT_STATUS = {
@@ -58,6 +60,11 @@ def day(value: str | None) -> str:
     if len(value) == 10:
         return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
     return in_province_time(dt.datetime.fromisoformat(value)).strftime("%d/%m/%Y")
+
+
+def number(value: numbers.Number | None) -> str:
+    """A score, points, a percent or a count in the page's language: 344,69 / 344.69 (domain/numbers.py)."""
+    return numbers.number(value, str(get_locale()))
 
 
 def status_label(code: str | None) -> str:

@@ -25,6 +25,7 @@ STAGES = {"district": _l("Published by the district"), "provisional": _l("Provis
 SCOPES = {"province_department": _l("Departments"), "central_agency": _l("Central agencies"),
           "district": _l("Districts"), "commune": _l("Communes (province-wide)")}
 EXPORT_FORMATS = ("xlsx", "csv", "pdf")
+RANKING_MAXIMUM = 1000  # the bar chart's scale: the catalogs' total, the same for every unit type
 
 
 def _anonymous() -> ApiClient:
@@ -81,12 +82,12 @@ def ranking(round_id: str):
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "rank"
     descending = request.args.get("order") == "desc"
     rows.sort(key=_sort_key(sort), reverse=descending)
-    chart = bar_chart([(row["unit_name_vi"], Decimal(row["total"])) for row in rows], maximum=1000,
-                      title=str(_l("Total points by unit")))
+    chart = bar_chart([(row["unit_name_vi"], Decimal(row["total"])) for row in rows], maximum=RANKING_MAXIMUM,
+                      title=str(_l("Total points by unit")), locale=str(get_locale()))
     groups = sorted({code for row in rows for code in row["groups"]}, key=_natural)
     return render_template("public/ranking.html", round_id=round_id, rankings=rankings, scope=scope, chosen=chosen,
                            rows=rows, groups=groups, sort=sort, descending=descending, chart=chart,
-                           scope_label=scope_label, formats=EXPORT_FORMATS)
+                           chart_maximum=RANKING_MAXIMUM, scope_label=scope_label, formats=EXPORT_FORMATS)
 
 
 @blueprint.get("/units/<unit_code>")
@@ -101,7 +102,8 @@ def unit(unit_code: str):
                        key=lambda row: -len(row["ranking_scope"]))  # the narrowest ranking first
     standing = standings[0]
     form = client.get("scoring", f"/catalogs/{standing['catalog_version']}/unit-types/{standing['unit_type']}")
-    english = str(get_locale()) == "en"
+    locale = str(get_locale())
+    english = locale == "en"
     groups = [{"code": group["code"], "name": group["name"]["en" if english else "vi"],
                "max_points": group["max_points"], "points": standing["groups"].get(group["code"]),
                "criteria": [{"code": criterion["code"], "name": criterion["name"]["en" if english else "vi"],
@@ -109,12 +111,12 @@ def unit(unit_code: str):
                              "points": standing["criteria"].get(criterion["code"])}
                             for criterion in group["criteria"]]} for group in form["groups"]]
     radar = radar_chart([(group["code"], group["name"], Decimal(group["points"] or 0), group["max_points"])
-                         for group in groups], title=str(_l("Points by group")))
+                         for group in groups], title=str(_l("Points by group")), locale=locale)
     yearly = {}
     for row in sorted(history, key=lambda row: (row["round_id"], -len(row["ranking_scope"]))):
         yearly.setdefault(row["round_id"], Decimal(row["total"]))
     line = line_chart([(round_key.split("-", 1)[0], total) for round_key, total in sorted(yearly.items())],
-                      maximum=form["total_max_points"], title=str(_l("Total points over the years")))
+                      maximum=form["total_max_points"], title=str(_l("Total points over the years")), locale=locale)
     return render_template("public/unit.html", standing=standing, standings=standings, groups=groups,
                            round_id=round_id, round_ids=round_ids, radar=radar, line=line,
                            total_max=form["total_max_points"], scope_label=scope_label, formats=EXPORT_FORMATS)

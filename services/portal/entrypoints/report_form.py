@@ -15,6 +15,7 @@ from shared.clock import in_province_time
 UNIT_KIND = "unit"
 # The states in which the report is the unit's to fill and send (submission's EDITABLE).
 UNIT_EDITS = frozenset({"draft", "returned"})
+NUMERIC_TYPES = ("int", "decimal", "percent")  # an input's types whose answer is a number
 
 
 @dataclasses.dataclass
@@ -170,7 +171,7 @@ def parse_value(spec: dict, raw: str | None) -> Any:
         return None
     if spec["type"] == "bool":
         return {"true": True, "false": False}.get(text, text)
-    if spec["type"] in ("int", "decimal", "percent"):
+    if spec["type"] in NUMERIC_TYPES:
         return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
     return text
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from services.portal.adapters.api_client import ApiError
 from services.portal.entrypoints import progress, report_form
 from services.portal.entrypoints.forms import EmptyForm
-from services.portal.entrypoints.labels import status_label
+from services.portal.entrypoints.labels import number, status_label
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import Role
 
@@ -82,7 +82,8 @@ def next_step(report_id: str):
 @blueprint.post("/<report_id>/autosave")
 @requires(Role.UNIT_REPORTER)
 def autosave(report_id: str):
-    """One field as the clerk types (fetch with the CSRF header): saved, or its error; the new score."""
+    """One field as the clerk types (fetch with the CSRF header): saved, or its error; the new score, as the API
+    gives it and as the page shows it (shown_total: 344,69 on a Vietnamese page)."""
     report = g.api.get("submission", f"/reports/{report_id}")
     view = report_form.ReportView(report, report_form.catalog_form(report), {}, [])
     if not view.editable:
@@ -90,7 +91,8 @@ def autosave(report_id: str):
     changes = report_form.answers_from(view, [c for g_ in view.form["groups"] for c in g_["criteria"]], request.form)
     errors = _save_what_is_valid(report_id, changes)
     preview = g.api.get("submission", f"/reports/{report_id}/preview")
-    return jsonify(saved=not errors, errors=errors, total=preview.get("total"),
+    total = preview.get("total")
+    return jsonify(saved=not errors, errors=errors, total=total, shown_total=number(total),
                    criteria={item["code"]: item.get("points") for item in preview.get("criteria", [])},
                    groups={item["code"]: item.get("points") for item in preview.get("groups", [])})
 

@@ -67,7 +67,9 @@ def _case_view(report_id: str) -> dict:
     versions = g.api.get("review", f"/cases/{report_id}/versions").get("versions", [])
     return {"case": case, "catalog": form, "changes": versions[-1].get("changes", []) if len(versions) > 1 else [],
             "round_title": round_title(read_round(case["round_id"]), case["round_id"]),
-            "labels": input_labels(form, str(get_locale()))}
+            "labels": input_labels(form, str(get_locale())),
+            "inputs": {spec["key"]: spec for group in form["groups"] for criterion in group["criteria"]
+                       for spec in criterion["inputs"]}}
 
 
 def _render_case(report_id: str, failure: ApiError | None = None, action: str = ""):

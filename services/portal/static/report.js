@@ -58,7 +58,8 @@
           show(name, message);
         });
         status.textContent = failed ? "" : status.dataset.saved;
-        if (result.total !== undefined) { document.getElementById("score-total").textContent = result.total; }
+        // The total as the server-rendered page writes it (344,69 in Vietnamese), never the API's "344.69".
+        if (result.shown_total !== undefined) { document.getElementById("score-total").textContent = result.shown_total; }
       })
       .catch(function () { status.textContent = status.dataset.failed; })
       .then(function () {

@@ -80,6 +80,7 @@ class EvidenceSchema(Schema):
 class CriterionSchema(CatalogEntrySchema):
     description = fields.Nested(BilingualSchema, allow_none=True)
     max_points = Number()
+    min_points = Number()  # below 0 for a deduction: the most it takes away (-15), else 0
     rule = fields.Nested(RuleSchema)
     evidence = fields.Nested(EvidenceSchema)
     source = fields.Nested(NamedCodeSchema)

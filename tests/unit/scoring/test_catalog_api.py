@@ -81,6 +81,7 @@ def _check_criterion(criterion: dict, raw: dict, manifest: dict) -> None:
     assert criterion["name"] == {"vi": raw["name_vi"], "en": raw["name_en"]}, code
     assert _number(criterion["max_points"]) == _number(raw["max_points"]), code
     assert criterion["rule"]["kind"] == raw["rule"]["kind"], code
+    assert _number(criterion["min_points"]) == -_number((raw["rule"].get("params") or {}).get("max_deduction", 0)), code
     assert criterion["rule"]["text"]["vi"] and criterion["rule"]["text"]["en"], code
     assert criterion["rule"]["when_missing"]["vi"] and criterion["rule"]["when_missing"]["en"], code
     assert criterion["evidence"] == {"required": raw["evidence"]["required"], "description": {

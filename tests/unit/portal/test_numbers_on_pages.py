@@ -1,0 +1,169 @@
+"""A number reads as its reader writes it on every page: the services' "344.69" is 344,69 on a Vietnamese page and
+344.69 on an English one, "0.00" is 0; a deduction says what it takes away instead of "at most 0 points". The
+pages are rendered by the portal itself, its APIs answered by a fake, as the services answer."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from services.portal import bootstrap
+from services.portal.domain.accounts import Account
+from services.portal.domain.numbers import number
+from services.portal.entrypoints import names, signed_in
+from services.portal.settings import PortalSettings
+from shared.auth import Role
+from shared.criteria import load_catalog
+from shared.criteria.forms import form_description
+from tests.support.keys import TEST_KEY
+
+CATALOG = "hatinh-2021-ref-1"
+REPORT = {"id": "r1", "round_id": "2027-annual", "unit_code": "18073", "unit_type": "commune",
+          "catalog_version": CATALOG, "status": "draft", "version": 3,
+          "answers": {"late_reports_count": 2, "civil_registers_digitised_pct": "87.5"}}
+PREVIEW = {"total": "344.69", "groups": [{"code": "1", "points": "0.00", "max_points": 150}],
+           "criteria": [], "before_submission": {"errors": []}}
+PUBLISHED = {"round_id": "2027-annual", "unit_code": "18073", "unit_name_vi": "Xã Thạch Sơn", "unit_type": "commune",
+             "catalog_version": CATALOG, "ranking_scope": "commune:436", "stage": "final", "snapshot_version": 1,
+             "total": "1000.00", "rank": 1, "rank_change": None, "band": {"name_vi": "Tốt", "name_en": "Good"},
+             "published_at": "2027-12-01T03:00:00+00:00", "groups": {"1": "135.33"}, "criteria": {"1.1": "22.50"}}
+CASE = {"report_id": "r1", "round_id": "2027-annual", "unit_name_vi": "Xã Thạch Sơn", "unit_type": "commune",
+        "catalog_version": CATALOG, "status": "submitted", "version": 4, "undecided": ["1.1"], "decisions": {},
+        "answers": REPORT["answers"], "reviewed_answers": {}, "evidence": {}, "pending_verification_by": None}
+CLERK = Account(id="a1", username="xa.thanhsen", display_name="Lê Thị Hoa", unit_code="18073",
+                role=Role.UNIT_REPORTER, password_hash="", created_at=dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc),
+                must_change_password=False)
+REVIEWER = dataclasses.replace(CLERK, id="a2", username="huyen.thachha", unit_code="436", role=Role.DISTRICT_REVIEWER)
+
+
+class FakeApi:
+    """The services' answers by path, as JSON gives them (decimals as strings, numbers as numbers)."""
+
+    def __init__(self):
+        form = form_description(load_catalog(CATALOG), "commune")
+        self.answers = {f"/reports/{REPORT['id']}": REPORT, f"/reports/{REPORT['id']}/preview": PREVIEW,
+                        f"/reports/{REPORT['id']}/evidence": [],
+                        f"/rounds/{REPORT['round_id']}": {"kind": "annual_evaluation", "year": 2027},
+                        f"/catalogs/{CATALOG}/unit-types/commune": form,
+                        f"/units/{REPORT['unit_code']}/results": [PUBLISHED],
+                        f"/cases/{CASE['report_id']}": CASE,
+                        f"/cases/{CASE['report_id']}/versions": {"versions": [{}, {"changes": [
+                            {"field": "civil_registers_digitised_pct", "before": "80.25", "after": "87.5"}]}]},
+                        f"/rounds/{PUBLISHED['round_id']}/rankings": [{
+                            "scope": "commune:436", "stage": "final", "snapshot_version": 1, "complete": True,
+                            "published_at": PUBLISHED["published_at"]}],
+                        f"/results/{PUBLISHED['round_id']}": [PUBLISHED]}
+
+    def get(self, service: str, path: str, **params):
+        return self.answers[path]
+
+    def get_all(self, service: str, path: str, **params):
+        return self.answers[path]
+
+    def send(self, method: str, service: str, path: str, json=None, **kwargs):
+        return {}
+
+
+@pytest.fixture
+def signed_in_as():
+    """Who the pages are rendered for: the commune's clerk unless a test says otherwise."""
+    return [CLERK]
+
+
+@pytest.fixture
+def client(monkeypatch, tmp_path: Path, signed_in_as):
+    settings = PortalSettings(database_url="sqlite://", api_urls={}, secret_key="test", signing_key=TEST_KEY,
+                              secure_cookies=False, data_dir=tmp_path)
+    app = bootstrap.create_app(settings, accounts=object())
+    app.config.update(WTF_CSRF_ENABLED=False)
+    api = FakeApi()
+
+    def signed_in_account():
+        signed_in.g.account, signed_in.g.api = signed_in_as[0], api
+
+    monkeypatch.setattr(signed_in, "_load", signed_in_account)
+    monkeypatch.setattr(names, "_read", lambda now: names._Names(now, {}, {}))
+    monkeypatch.setattr("services.portal.entrypoints.public._anonymous", lambda: api)
+    return app.test_client()
+
+
+def page(client, path: str, lang: str) -> str:
+    client.set_cookie("lang", lang)
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    return re.sub(r"\s+", " ", response.text)
+
+
+def test_a_number_is_written_as_its_reader_writes_it():
+    assert [number(value, "vi") for value in ("344.69", "0.00", "22.50", "1000.00", 1234.5, -15)] == [
+        "344,69", "0", "22,5", "1.000", "1.234,5", "-15"]
+    assert [number(value, "en") for value in ("344.69", "0.00", "1000.00")] == ["344.69", "0", "1,000"]
+    assert number("0.33333", "vi") == "0,33333"  # every digit it has: CLDR's pattern alone would round to 0,333
+    assert number(None, "vi") == "—"
+
+
+def test_the_clerks_group_page_writes_scores_in_the_pages_language(client):
+    vietnamese = page(client, "/reports/r1/groups/1", "vi")
+    assert '<span class="score-panel__total" id="score-total">344,69</span> điểm' in vietnamese
+    assert "Nhóm này: 0 / 150" in vietnamese
+    assert "(tối đa 30 điểm)" in vietnamese  # 1.1
+    assert "344.69" not in vietnamese and "0.00" not in vietnamese
+    english = page(client, "/reports/r1/groups/1", "en")
+    assert '<span class="score-panel__total" id="score-total">344.69</span> points' in english
+    assert "This group: 0 / 150" in english
+
+
+def test_a_deduction_is_headed_by_what_it_takes_away_from_the_catalogs_rule(client):
+    form = FakeApi().answers[f"/catalogs/{CATALOG}/unit-types/commune"]
+    deduction = next(criterion for group in form["groups"] for criterion in group["criteria"]
+                     if criterion["rule"]["kind"] == "deduction")
+    assert (deduction["code"], deduction["max_points"], deduction["min_points"]) == ("1.7", 0, -15)
+    vietnamese = page(client, "/reports/r1/groups/1", "vi")
+    heading = re.search(r'<h2 id="title-1\.7">(.*?)</h2>', vietnamese).group(1)
+    assert "(trừ tối đa 15 điểm)" in heading and "tối đa 0 điểm" not in vietnamese
+    english = page(client, "/reports/r1/groups/1", "en")
+    assert "(deducts up to 15 points)" in re.search(r'<h2 id="title-1\.7">(.*?)</h2>', english).group(1)
+
+
+def test_the_task_list_and_the_check_page_write_the_provisional_score_and_numeric_answers(client):
+    assert "Điểm tạm tính: 344,69 điểm." in page(client, "/reports/r1", "vi")
+    check = page(client, "/reports/r1/check", "vi")
+    assert "Điểm tạm tính: 344,69 điểm." in check
+    assert re.search(r'id="civil_registers_digitised_pct"><dt>[^<]*</dt> <dd>87,5 %', check)
+
+
+def test_the_live_score_comes_back_as_the_page_writes_it_and_as_the_api_gives_it(client):
+    client.set_cookie("lang", "vi")
+    saved = client.post("/reports/r1/autosave", data={"late_reports_count": "3"}).json
+    assert (saved["shown_total"], saved["total"]) == ("344,69", "344.69")
+    client.set_cookie("lang", "en")
+    assert client.post("/reports/r1/autosave", data={"late_reports_count": "3"}).json["shown_total"] == "344.69"
+
+
+def test_the_public_unit_page_writes_totals_points_and_maxima_in_the_pages_language(client):
+    vietnamese = page(client, "/results/units/18073", "vi")
+    assert "<strong>1.000</strong> / 1.000" in vietnamese
+    assert '<td class="num"><strong>135,33</strong></td><td class="num">150</td>' in vietnamese
+    assert '<td class="num">22,5</td><td class="num">30</td>' in vietnamese
+    assert "135,33 / 150" in vietnamese  # the radar's key
+    assert not re.search(r"\d\.\d\d\b", re.sub(r"<[^>]*>", " ", vietnamese))  # in what is read, not in drawing
+    english = page(client, "/results/units/18073", "en")
+    assert "<strong>1,000</strong> / 1,000" in english and "135.33 / 150" in english
+
+
+def test_the_public_ranking_writes_totals_and_group_points_in_the_pages_language(client):
+    vietnamese = page(client, "/results/rounds/2027-annual", "vi")
+    assert '<td class="num">135,33</td>' in vietnamese and '<td class="num"><strong>1.000</strong></td>' in vietnamese
+    assert "Tổng điểm của các đơn vị (thang 1.000)" in vietnamese
+    assert '<text x="85.00%" dx="6" y="33" class="chart__value">1.000</text>' in vietnamese  # the bar's value
+
+
+def test_the_reviewers_case_writes_the_units_numbers_and_their_changes_in_the_pages_language(client, signed_in_as):
+    signed_in_as[0] = REVIEWER
+    vietnamese = page(client, "/reviewer/cases/r1", "vi")
+    assert "80,25 → 87,5" in vietnamese
+    assert re.search(r"<dt>[^<]*</dt><dd>87,5 %", vietnamese)
+    assert "80.25 → 87.5" in page(client, "/reviewer/cases/r1", "en")
