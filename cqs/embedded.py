@@ -10,6 +10,7 @@ import threading
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from cqs import demo_history
 from cqs.wiring import bootstrap
 from services.portal import bootstrap as portal
 from services.portal import demo as portal_demo
@@ -37,14 +38,18 @@ def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, thread
         apps[f"/{service}"] = wired.create_app(runtime)
     stop = threading.Event()
     for runtime in runtimes.values():
-        runtime.start_background(stop)
+        runtime.start_messaging(stop)
     settings = portal_settings.load(api_base=base_url)
     portal.migrate(settings.database_url)
     accounts = portal.accounts_for(settings.database_url)
     demo_accounts = []
     if seed:
         submission_demo.seed(runtimes["submission"])
+        demo_history.replay(apps, runtimes)
         demo_accounts = portal_demo.seed(accounts)
+    # The calendar starts once the demo's past rounds are replayed (cqs/demo_history.py sets the clocks back).
+    for runtime in runtimes.values():
+        runtime.start_periodic_jobs(stop)
     return DispatcherMiddleware(portal.create_app(settings, accounts), apps), demo_accounts, stop
 
 

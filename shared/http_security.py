@@ -11,8 +11,10 @@ on evidence uploads; `SIGN_IN_LIMIT` is for the sign-in route.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, Response, g, request
 from flask_limiter import Limiter
@@ -109,6 +111,21 @@ def limit_routes(app: Flask) -> None:
                 # The limiter checks a decorated limit when the view runs: the view is replaced by its wrapper.
                 limited = limiter.limit(upload_limit, key_func=_account_or_address, override_defaults=False)
                 app.view_functions[rule.endpoint] = limited(app.view_functions[rule.endpoint])
+
+
+@contextlib.contextmanager
+def limits_lifted(apps: Iterable[Flask]) -> Iterator[None]:
+    """The apps' rate limits off meanwhile, for work done in process before they serve anyone (the embedded
+    demo's replay of a past round): it must neither be throttled like a client nor use up 127.0.0.1's budget."""
+    limiters = [app.extensions["cqs_limiter"] for app in apps]
+    enabled = [limiter.enabled for limiter in limiters]
+    for limiter in limiters:
+        limiter.enabled = False
+    try:
+        yield
+    finally:
+        for limiter, was in zip(limiters, enabled, strict=True):
+            limiter.enabled = was
 
 
 def _account_or_address() -> str:

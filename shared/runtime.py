@@ -102,6 +102,10 @@ class ServiceRuntime:
     def start_background(self, stop: threading.Event, consumer: EventConsumer | None = None) -> list[threading.Thread]:
         """Declare the service's queues, then start its relay, consumer (`consumer`, or a new one) and periodic
         jobs as threads."""
+        return self.start_messaging(stop, consumer) + self.start_periodic_jobs(stop)
+
+    def start_messaging(self, stop: threading.Event, consumer: EventConsumer | None = None) -> list[threading.Thread]:
+        """Declare the service's queues, then start its relay and consumer (`consumer`, or a new one) as threads."""
         threads = []
         if self.subscriptions:
             consumer = consumer or self.consumer()
@@ -110,12 +114,13 @@ class ServiceRuntime:
                                             name=f"{self.settings.service}-consumer", daemon=True))
         threads.append(threading.Thread(target=self.relay().run, args=(stop,), name=f"{self.settings.service}-relay",
                                         daemon=True))
-        threads += [threading.Thread(target=self._run_periodically, args=(job, stop),
-                                     name=f"{self.settings.service}-{job.name}", daemon=True)
-                    for job in [*self.periodic_jobs, *self._anchor_jobs()]]
-        for thread in threads:
-            thread.start()
-        return threads
+        return _started(threads)
+
+    def start_periodic_jobs(self, stop: threading.Event) -> list[threading.Thread]:
+        """Start the service's periodic jobs (the reporting calendar, webhooks, anchors) as threads."""
+        return _started([threading.Thread(target=self._run_periodically, args=(job, stop),
+                                          name=f"{self.settings.service}-{job.name}", daemon=True)
+                         for job in [*self.periodic_jobs, *self._anchor_jobs()]])
 
     def _anchor_jobs(self) -> list[PeriodicJob]:
         """With CQS_AUDIT_ANCHOR_DIR set, the security log's head is exported there periodically."""
@@ -159,6 +164,12 @@ class ServiceRuntime:
         stop.wait()
         for thread in threads:
             thread.join(timeout=10)
+
+
+def _started(threads: list[threading.Thread]) -> list[threading.Thread]:
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def inject_dependencies(handler: Callable, dependencies: dict[str, object]) -> Callable:

@@ -12,8 +12,9 @@ DEMO_ACCOUNTS = (
      "báo cáo cấp xã / commune clerk — Phường Thành Sen"),
     ("so.taichinh", "Cán bộ Sở Tài chính", Role.UNIT_REPORTER, "STC",
      "báo cáo cấp sở / department clerk — Sở Tài chính"),
-    ("huyen.tphatinh", "Thẩm định viên TP Hà Tĩnh", Role.DISTRICT_REVIEWER, "436",
-     "thẩm định cấp huyện / district reviewer — Thành phố Hà Tĩnh (round 2022-annual, 2021 three-tier model)"),
+    ("huyen.honglinh", "Thẩm định viên TX Hồng Lĩnh", Role.DISTRICT_REVIEWER, "437",
+     "thẩm định cấp huyện / district reviewer — Thị xã Hồng Lĩnh (rounds 2022-annual, 2023-annual: "
+     "2021 three-tier model)"),
     ("so.khcn", "Thẩm định viên Sở KH&CN", Role.DEPARTMENT_REVIEWER, "SKHCN",
      "thẩm định / the Department's reviewer — Sở Khoa học và Công nghệ"),
     ("quantri", "Quản trị hệ thống", Role.ADMIN, "HT", "quản trị / admin — UBND tỉnh Hà Tĩnh"),

@@ -1,12 +1,14 @@
 """Demo data for `cqs run`: the Hà Tĩnh registry and review models, the annual round open
-today, and a past round under the 2021 three-tier model. The portal seeds the demo accounts
+today, and two past rounds under the 2021 three-tier model. The portal seeds the demo accounts
 (services/portal/demo.py).
 
 Which round is "today's": the annual evaluation whose departments' window contains today.
 Windows run from 15 Nov (communes: 10 Nov) of the previous year, so on 25 Nov 2026 that is
 the 2027 evaluation, open for communes since 10 Nov 2026 and for the others since 15 Nov
-2026. The past round is the 2022 evaluation, opened as on 10 Nov 2021 (communes reviewed by
-their district, results consolidated by districts) and closed at its last deadline.
+2026. The past rounds are the 2022 and 2023 evaluations, opened as on 10 Nov of the year before
+(communes reviewed by their district, results consolidated by districts) and left open: the embedded
+runner replays them through the services to their published results and closes each at its last
+deadline (cqs/demo_history.py); without it, the reporting calendar closes them at its next tick.
 Today's round also holds the measured inputs of every coordinating agency (Văn phòng UBND tỉnh's
 administrative-procedure system, Sở KH&CN's SOC and document systems, the districts' offices), imported
 as each agency would send them, so a reviewer can verify a report without waiting for anyone.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Any
 
 from services.rounds.adapters.seed_files import HATINH_UNIT_FILES, REVIEW_MODELS_FILE
@@ -31,7 +34,7 @@ from shared.criteria import UnitTypeCatalog, load_catalog
 from shared.criteria.suppliers import SYSTEM, fields_supplied_by, measuring_agencies
 from shared.domain.round_events import RoundStatus
 
-THREE_TIER_YEAR = 2022
+PAST_YEARS = (2022, 2023)  # both under the 2021 three-tier model
 DEMO_SYSTEMS = {"ppc_office": "Hệ thống thông tin giải quyết TTHC tỉnh Hà Tĩnh",
                 "dic": "Hệ thống quản lý văn bản và điều hành; SOC tỉnh",
                 "district_office": "Hệ thống báo cáo của UBND huyện"}
@@ -43,10 +46,9 @@ def seed(runtime) -> None:
     registry.load_review_models_file(uow(), REVIEW_MODELS_FILE)
     now = runtime.clock()
     today = _open_annual(runtime, current_annual_year(now), now)
-    _import_measurements(runtime, today.id, now)
-    past = _open_annual(runtime, THREE_TIER_YEAR, None)
-    if past.status is RoundStatus.OPEN:
-        rounds.close_round(uow(), past.id, past.closes_at)
+    import_measurements(runtime, today.id, now)
+    for year in PAST_YEARS:
+        _open_annual(runtime, year, None)
 
 
 def current_annual_year(now: dt.datetime) -> int:
@@ -67,11 +69,13 @@ def _open_annual(runtime, year: int, opened_at: dt.datetime | None):
     return round_
 
 
-def _import_measurements(runtime, round_id: str, now: dt.datetime) -> None:
-    """Each measuring agency's file for the round, as its system would send it (once)."""
+def import_measurements(runtime, round_id: str, now: dt.datetime, unit_codes: Collection[str] | None = None) -> None:
+    """Each measuring agency's file for the round (for the units `unit_codes`, if given), as its system would
+    send it (once)."""
     with runtime.uow_factory() as uow:
         units = {(report.unit_code, report.catalog_version, report.unit_type)
-                 for report in uow.reports.list(reports.c.round_id == round_id)}
+                 for report in uow.reports.list(reports.c.round_id == round_id)
+                 if unit_codes is None or report.unit_code in unit_codes}
         done = {made.agency for made in uow.measurements.list(measurement_imports.c.round_id == round_id)}
     versions = {version for _, version, _ in units}
     for agency in sorted({a for version in versions for a in measuring_agencies(load_catalog(version))} - done):

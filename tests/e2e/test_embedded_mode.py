@@ -1,5 +1,6 @@
 """The README's run command: `cqs run` alone (SQLite files, the in-process broker, the demo
-data) serves the four services under one port, and a report goes all the way through."""
+data) serves the four services under one port, with the demo's past rounds published for anyone
+to look up, and a report goes all the way through."""
 from __future__ import annotations
 
 import contextlib
@@ -39,7 +40,8 @@ def embedded(tmp_path):
                 return requests.get(f"{url}/", timeout=2).status_code == 200
             return False
 
-        eventually(up, timeout_s=90, interval_s=0.2, what="cqs run up")
+        # The first start replays the demo's past rounds through the services (cqs/demo_history.py).
+        eventually(up, timeout_s=240, interval_s=0.2, what="cqs run up")
         yield url, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -59,6 +61,7 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     assert "Đăng nhập" in requests.get(f"{url}/", timeout=10).text  # the portal's sign-in page
     key = SigningKey.load(data_dir / "signing-key.pem")  # the embedded mode's development key, as `cqs token` uses
     reporter = auth(key, Role.UNIT_REPORTER, "STC", "demo-stc")
+    the_demos_past_is_published(url, reporter)
     reviewer = auth(key, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
     admin = auth(key, Role.ADMIN, "HT", "demo-admin")
 
@@ -72,3 +75,25 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
                lambda response: response.status_code == 201)
     results = call("GET", f"{url}/publication/results/2027-annual", {})
     assert [(item["unit_code"], item["rank"]) for item in results] == [("STC", 1)]
+
+
+def the_demos_past_is_published(url: str, reporter: dict) -> None:
+    """What a citizen finds at /results on a fresh demo: the past rounds' final results, every ranking
+    scope with units and scores, a unit's results over the years; and a clerk finds the unit's published
+    reports."""
+    published = call("GET", f"{url}/publication/published-rounds", {})
+    assert {(item["round_id"], item["stage"]) for item in published} == {("2022-annual", "final"),
+                                                                          ("2023-annual", "final")}
+    rankings = call("GET", f"{url}/publication/rounds/2023-annual/rankings", {})
+    assert {ranking["scope"] for ranking in rankings} >= {"province_department", "central_agency", "district",
+                                                          "commune", "commune:437"}
+    standings = call("GET", f"{url}/publication/results/2023-annual", {}, params={"scope": "commune:437"})
+    assert [item["rank"] for item in standings][:1] == [1] and len(standings) == 6
+    assert all(float(item["total"]) > 0 and item["band"] and item["previous_total"] for item in standings)
+    assert len({item["total"] for item in standings}) > 1  # each unit answered its own way
+    assert [item["round_id"] for item in call("GET", f"{url}/publication/units/STC/results", {})] == [
+        "2022-annual", "2023-annual"]
+    assert "437" in {unit["unit_code"] for unit in call("GET", f"{url}/publication/search", {}, params={"q": "hong linh"})}
+    assert {report["status"] for report in call("GET", f"{url}/submission/reports", reporter,
+                                                params={"round_id": "2022-annual"})} == {"published"}
+    assert "Chưa có kết quả nào được công bố" not in requests.get(f"{url}/results", timeout=10).text
