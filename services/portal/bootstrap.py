@@ -95,7 +95,7 @@ def create_app(settings: portal_settings.PortalSettings | None = None, accounts:
     app.extensions["portal_accounts"] = accounts or accounts_for(settings.database_url)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(form_error_list=_form_error_list, unit_name=names.unit_name,
-                                 round_name=names.round_name, numeric_types=report_form.NUMERIC_TYPES)
+                                 round_name=names.round_name, answer=report_form.answer)
     app.jinja_env.filters.update(unit_name=names.unit_name, round_name=names.round_name, day=labels.day,
                                  number=labels.number)
     CSRFProtect(app)

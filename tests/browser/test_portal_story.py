@@ -172,6 +172,12 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     expect(clerk).to_have_url(re.compile(r"/check$"))
     check(clerk, "08-check-your-answers")
     expect(clerk.locator(".error-summary")).to_have_count(0)
+    # Each answer in words: a chosen option by its label (never its code), a yes by Có.
+    for spec in (item for group in form["groups"] for criterion in group["criteria"] for item in criterion["inputs"]
+                 if item["key"] in answers and (item["enum"] or item["type"] == "bool")):
+        chosen = next((option["label"]["vi"] for option in spec["enum"] if option["value"] == answers[spec["key"]]),
+                      "Có")
+        expect(clerk.locator(f"[id='{spec['key']}'] dd").first).to_have_text(chosen)
     clerk.get_by_role("button", name="Nộp báo cáo").click()
     expect(clerk.locator(".banner")).to_contain_text("Đã nộp báo cáo để thẩm định.")
 

@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 from flask import g
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
-from services.portal.entrypoints.labels import round_title
+from services.portal.entrypoints.labels import number, round_title
 from shared.clock import in_province_time
 
 UNIT_KIND = "unit"
@@ -197,3 +199,20 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def answer(spec: dict, value: Any) -> str:
+    """An answer in words, as every page shows it: Có / Không, an option's label (never its code), a number as its
+    reader writes it, each with the input's unit; "" when unanswered, which each page says in its own way.
+    An option is matched by its text too: the form sends an option's code as typed ("2")."""
+    if value is None or value == "":
+        return ""
+    lang = str(get_locale())
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    option = next((item for item in spec.get("enum") or () if str(item["value"]) == str(value)), None)
+    if option:
+        return option["label"].get(lang) or option["label"]["vi"]
+    text = number(value) if spec.get("type") in NUMERIC_TYPES else str(value)
+    unit = spec.get("unit")
+    return f"{text} {unit.get(lang) or unit['vi']}" if unit else text

@@ -156,8 +156,8 @@ def evidence_file(report_id: str, file_id: str):
 @requires(Role.UNIT_REPORTER)
 def check(report_id: str):
     view = report_form.load(report_id)
-    return render_template("reports/check.html", view=view, form=EmptyForm(), shown=report_form.shown,
-                           message=_message, status_label=status_label)
+    return render_template("reports/check.html", view=view, form=EmptyForm(), message=_message,
+                           status_label=status_label)
 
 
 @blueprint.post("/<report_id>/submit")
@@ -169,7 +169,7 @@ def submit(report_id: str):
     try:
         g.api.send("POST", "submission", f"/reports/{report_id}/submit", {"expected_version": view.report["version"]})
     except ApiError as failure:
-        return render_template("reports/check.html", view=view, form=EmptyForm(), shown=report_form.shown,
+        return render_template("reports/check.html", view=view, form=EmptyForm(),
                                message=_message, status_label=status_label, submit_errors=field_errors(failure),
                                submit_detail=failure.detail), 422
     flash(_("Your report has been submitted for review."))
