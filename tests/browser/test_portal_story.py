@@ -331,6 +331,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     # a heading is not squeezed to its longest word and stacked a word a line.
     reviewer.goto(f"{base}/reviewer")
     assert {heading: lines for heading, lines in heading_lines(reviewer) if lines > 1} == {}
+    # So does the admin's list of accounts.
+    admin.goto(f"{base}/admin/accounts")
+    assert {heading: lines for heading, lines in heading_lines(admin) if lines > 1} == {}
 
     assert {page: found for page, found in accessibility.items() if found} == {}
 

@@ -21,7 +21,7 @@ from services.scoring import bootstrap as scoring
 from services.submission import bootstrap as submission
 from shared.auth import Principal, Role, issue_token
 from shared.cloudevents import CloudEvent
-from tests.browser.conftest import phone_pass, shot
+from tests.browser.conftest import heading_lines, phone_pass, shot
 from tests.support.keys import TEST_KEY
 from tests.support.round_events import round_closed, round_opened
 from tests.support.running import SEED
@@ -143,6 +143,17 @@ def test_rankings_search_and_a_units_page_in_the_browser(site, new_page):
     shot(page, "public-unit-en")
     # On a phone (360×740), in English (the longer group names) and Vietnamese: every chart's text readable.
     unit_page = "/results/units/440?round_id=2026-annual"
+    # Its points table fits the phone: the numbers and their headings on one line, the names wrapping (their
+    # heading on at most two lines).
     assert phone_pass(page, site, "public-en", [unit_page]) == {}
+    assert points_headings_stacked(page, "Group or criterion") == {}
     page.get_by_role("link", name="Tiếng Việt").click()
     assert phone_pass(page, site, "public", ["/results?round_id=2026-annual", unit_page]) == {}
+    assert points_headings_stacked(page, "Nhóm tiêu chí, tiêu chí") == {}
+    assert page.evaluate("() => document.querySelector('#points').scrollWidth <= innerWidth")
+
+
+def points_headings_stacked(page, names_heading: str) -> dict[str, int]:
+    """The points table's headings that take more lines than they should: one, two for the names'."""
+    return {heading: lines for heading, lines in heading_lines(page)
+            if lines > (2 if heading == names_heading else 1)}

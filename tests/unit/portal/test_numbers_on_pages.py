@@ -79,3 +79,9 @@ def test_the_reviewers_case_writes_the_units_numbers_and_their_changes_in_the_pa
     assert "80,25 % → 87,5 %" in vietnamese
     assert re.search(r"<dt>[^<]*</dt><dd>87,5 %", vietnamese)
     assert "80.25 % → 87.5 %" in page(client, "/reviewer/cases/r1", "en")
+
+
+def test_the_public_unit_page_says_what_a_deduction_takes_away_as_the_clerks_form_heads_it(client):
+    deduction = r'<tr><td>1\.7</td><td>[^<]*</td><td class="num">[^<]*</td><td class="num">(.*?)</td></tr>'
+    assert re.search(deduction, page(client, "/results/units/18073", "vi")).group(1) == "trừ tối đa 15"
+    assert re.search(deduction, page(client, "/results/units/18073", "en")).group(1) == "deducts up to 15"
