@@ -64,5 +64,7 @@ def configure(level: str | None = None, log_format: str | None = None) -> None:
     handler.setFormatter(json_formatter() if chosen == "json" else logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=(level or os.environ.get("CQS_LOG_LEVEL", "INFO")).upper(), handlers=[handler],
                         force=True)
-    # Alembic names each of its plugins at INFO whenever migrations run: ten lines of set-up per service start.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Libraries' running commentary at INFO: Alembic names each of its plugins whenever migrations run (ten lines a
+    # service start), fpdf2's font subsetting (fontTools) ten lines a PDF made.
+    for chatty in ("alembic.runtime.plugins", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
