@@ -61,6 +61,10 @@ CLOSES = dt.timedelta(0)
 PROVISIONAL = dt.timedelta(days=6)
 FINAL = dt.timedelta(days=20)
 SETTLE_TIMEOUT_S = 120
+# Today's round: how many units of each kind have sent their reports to the Department's reviewer; the demo
+# clerks' units (services/portal/demo.py) keep their drafts.
+SENT_TODAY = 2
+DEMO_CLERKS_UNITS = frozenset({"18073-2025", "STC"})
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Hải", "Võ Thị Hoa")
 
 
@@ -122,6 +126,21 @@ def replay(apps: Mapping[str, Any], runtimes: Mapping[str, ServiceRuntime]) -> N
                 count = _replay_round(client, admin, runtimes, round_, published.get(round_["id"]))
                 log.info("demo: %s replayed to its final results (%d reports) in %.1f s", round_["id"], count,
                          time.perf_counter() - started)
+        _send_for_review(client, admin)
+
+
+def _send_for_review(client: Client, admin: Caller) -> None:
+    """Today's round as the Department's reviewer finds it: the first units of each kind (`SENT_TODAY` of
+    them, by code; not the demo clerks' own, whose drafts they fill in themselves) have sent their reports."""
+    year = submission_demo.current_annual_year(utc_now())
+    drafts = {}
+    for report in admin.pages("/submission/reports", round_id=f"{year}-annual"):
+        if report["unit_code"] not in DEMO_CLERKS_UNITS:
+            drafts.setdefault(report["unit_type"], []).append(report)
+    for reports in drafts.values():
+        for report in sorted(reports, key=lambda report: report["unit_code"])[:SENT_TODAY]:
+            if report["status"] == "draft":
+                _fill_in_and_submit(client, report, year)
 
 
 @contextlib.contextmanager

@@ -64,6 +64,8 @@ def test_the_embedded_system_runs_a_report_to_publication(embedded):
     the_demos_past_is_published(url, reporter)
     reviewer = auth(key, Role.DEPARTMENT_REVIEWER, "SKHCN", "demo-skhcn")
     admin = auth(key, Role.ADMIN, "HT", "demo-admin")
+    waiting = call("GET", f"{url}/review/queue", reviewer, params={"round_id": "2027-annual"})
+    assert waiting["counts"] == {"submitted": 6}  # the first two units of each kind sent theirs
 
     [report] = call("GET", f"{url}/submission/reports", reporter, params={"round_id": "2027-annual"})
     submit_in_full(f"{url}/submission", report, reporter)
