@@ -31,6 +31,7 @@ ROUND_STATUS = {
 }
 
 UNIT_TYPE = {
+    "province": _l("Province"),
     "province_department": _l("Department"),
     "central_agency": _l("Central agency"),
     "district": _l("District"),
