@@ -281,12 +281,24 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
     expect(reviewer.locator("main table caption")).to_have_text(f"Các xã — {ROUND_NAME}")
     expect(reviewer.locator("#round_id option:checked")).to_have_text(ROUND_NAME)
     expect(reviewer.locator("main")).not_to_contain_text(ROUND)
+    # What the district owes the province: by when, that it has not reported yet, what is new to publish.
+    expect(reviewer.locator("#province-report-due")).to_contain_text("Hạn nộp: hết ngày 14/11/2027")
+    expect(reviewer.locator("#province-report-state")).to_have_text("Chưa báo cáo UBND tỉnh.")
+    expect(reviewer.locator(".counts")).to_contain_text("1 Đã chấm điểm, sẵn sàng công bố")
     check(reviewer, "13-communes-board")
+    stale = reviewer.context.new_page()  # the same board left open in another tab
+    stale.goto(reviewer.url)
     reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()
     expect(reviewer.locator(".banner")).to_contain_text("Đã công bố kết quả của 1 xã")
-    reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()  # nothing new: refused
-    expect(reviewer.locator(".banner")).to_contain_text(f"“{DISTRICT_NAME}”")  # the district by its name
-    expect(reviewer.locator(".banner")).not_to_contain_text(f"'{DISTRICT}'")
+    # Reported: when and which version; once the commune reads published, nothing new is offered.
+    expect(reviewer.locator("#province-report-state")).to_contain_text("phiên bản 1 của kết quả kỳ đánh giá")
+    reload_until(reviewer, lambda: reviewer.locator("#nothing-to-publish").count() > 0, "nothing new to publish")
+    expect(reviewer.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh")).to_have_count(0)
+    check(reviewer, "13b-communes-board-reported")
+    stale.get_by_role("button", name="Công bố kết quả cấp xã và báo cáo tỉnh").click()  # nothing new: refused
+    expect(stale.locator(".banner")).to_contain_text(f"“{DISTRICT_NAME}”")  # the district by its name
+    expect(stale.locator(".banner")).not_to_contain_text(f"'{DISTRICT}'")
+    stale.close()
 
     # 8. The clerk sees the official score and why the reviewer changed a figure.
     clerk.goto(report_url)

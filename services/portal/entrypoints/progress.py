@@ -54,13 +54,20 @@ def _deadline(round_: dict, unit_type: str, unit_code: str) -> dt.datetime | Non
     return max(ends) if ends else None
 
 
+def countdown(deadline: dt.datetime | None) -> tuple[dt.datetime | None, int | None]:
+    """An exclusive deadline's last day in Vietnam time, and the days from today to it (negative once past).
+
+    A deadline is exclusive (a commune's 2027 window ends at 10/11/2027 00:00, Vietnam time): the last day is
+    the day before, counted in Vietnam time whatever offset the instant was written in."""
+    if deadline is None:
+        return None, None
+    last_day = in_province_time(deadline - dt.timedelta(microseconds=1))
+    return last_day, (last_day.date() - in_province_time(utc_now()).date()).days
+
+
 def summary(report: dict) -> Summary:
     view = report_form.load(report["id"])
-    deadline = _deadline(view.round, report["unit_type"], report["unit_code"])
-    # The window's end is exclusive (a commune's 2027 window ends at 10/11/2027 00:00, Vietnam time): the last
-    # day to submit is the day before, counted in Vietnam time whatever offset the instant was written in.
-    last_day = in_province_time(deadline - dt.timedelta(microseconds=1)) if deadline else None
-    days_left = (last_day.date() - in_province_time(utc_now()).date()).days if last_day else None
+    last_day, days_left = countdown(_deadline(view.round, report["unit_type"], report["unit_code"]))
     filled, total = view.unit_criteria_count()
     missing_evidence = sum(1 for issue in view.issues() if issue.get("rule") == "evidence_required")
     return Summary(report, view.round_title, last_day, days_left, filled, total, missing_evidence)

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
-from services.portal.entrypoints import names
+from services.portal.entrypoints import district_board, names
 from services.portal.entrypoints.forms import EmptyForm
 from services.portal.entrypoints.labels import UNIT_TYPE, in_words, input_labels, round_title, status_label
 from services.portal.entrypoints.report_form import parse_value, read_round, shown
@@ -36,12 +36,24 @@ def queue():
 @blueprint.get("/district")
 @requires(Role.DISTRICT_REVIEWER)
 def district():
-    rounds = [round_ for round_ in g.api.get_all("submission", "/rounds")]
-    round_id = request.args.get("round_id") or next(
-        (round_["id"] for round_ in rounds if round_.get("commune_results_due")), rounds[0]["id"] if rounds else None)
-    reports = g.api.get_all("submission", "/reports", round_id=round_id) if round_id else []
-    return render_template("review/district.html", rounds=rounds, round_id=round_id, reports=reports,
-                           status_label=status_label, form=EmptyForm())
+    # A district reviews communes only in the rounds of the three-tier model: those with a due date for its report
+    # to the province (none since districts were abolished in July 2025).
+    rounds = [round_ for round_ in g.api.get_all("submission", "/rounds") if round_.get("commune_results_due")]
+    round_id = request.args.get("round_id") or (rounds[0]["id"] if rounds else None)
+    round_ = next((round_ for round_ in rounds if round_["id"] == round_id), None)
+    if round_id and round_ is None:
+        abort(404)
+    view = None
+    if round_:
+        communes = g.api.get_all("submission", "/reports", round_id=round_id)
+        try:
+            [report] = g.api.get_all("publication", f"/rounds/{round_id}/district-reports") or [None]
+        except ApiError:  # publication has not heard of the round yet, or of the district in it
+            report = None
+        view = district_board.board(round_, communes, report)
+    return render_template("review/district.html", rounds=rounds, round_id=round_id, board=view,
+                           standing_label=district_board.STANDING_LABEL, status_label=status_label,
+                           form=EmptyForm())
 
 
 @blueprint.post("/district/publish")

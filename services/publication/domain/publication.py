@@ -190,7 +190,7 @@ class RoundPublication:
         if not snapshot.changes:
             raise NothingToPublish(f"Kết quả các xã của huyện '{district}' không thay đổi kể từ lần công bố trước",
                                    f"the results of district '{district}' have not changed since its last publication")
-        self._record_district_report(district, len(members), now)
+        self._record_district_report(district, len(members), snapshot.version, now)
         self.latest_version = snapshot.version
         self._announce(snapshot, last_published)
         return snapshot
@@ -291,25 +291,29 @@ class RoundPublication:
 
     def district_report_status(self, now: dt.datetime) -> list[dict[str, Any]]:
         """For the Department: one item per district that owes the province its communes' results,
-        reported (when, late or not) or still pending (late once the due date has passed)."""
+        reported (when, in which snapshot version, late or not) or still pending (late once the due
+        date has passed)."""
         reported = {report["district"]: report for report in self.district_reports}
         due = self.commune_results_due
         items = []
         for district in sorted(set(self.reporting_districts) | set(reported)):
             if district in reported:
-                items.append({**reported[district], "status": "reported"})
+                # Reports recorded before versions were kept name none.
+                items.append({"snapshot_version": None, **reported[district], "status": "reported"})
             else:
                 items.append({"district": district, "communes_published": 0, "reported_at": None,
-                              "due": due.isoformat() if due else None, "late": due is not None and now >= due,
-                              "status": "pending"})
+                              "snapshot_version": None, "due": due.isoformat() if due else None,
+                              "late": due is not None and now >= due, "status": "pending"})
         return items
 
-    def _record_district_report(self, district: str, communes: int, now: dt.datetime) -> None:
+    def _record_district_report(self, district: str, communes: int, version: int, now: dt.datetime) -> None:
         """A district's publication of its communes is its report to the province: one item per
-        district for the Department (its latest), late when made on or after the due date."""
+        district for the Department (its latest, with its snapshot version), late when made on or
+        after the due date."""
         late = self.commune_results_due is not None and now >= self.commune_results_due
         self.district_reports = [*(report for report in self.district_reports if report["district"] != district), {
             "district": district, "communes_published": communes, "reported_at": now.isoformat(),
+            "snapshot_version": version,
             "due": self.commune_results_due.isoformat() if self.commune_results_due else None, "late": late,
         }]
 

@@ -132,6 +132,8 @@ class DistrictReportSchema(Schema):
     status = fields.Str(metadata={"description": "reported | pending"})
     communes_published = fields.Int()
     reported_at = Instant(allow_none=True)
+    snapshot_version = fields.Int(allow_none=True, metadata={
+        "description": "the version of the round's snapshots that is the district's latest report"})
     due = Instant(allow_none=True)
     late = fields.Bool()
 
@@ -317,7 +319,8 @@ def answer_reconsideration(body, request_id):
 @requires()
 @results_blp.paged_list(DistrictReportSchema)
 def list_district_reports(round_id):
-    """The districts' reports of their communes' results, one item per district (late if after the due date)."""
+    """The districts' reports of their communes' results, one item per district (late if after the due date);
+    a district reviewer reads its own district's only."""
     return handlers.district_reports(unit_of_work(), round_id, g.principal, clock())
 
 

@@ -96,11 +96,15 @@ def publish(uow: PublicationUnitOfWork, round_id: str, principal: Principal, *, 
 
 def district_reports(uow: PublicationUnitOfWork, round_id: str, principal: Principal,
                      now: dt.datetime) -> list[dict]:
+    """Every district's report for the province; a district reviewer's, its own only."""
     with uow:
         publication = _existing_round(uow, round_id)
         if not reads_everything(principal):
             _require_reviewer_of(publication, principal, uow.units.of_round(round_id))
-        return publication.district_report_status(now)
+        items = publication.district_report_status(now)
+        if reviewer_kind_of(principal) == "district":
+            return [item for item in items if item["district"] == principal.unit]
+        return items
 
 
 def _require_reviewer_of(publication: RoundPublication, principal: Principal, expected) -> None:

@@ -30,12 +30,17 @@ def signed_in_as():
 
 
 @pytest.fixture
-def client(monkeypatch, tmp_path: Path, signed_in_as):
+def api():
+    """The services' answers the pages are rendered with: a test may add or change some."""
+    return FakeApi()
+
+
+@pytest.fixture
+def client(monkeypatch, tmp_path: Path, signed_in_as, api):
     settings = PortalSettings(database_url="sqlite://", api_urls={}, secret_key="test", signing_key=TEST_KEY,
                               secure_cookies=False, data_dir=tmp_path)
     app = bootstrap.create_app(settings, accounts=object())
     app.config.update(WTF_CSRF_ENABLED=False)
-    api = FakeApi()
 
     def signed_in_account():
         signed_in.g.account, signed_in.g.api = signed_in_as[0], api

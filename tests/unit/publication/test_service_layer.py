@@ -243,6 +243,19 @@ def test_a_district_publishes_its_communes_and_that_is_its_report_to_the_provinc
         ("H-A", "reported", False), ("H-B", "pending", True)]
 
 
+def test_a_district_reviewer_reads_its_own_report_to_the_province_and_no_other_districts():
+    uow = opened_round(results_due=NOW + dt.timedelta(days=1))
+    handlers.publish(uow, ROUND, DISTRICT_A, now=NOW)
+    own = handlers.district_reports(uow, ROUND, DISTRICT_A, now=NOW)
+    assert [(item["district"], item["status"], item["snapshot_version"], item["late"]) for item in own] == [
+        ("H-A", "reported", 1, False)]
+    district_b = Principal("reviewer-H-B", Role.DISTRICT_REVIEWER, "H-B")
+    assert [(item["district"], item["status"], item["snapshot_version"])
+            for item in handlers.district_reports(uow, ROUND, district_b, now=NOW)] == [("H-B", "pending", None)]
+    with pytest.raises(Forbidden):  # a district that reviews no commune of the round
+        handlers.district_reports(uow, ROUND, Principal("other", Role.DISTRICT_REVIEWER, "H-Z"), now=NOW)
+
+
 def test_a_district_reviewer_publishes_only_in_a_round_its_district_reviews():
     uow = opened_round()
     with pytest.raises(Forbidden):
