@@ -3,9 +3,11 @@ show and fill the inputs (types, bounds, choices, who supplies each) and to tell
 is scored, in Vietnamese and English. JSON-ready: numbers are numbers, never strings."""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
+from shared.criteria.loader import load_catalog
 from shared.criteria.model import Catalog, Criterion, InputField, UnitTypeCatalog
 from shared.criteria.suppliers import UNIT, Supplier, supplier_of_criterion, suppliers
 from shared.criteria.wording import LANGUAGES, WORDING
@@ -61,6 +63,14 @@ def form_description(catalog: Catalog, unit_type: str) -> dict[str, Any]:
                     "criteria": [_criterion(catalog, unit, criterion, owners) for criterion in group.criteria]}
                    for group in unit.groups],
     }
+
+
+@functools.cache
+def unit_type_form(version: str, unit_type: str) -> dict[str, Any]:
+    """`form_description` of a shipped catalog version, built once per process as the catalog is loaded
+    once (the review service answers every decision with its case's form). Every caller gets the same
+    dict: read it, never change it."""
+    return form_description(load_catalog(version), unit_type)
 
 
 def supplied_by(catalog: Catalog, supplier: Supplier) -> dict[str, Any]:

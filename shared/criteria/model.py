@@ -174,6 +174,13 @@ class UnitTypeCatalog:
     classification: tuple[ClassificationTier, ...]
     decimal_places: int
 
+    # Hashed by which catalog and unit type it is: the dataclass's own hash walks every group, criterion
+    # and input on each call, so a cache keyed by a unit type (`suppliers`) cost about what it saved.
+    # Equality stays field by field, so two unit types that differ under the same identity are never
+    # taken for each other; and a cache hit on the loaded object itself is settled by `is`, not by `==`.
+    def __hash__(self) -> int:
+        return hash((self.catalog, self.code))
+
     @functools.cached_property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(criterion for group in self.groups for criterion in group.criteria)

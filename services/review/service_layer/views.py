@@ -15,7 +15,7 @@ from shared.auth import Principal
 from shared.authorization import reads_everything, reviewer_kind_of
 from shared.clock import in_province_time
 from shared.criteria import UnitTypeCatalog, load_catalog
-from shared.criteria.forms import form_description
+from shared.criteria.forms import unit_type_form
 from shared.criteria.suppliers import REVIEWER, SYSTEM
 
 
@@ -95,7 +95,7 @@ def case_detail(case: ReviewCase) -> dict[str, Any]:
 
 def owed_inputs(case: ReviewCase, catalog: UnitTypeCatalog) -> dict[str, list[dict[str, Any]]]:
     """The reviewer's inputs and the measured ones, each once, described as the catalog API does."""
-    form = form_description(load_catalog(case.catalog_version), catalog.code)
+    form = unit_type_form(case.catalog_version, catalog.code)
     answers, no_data = case.reviewed_answers(), case.no_data()
     owed: dict[str, dict[str, Any]] = {}
     for group in form["groups"]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from shared.criteria import CatalogError, available_versions, load_catalog
-from shared.criteria.forms import catalog_summary, form_description
+from shared.criteria.forms import catalog_summary, unit_type_form
 from shared.domain.errors import Bilingual, not_found
 from shared.http_paging import PagedBlueprint
 
@@ -166,9 +166,9 @@ def get_catalog(version):
 @catalog_blp.doc(security=[])
 def get_form(version, unit_type):
     """A unit type's form: groups → criteria (rule in words, evidence, who supplies) → inputs (public)."""
-    catalog = _catalog(version)
+    _catalog(version)  # an unknown version is not found
     try:
-        return form_description(catalog, unit_type)
+        return unit_type_form(version, unit_type)
     except CatalogError:
         raise not_found(Bilingual(f"Loại đơn vị trong bộ tiêu chí {version}", f"unit type in catalog {version}"),
                         unit_type) from None
