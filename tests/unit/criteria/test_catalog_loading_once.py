@@ -3,6 +3,7 @@ validated once, the others waiting for it (the draft-saves benchmark's profile f
 loading it at the same time, a third of the first 30 seconds' samples)."""
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -19,20 +20,18 @@ def test_concurrent_first_loads_read_the_catalog_once(monkeypatch):
         return read(directory)
 
     monkeypatch.setattr(loader, "read_catalog", slow_read)
-    loader._load_catalog.cache_clear()
-    try:
-        start, loaded = threading.Barrier(4), []
+    # A cache of its own, as a new process has: the process-wide one keeps the catalog other tests hold.
+    monkeypatch.setattr(loader, "_load_catalog", functools.cache(loader._load_catalog.__wrapped__))
+    start, loaded = threading.Barrier(4), []
 
-        def first_request() -> None:
-            start.wait()
-            loaded.append(loader.load_catalog(version))
+    def first_request() -> None:
+        start.wait()
+        loaded.append(loader.load_catalog(version))
 
-        threads = [threading.Thread(target=first_request) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        loader._load_catalog.cache_clear()
+    threads = [threading.Thread(target=first_request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     assert len(reads) == 1
     assert len(loaded) == 4 and all(catalog is loaded[0] for catalog in loaded)
