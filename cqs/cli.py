@@ -26,6 +26,7 @@ import os
 import sys
 
 from cqs import audit, credentials, dead_letters, processes, reconcile, submission_data
+from shared import config
 from shared.observability import logs
 
 
@@ -50,7 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     # JSON lines for the processes of the production shape; a person running `cqs run` reads text.
     logs.configure(log_format=os.environ.get("CQS_LOG_FORMAT", "text" if args.command == "run" else "json"))
-    args.func(args)
+    try:
+        args.func(args)
+    except config.ConfigError as error:  # a setting to fix, said in one line rather than a traceback
+        sys.exit(f"cqs: {error}")
 
 
 if __name__ == "__main__":

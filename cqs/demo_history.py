@@ -130,23 +130,34 @@ def replay(apps: Mapping[str, Any], runtimes: Mapping[str, ServiceRuntime]) -> N
 
 
 def _send_for_review(client: Client, admin: Caller) -> None:
-    """Today's round as the Department's reviewer finds it: the first units of each kind (`SENT_TODAY` of
-    them, by code; not the demo clerks' own, whose drafts they fill in themselves) have sent their reports."""
-    year = submission_demo.current_annual_year(utc_now())
+    """Today's round as the Department's reviewer finds it: the first units of each kind whose window is open
+    (`SENT_TODAY` of them, by code; not the demo clerks' own, whose drafts they fill in themselves) have sent
+    their reports. From 10 to 15 November the communes' window of the round has closed: they send none."""
+    now = utc_now()
+    round_ = admin.call("GET", f"/submission/rounds/{submission_demo.current_annual_year(now)}-annual")
     drafts = {}
-    for report in admin.pages("/submission/reports", round_id=f"{year}-annual"):
-        if report["unit_code"] not in DEMO_CLERKS_UNITS:
+    for report in admin.pages("/submission/reports", round_id=round_["id"]):
+        if report["unit_code"] not in DEMO_CLERKS_UNITS and window_open(round_, report["unit_type"], now):
             drafts.setdefault(report["unit_type"], []).append(report)
     for reports in drafts.values():
         for report in sorted(reports, key=lambda report: report["unit_code"])[:SENT_TODAY]:
             if report["status"] == "draft":
-                _fill_in_and_submit(client, report, year)
+                _fill_in_and_submit(client, report, round_["year"])
+
+
+def window_open(round_: Mapping[str, Any], unit_type: str, now: dt.datetime) -> bool:
+    """Whether units of `unit_type` may send their reports of `round_` (as the rounds API gives it) at `now`."""
+    window = round_["windows"][unit_type]
+    return dt.datetime.fromisoformat(window["start"]) <= now < dt.datetime.fromisoformat(window["end"])
 
 
 @contextlib.contextmanager
 def _quiet(*loggers: str) -> Iterator[None]:
     """A round's replay makes about 800 requests and 90 events; its own two lines say what it did, and the
     sign-in banner after it stays in sight."""
+    if logging.getLogger().level <= logging.DEBUG:  # whoever asked for everything gets it
+        yield
+        return
     levels = {name: logging.getLogger(name).level for name in loggers}
     for name in loggers:
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -40,6 +40,8 @@ def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, thread
     for runtime in runtimes.values():
         runtime.start_messaging(stop)
     settings = portal_settings.load(api_base=base_url)
+    if seed:
+        _refuse_demo_outside_embedded(runtimes, settings.database_url)
     portal.migrate(settings.database_url)
     accounts = portal.accounts_for(settings.database_url)
     demo_accounts = []
@@ -51,6 +53,16 @@ def build(seed: bool, base_url: str) -> tuple[DispatcherMiddleware, list, thread
     for runtime in runtimes.values():
         runtime.start_periodic_jobs(stop)
     return DispatcherMiddleware(portal.create_app(settings, accounts), apps), demo_accounts, stop
+
+
+def _refuse_demo_outside_embedded(runtimes: dict, portal_database_url: str) -> None:
+    """The demo fills in and sends reports in real units' names and creates accounts with a printed password:
+    only on the embedded mode's own SQLite files and in-process broker, never on servers set by the environment."""
+    broker = runtimes["submission"].settings.broker_url
+    if not all(config.is_embedded(runtime.settings.database_url, runtime.settings.broker_url)
+               for runtime in runtimes.values()) or not config.is_embedded(portal_database_url, broker):
+        raise config.ConfigError("the demo data is for the embedded mode only (SQLite files and the in-process "
+                                 "broker): with CQS_DATABASE_URL or CQS_BROKER_URL set, start with --no-demo")
 
 
 def run_embedded(host: str, port: int, seed: bool) -> None:

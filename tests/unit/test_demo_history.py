@@ -2,9 +2,11 @@
 rules, the same for a unit each time, different from unit to unit, and consistent with the values already known."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from cqs.demo_history import plausible_values
+from cqs.demo_history import plausible_values, window_open
 from shared.criteria import available_versions, load_catalog, validate_answers
 
 CATALOG = load_catalog(available_versions()[-1])
@@ -30,3 +32,11 @@ def test_values_already_known_are_kept_and_bound_the_numerators_drawn(unit_type)
     drawn = plausible_values(unit, "2022/STC", known)
     assert not set(known) & set(drawn)
     assert validate_answers(unit, {**known, **drawn}, final=False).errors == ()
+
+
+def test_from_10_to_15_november_the_communes_of_todays_round_send_nothing():
+    today = {"windows": {"commune": {"start": "2025-11-10T00:00:00+07:00", "end": "2026-11-10T00:00:00+07:00"}}}
+    last_minute = dt.datetime(2026, 11, 9, 16, 59, tzinfo=dt.timezone.utc)  # 23:59 on 9 Nov in Hà Tĩnh
+    assert window_open(today, "commune", last_minute)
+    assert not window_open(today, "commune", last_minute + dt.timedelta(minutes=1))
+    assert not window_open(today, "commune", dt.datetime(2026, 11, 12, 3, tzinfo=dt.timezone.utc))

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from services.portal.entrypoints import names
 from shared.auth import Role
 from tests.unit.portal.rendered import CLERK, FakeApi, page
 
@@ -25,7 +26,9 @@ def signed_in_as():
 
 
 @pytest.fixture(autouse=True)
-def registry(monkeypatch):
+def registry(monkeypatch, client):
+    merged_into = {"SKHCN": {"name_vi": "Sở Khoa học và Công nghệ", "name_en": "Department of Science and Technology"}}
+    monkeypatch.setattr(names, "_read", lambda now: names._Names(now, merged_into, {}))
     original = FakeApi.get_all
     monkeypatch.setattr(FakeApi, "get_all", lambda self, service, path, **params:
                         UNITS if path == "/units" else original(self, service, path, **params))
@@ -36,6 +39,6 @@ def test_every_unit_reads_as_what_it_is(client):
     assert "Tỉnh Hà Tĩnh</span> <code>HT</code> <span class=\"muted\">Tỉnh</span>" in vietnamese
     assert "Bộ Chỉ huy Quân sự tỉnh</span> <code>BCHQS</code> <span class=\"muted\">Sở, ban, ngành · không đánh giá" \
         in vietnamese
-    assert "đến 01/03/2025 · sáp nhập vào SKHCN</span>" in vietnamese
+    assert "đến 01/03/2025 · sáp nhập vào Sở Khoa học và Công nghệ</span>" in vietnamese
     english = page(client, "/admin/units", "en")
-    assert "Province</span>" in english and "not evaluated" in english and "merged into SKHCN" in english
+    assert "Province</span>" in english and "not evaluated" in english and "merged into Department of Science and Technology" in english
