@@ -3,7 +3,7 @@ charts and in the live score, goes through `number`. The services answer machine
 which a Vietnamese reader reads as three hundred forty-four thousand; their JSON and the exports stay as they are."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
@@ -20,4 +20,8 @@ def number(value: Number | None, locale: str) -> str:
     which a rule's small numbers never needed."""
     if value is None:
         return MISSING
-    return format_decimal(Decimal(str(value)), locale=locale, decimal_quantization=False)
+    try:
+        decimal = Decimal(str(value))
+    except InvalidOperation:  # not a number (an answer kept from an older form): shown as given, never a 500
+        return str(value)
+    return format_decimal(decimal, locale=locale, decimal_quantization=False)

@@ -15,6 +15,7 @@ def test_a_number_is_written_as_its_reader_writes_it():
     assert [number(value, "en") for value in ("344.69", "0.00", "1000.00")] == ["344.69", "0", "1,000"]
     assert number("0.33333", "vi") == "0,33333"  # every digit it has: CLDR's pattern alone would round to 0,333
     assert number(None, "vi") == "—"
+    assert number("chưa rõ", "vi") == "chưa rõ"  # not a number (an answer kept from an older form): as given
 
 
 def test_the_clerks_group_page_writes_scores_in_the_pages_language(client):
