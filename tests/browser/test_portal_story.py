@@ -1,6 +1,6 @@
 """The whole story in a real browser, as people would walk it: the admin creates a commune clerk's
 account; the clerk signs in, changes the password, fills the report (a wrong value gets its
-Vietnamese message beside the field), uploads PDFs, reloads (nothing lost), checks the answers and
+Vietnamese message beside the field, a number read two ways too), uploads PDFs, reloads (nothing lost), checks the answers and
 submits; the district reviewer asks for evidence; the clerk answers; the reviewer adjusts one
 criterion and verifies; the district publishes; the clerk sees the score and the reviewer's reason.
 Screenshots of each step go to test-artifacts/browser/; axe-core checks each main page."""
@@ -139,6 +139,9 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
                        if item["supplied_by"]["kind"] == "unit" and item["key"] in answers]
         if index == 0:
             wrong = next(item for item in unit_inputs if item["type"] == "int" and not item["enum"])
+            clerk.fill(f"#{wrong['key']}", "1,000")  # one thousand the English way, one the Vietnamese way
+            expect(clerk.locator(f"#{wrong['key']}-error")).to_contain_text(
+                "Số “1,000” đọc được hai cách: 1000 hoặc 1.")  # refused, never guessed
             clerk.fill(f"#{wrong['key']}", "-3")
             expect(clerk.locator(f"#{wrong['key']}-error")).to_contain_text(
                 f"Trường “{wrong['label']['vi']}” phải là số nguyên không âm")  # its label, never its key

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
+from services.portal.domain import numbers
 from services.portal.entrypoints.labels import number, round_title
 from shared.clock import in_province_time
 
@@ -164,8 +165,10 @@ def published_standings(report: dict) -> list[dict]:
 
 
 def parse_value(spec: dict, raw: str | None) -> Any:
-    """The form's text as the JSON value of the input's type. A value that cannot be one is sent as
-    typed, so the API's own message (Vietnamese, naming the rule) is the one shown beside the field."""
+    """The form's text as the JSON value of the input's type; a number as the machine decimal the API takes,
+    read as the page's language writes it (domain/numbers.py typed_number; AmbiguousNumber when it reads as
+    two values). A value that cannot be one is sent as typed, so the API's own message (Vietnamese, naming
+    the rule) is the one shown beside the field."""
     if raw is None:
         return None
     text = raw.strip()
@@ -174,30 +177,45 @@ def parse_value(spec: dict, raw: str | None) -> Any:
     if spec["type"] == "bool":
         return {"true": True, "false": False}.get(text, text)
     if spec["type"] in NUMERIC_TYPES:
-        return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+        return numbers.typed_number(text, str(get_locale())) or text
     return text
 
 
-def answers_from(view: ReportView, criteria: list[dict], formdata) -> dict[str, Any]:
-    """The changed answers among `criteria`'s unit inputs present in `formdata`."""
+def read_two_ways(error: numbers.AmbiguousNumber) -> str:
+    """The message beside a number refused as read two ways, each written as the page reads it back."""
+    first, second = (numbers.number(value, str(get_locale()), grouped=False) for value in error.readings)
+    return _("The number “%(text)s” reads two ways: %(first)s or %(second)s. Type it again as one of the two.",
+             text=error.text, first=first, second=second)
+
+
+def answers_from(view: ReportView, criteria: list[dict], formdata) -> tuple[dict[str, Any], dict[str, str]]:
+    """The changed answers among `criteria`'s unit inputs present in `formdata`, and the numbers refused as
+    read two ways (input key → message), which are not among the changes."""
     current = view.report.get("answers") or {}
-    changes = {}
+    changes, refused = {}, {}
     for criterion in criteria:
         for spec in view.unit_inputs(criterion):
             if spec["key"] not in formdata:
                 continue
-            value = parse_value(spec, formdata.get(spec["key"]))
+            try:
+                value = parse_value(spec, formdata.get(spec["key"]))
+            except numbers.AmbiguousNumber as error:
+                refused[spec["key"]] = read_two_ways(error)
+                continue
             if value != current.get(spec["key"]) and not (value is None and spec["key"] not in current):
                 changes[spec["key"]] = value
-    return changes
+    return changes, refused
 
 
-def shown(value: Any) -> str:
-    """An answer as the form shows it back."""
+def shown(spec: dict, value: Any) -> str:
+    """An answer as the form shows it back: a number as the page writes it, ungrouped so that it reads back
+    as the same value (vi 87,5 and 1000); a draft's value that is no number as it was typed."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if spec.get("type") in NUMERIC_TYPES:
+        return numbers.number(value, str(get_locale()), grouped=False)
     return str(value)
 
 

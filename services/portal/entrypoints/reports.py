@@ -49,13 +49,15 @@ def group(report_id: str, group_code: str):
     submitted_values: dict[str, str] = {}
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit() and view.editable:
-        changes = report_form.answers_from(view, group_["criteria"], request.form)
-        try:
-            if changes:
+        # A number read two ways is refused here: then nothing is saved, as when the API refuses a value.
+        changes, errors = report_form.answers_from(view, group_["criteria"], request.form)
+        if changes and not errors:
+            try:
                 # No expected version: the clerk's own autosaves move it while the page is open.
                 g.api.send("PATCH", "submission", f"/reports/{report_id}", {"answers": changes})
-        except ApiError as failure:
-            errors = field_errors(failure) or {"": failure.detail}
+            except ApiError as failure:
+                errors = field_errors(failure) or {"": failure.detail}
+        if errors:
             submitted_values = request.form.to_dict()
         else:
             flash(_("Your answers are saved."))
@@ -88,8 +90,9 @@ def autosave(report_id: str):
     view = report_form.ReportView(report, report_form.catalog_form(report), {}, [])
     if not view.editable:
         return jsonify(saved=False, errors={}), 409
-    changes = report_form.answers_from(view, [c for g_ in view.form["groups"] for c in g_["criteria"]], request.form)
-    errors = _save_what_is_valid(report_id, changes)
+    changes, refused = report_form.answers_from(view, [c for g_ in view.form["groups"] for c in g_["criteria"]],
+                                                request.form)
+    errors = {**refused, **_save_what_is_valid(report_id, changes)}
     preview = g.api.get("submission", f"/reports/{report_id}/preview")
     total = preview.get("total")
     return jsonify(saved=not errors, errors=errors, total=total, shown_total=number(total),

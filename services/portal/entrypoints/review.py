@@ -6,10 +6,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.adapters.api_client import ApiError
+from services.portal.domain.numbers import AmbiguousNumber
 from services.portal.entrypoints import district_board, names
 from services.portal.entrypoints.forms import EmptyForm
 from services.portal.entrypoints.labels import UNIT_TYPE, in_words, input_labels, round_title, status_label
-from services.portal.entrypoints.report_form import parse_value, read_round, shown
+from services.portal.entrypoints.report_form import parse_value, read_round, read_two_ways, shown
 from services.portal.entrypoints.reports import field_errors
 from services.portal.entrypoints.signed_in import requires
 from shared.auth import REVIEWER_ROLES, Role
@@ -84,17 +85,20 @@ def _case_view(report_id: str) -> dict:
                        for spec in criterion["inputs"]}}
 
 
-def _render_case(report_id: str, failure: ApiError | None = None, action: str = ""):
-    """The case; after a refused action, the refusal's messages at the top, naming inputs by their labels."""
+def _render_case(report_id: str, failure: ApiError | None = None, action: str = "",
+                 refused: dict[str, str] | None = None):
+    """The case; after a refused action, the refusal's messages at the top, naming inputs by their labels, and
+    an input's own beside it (values.<key>, as the review API names it; also a number the portal read two ways)."""
     view = _case_view(report_id)
-    errors = {}
+    errors = {f"{action}-values.{key}": message for key, message in (refused or {}).items()}
     if failure is not None:
         failure = failure.reworded(lambda text: in_words(text, view["labels"]))
         errors = {f"{action}-{field}": message for field, message in field_errors(failure).items()}
         if failure.detail not in errors.values():
             errors[action] = failure.detail
-    return render_template("review/case.html", **view, errors=errors, status_label=status_label, form=EmptyForm(),
-                           shown=shown, today=utc_now().date()), 422 if failure is not None else 200
+    return render_template("review/case.html", **view, errors=errors, action=action,
+                           decided=request.form.get("criterion"), status_label=status_label, form=EmptyForm(),
+                           shown=shown, today=utc_now().date()), 422 if errors else 200
 
 
 @blueprint.get("/cases/<report_id>")
@@ -112,12 +116,15 @@ def case_action(report_id: str, action: str):
     version = request.form.get("expected_version", type=int)
     criterion = request.form.get("criterion", "")
     form = request.form
+    values, refused = _reviewer_values()
+    if refused:  # a number read two ways: nothing is sent
+        return _render_case(report_id, action=action, refused=refused)
     bodies = {
-        "accept": lambda: ("decisions", {"criterion": criterion, "decision": "accept", "values": _reviewer_values(),
+        "accept": lambda: ("decisions", {"criterion": criterion, "decision": "accept", "values": values,
                                          "no_data": _no_data(), "expected_version": version}),
         "adjust": lambda: ("decisions", {"criterion": criterion, "decision": "adjust", "reason": form.get("reason", ""),
                                          "points": form.get("points") or None,
-                                         "values": _reviewer_values(), "no_data": _no_data(),
+                                         "values": values, "no_data": _no_data(),
                                          "expected_version": version}),
         "request-evidence": lambda: ("evidence-requests", {
             "requests": [{"criterion": form.get("criteria", ""), "message": form.get("message", "").strip()}],
@@ -143,15 +150,19 @@ def case_action(report_id: str, action: str):
     return redirect(url_for("review.case", report_id=report_id) + anchor)
 
 
-def _reviewer_values() -> dict:
+def _reviewer_values() -> tuple[dict, dict[str, str]]:
     """The inputs typed on a decision (fields value-<key>): the reviewer's own, or corrections; empty ones
-    and those left as they were (was-<key>) are not sent."""
-    values = {}
+    and those left as they were (was-<key>) are not sent; and the numbers refused as read two ways (key →
+    message)."""
+    values, refused = {}, {}
     for name, raw in request.form.items():
         key = name.removeprefix("value-")
         if name.startswith("value-") and raw.strip() and raw.strip() != request.form.get(f"was-{key}"):
-            values[key] = parse_value({"type": request.form.get(f"type-{key}", "decimal")}, raw)
-    return values
+            try:
+                values[key] = parse_value({"type": request.form.get(f"type-{key}", "decimal")}, raw)
+            except AmbiguousNumber as error:
+                refused[key] = read_two_ways(error)
+    return values, refused
 
 
 def _no_data() -> dict:

@@ -35,6 +35,7 @@ class FakeApi:
 
     def __init__(self):
         form = form_description(load_catalog(CATALOG), "commune")
+        self.sent: list[tuple[str, str, dict | None]] = []  # what the pages sent: (method, path, body)
         self.answers = {f"/reports/{REPORT['id']}": REPORT, f"/reports/{REPORT['id']}/preview": PREVIEW,
                         f"/reports/{REPORT['id']}/evidence": [],
                         f"/rounds/{REPORT['round_id']}": {"kind": "annual_evaluation", "year": 2027},
@@ -57,6 +58,7 @@ class FakeApi:
         return self.answers[path]
 
     def send(self, method: str, service: str, path: str, json=None, **kwargs):
+        self.sent.append((method, path, json))
         return {}
 
 
