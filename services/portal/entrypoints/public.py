@@ -107,7 +107,7 @@ def unit(unit_code: str):
     groups = [{"code": group["code"], "name": group["name"]["en" if english else "vi"],
                "max_points": group["max_points"], "points": standing["groups"].get(group["code"]),
                "criteria": [{"code": criterion["code"], "name": criterion["name"]["en" if english else "vi"],
-                             "max_points": criterion["max_points"], "min_points": criterion["min_points"],
+                             "max_points": criterion["max_points"], "min_points": criterion.get("min_points", 0),
                              "points": standing["criteria"].get(criterion["code"])}
                             for criterion in group["criteria"]]} for group in form["groups"]]
     radar = radar_chart([(group["code"], group["name"], Decimal(group["points"] or 0), group["max_points"])

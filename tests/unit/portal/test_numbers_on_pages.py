@@ -86,3 +86,12 @@ def test_the_public_unit_page_says_what_a_deduction_takes_away_as_the_clerks_for
     deduction = r'<tr><td>1\.7</td><td>[^<]*</td><td class="num">[^<]*</td><td class="num">(.*?)</td></tr>'
     assert re.search(deduction, page(client, "/results/units/18073", "vi")).group(1) == "trừ tối đa 15"
     assert re.search(deduction, page(client, "/results/units/18073", "en")).group(1) == "deducts up to 15"
+
+
+def test_a_form_from_a_scoring_service_without_min_points_still_renders(client, api):
+    """The portal may be deployed before the scoring service that gives each criterion its min_points."""
+    for group in api.answers[f"/catalogs/{CATALOG}/unit-types/commune"]["groups"]:
+        for criterion in group["criteria"]:
+            del criterion["min_points"]
+    assert "(tối đa 30 điểm)" in page(client, "/reports/r1/groups/1", "vi")
+    assert "1.1" in page(client, "/results/units/18073", "vi")
