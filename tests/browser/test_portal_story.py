@@ -248,7 +248,7 @@ def test_the_whole_story_from_account_to_published_score(portal_system, new_page
         section = reviewer.locator(f"[id='decide-{code}']")
         if code == adjusted["code"]:
             section.locator("summary", has_text="Điều chỉnh").click()
-            section.locator(f"[id='value-{code}-{adjusted_key}']").fill("2")
+            section.locator(f"[id='adjust-{code}-{adjusted_key}']").fill("2")
             section.locator(f"[id='reason-{code}']").fill(ADJUSTED_REASON)
             section.get_by_role("button", name="Điều chỉnh", exact=True).click()
         else:

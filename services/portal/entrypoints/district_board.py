@@ -20,12 +20,23 @@ STANDING_LABEL = {
     "in_review": _l("In review"),
     "not_submitted": _l("Not submitted yet"),
 }
+# Why the board shows no report of the district's to the province. Publication refuses a district that reviews no
+# commune in the round (403), or gives no item of its own, and knows no round before it is told one opened (404);
+# anything else is an outage, worth trying again.
+NO_REPORT = {
+    "not_owed": _l("Your district owes the province no report in this round: it reviews no commune in it."),
+    "round_unknown": _l("This round has not reached the publication of results yet: there is no report of your "
+                        "district in it so far."),
+    "unread": _l("Whether your district has reported could not be read; try again later."),
+}
+NO_REPORT_BY_STATUS = {403: "not_owed", 404: "round_unknown"}
 
 
 @dataclasses.dataclass
 class DistrictBoard:
     communes: list[dict]  # the district's communes' reports in the round (the submission API's items)
-    report: dict | None  # the district's report to the province (the publication API's item), None if unread
+    report: dict | None  # the district's report to the province (the publication API's item)
+    no_report: str | None  # when report is None, why (a key of NO_REPORT)
     due: dt.datetime | None  # the last day to report, in Vietnam time
     days_left: int | None
 
@@ -49,6 +60,6 @@ class DistrictBoard:
         return self.reported and all(report["status"] == "published" for report in self.communes)
 
 
-def board(round_: dict, communes: list[dict], report: dict | None) -> DistrictBoard:
+def board(round_: dict, communes: list[dict], report: dict | None, no_report: str | None) -> DistrictBoard:
     due = round_.get("commune_results_due")
-    return DistrictBoard(communes, report, *countdown(dt.datetime.fromisoformat(due) if due else None))
+    return DistrictBoard(communes, report, no_report, *countdown(dt.datetime.fromisoformat(due) if due else None))

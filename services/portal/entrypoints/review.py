@@ -1,6 +1,9 @@
 """The reviewer's queue and cases; the district's communes board."""
 from __future__ import annotations
 
+import logging
+
+import requests
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,6 +21,7 @@ from shared.clock import utc_now
 
 # Not /review: that prefix is the review API's on the same origin.
 blueprint = Blueprint("review", __name__, url_prefix="/reviewer")
+log = logging.getLogger(__name__)
 PAGE_SIZE = 25
 
 
@@ -47,14 +51,25 @@ def district():
     view = None
     if round_:
         communes = g.api.get_all("submission", "/reports", round_id=round_id)
-        try:
-            [report] = g.api.get_all("publication", f"/rounds/{round_id}/district-reports") or [None]
-        except ApiError:  # publication has not heard of the round yet, or of the district in it
-            report = None
-        view = district_board.board(round_, communes, report)
+        view = district_board.board(round_, communes, *_district_report(round_id))
     return render_template("review/district.html", rounds=rounds, round_id=round_id, board=view,
-                           standing_label=district_board.STANDING_LABEL, status_label=status_label,
-                           form=EmptyForm())
+                           standing_label=district_board.STANDING_LABEL, no_report=district_board.NO_REPORT,
+                           status_label=status_label, form=EmptyForm())
+
+
+def _district_report(round_id: str) -> tuple[dict | None, str | None]:
+    """The district's report to the province in the round as publication gives it, or None and why there is none
+    (a key of district_board.NO_REPORT)."""
+    try:
+        reports = g.api.get_all("publication", f"/rounds/{round_id}/district-reports")
+    except ApiError as failure:
+        if failure.status not in district_board.NO_REPORT_BY_STATUS:
+            log.warning("district report not read: publication answered %s: %s", failure.status, failure.problem)
+        return None, district_board.NO_REPORT_BY_STATUS.get(failure.status, "unread")
+    except requests.RequestException as failure:
+        log.warning("district report not read: publication not reached: %s", failure)
+        return None, "unread"
+    return (reports[0], None) if reports else (None, "not_owed")
 
 
 @blueprint.post("/district/publish")

@@ -8,7 +8,7 @@ from services.portal import bootstrap
 from services.portal.entrypoints import names, signed_in
 from services.portal.settings import PortalSettings
 from tests.support.keys import TEST_KEY
-from tests.unit.portal.rendered import CLERK, FakeApi
+from tests.unit.portal.rendered import CLERK, CheckedClient, FakeApi
 
 TRANSLATIONS = Path(__file__).resolve().parents[3] / "services" / "portal" / "translations"
 
@@ -41,6 +41,7 @@ def client(monkeypatch, tmp_path: Path, signed_in_as, api):
                               secure_cookies=False, data_dir=tmp_path)
     app = bootstrap.create_app(settings, accounts=object())
     app.config.update(WTF_CSRF_ENABLED=False)
+    app.test_client_class = CheckedClient
 
     def signed_in_account():
         signed_in.g.account, signed_in.g.api = signed_in_as[0], api

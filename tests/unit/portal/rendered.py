@@ -4,6 +4,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections import Counter
+from html.parser import HTMLParser
+
+from flask.testing import FlaskClient
 
 from services.portal.domain.accounts import Account
 from shared.auth import Role
@@ -31,7 +35,8 @@ REVIEWER = dataclasses.replace(CLERK, id="a2", username="huyen.thachha", unit_co
 
 
 class FakeApi:
-    """The services' answers by path, as JSON gives them (decimals as strings, numbers as numbers)."""
+    """The services' answers by path, as JSON gives them (decimals as strings, numbers as numbers), or their
+    failures as the portal's client raises them."""
 
     def __init__(self):
         form = form_description(load_catalog(CATALOG), "commune")
@@ -41,7 +46,7 @@ class FakeApi:
                         f"/rounds/{REPORT['round_id']}": {"kind": "annual_evaluation", "year": 2027},
                         f"/catalogs/{CATALOG}/unit-types/commune": form,
                         f"/units/{REPORT['unit_code']}/results": [PUBLISHED],
-                        f"/cases/{CASE['report_id']}": CASE,
+                        f"/cases/{CASE['report_id']}": {**CASE, "reviewer_inputs": reviewer_inputs(form)},
                         f"/cases/{CASE['report_id']}/versions": {"versions": [{}, {"changes": [
                             {"field": "civil_registers_digitised_pct", "before": "80.25", "after": "87.5"},
                             {"field": "steering_head_level", "before": 1, "after": "2"},
@@ -52,14 +57,80 @@ class FakeApi:
                         f"/results/{PUBLISHED['round_id']}": [PUBLISHED]}
 
     def get(self, service: str, path: str, **params):
-        return self.answers[path]
+        return self._answer(path)
 
     def get_all(self, service: str, path: str, **params):
-        return self.answers[path]
+        return self._answer(path)
+
+    def _answer(self, path: str):
+        """The answer set for the path; one set as an exception (an ApiError, a connection refused) is raised."""
+        answer = self.answers[path]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
     def send(self, method: str, service: str, path: str, json=None, **kwargs):
         self.sent.append((method, path, json))
         return {}
+
+
+def reviewer_inputs(form: dict) -> list[dict]:
+    """The inputs a reviewer supplies, each once with the criteria that use it, as the review API lists them on a
+    case: all still owed."""
+    owed: dict[str, dict] = {}
+    for criterion in (criterion for group in form["groups"] for criterion in group["criteria"]):
+        for spec in criterion["inputs"]:
+            if spec["supplied_by"]["kind"] == "reviewer":
+                owed.setdefault(spec["key"], {**spec, "criteria": [], "value": None, "no_data": None}
+                                )["criteria"].append(criterion["code"])
+    return list(owed.values())
+
+
+class _References(HTMLParser):
+    """A page's ids, its form fields' ids, and the ids its labels, ARIA attributes and in-page links name."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.fields: set[str] = set()
+        self.labelled: list[str] = []  # the ids <label for> names
+        self.named: list[tuple[str, str]] = []  # (attribute, the id it names)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.append(attributes["id"])
+            if tag in ("input", "select", "textarea"):
+                self.fields.add(attributes["id"])
+        if tag == "label" and attributes.get("for"):
+            self.labelled.append(attributes["for"])
+        for aria in ("aria-describedby", "aria-labelledby", "aria-controls"):
+            self.named += [(aria, name) for name in (attributes.get(aria) or "").split()]
+        if (attributes.get("href") or "").startswith("#") and len(attributes["href"]) > 1:
+            self.named.append(("href", attributes["href"][1:]))
+
+
+def references_kept(html: str) -> None:
+    """What every page must hold for a screen reader: no id twice (a label or an error summary's link would reach
+    the first), each label for a field of the page, and each id an ARIA attribute or an in-page link names on it."""
+    found = _References()
+    found.feed(html)
+    twice = [id_ for id_, count in Counter(found.ids).items() if count > 1]
+    assert not twice, f"ids on the page more than once: {twice}"
+    unlabelled = [id_ for id_ in found.labelled if id_ not in found.fields]
+    assert not unlabelled, f"labels for no field of the page: {unlabelled}"
+    missing = [(attribute, id_) for attribute, id_ in found.named if id_ not in found.ids]
+    assert not missing, f"ids named but not on the page: {missing}"
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks every HTML page it is given (references_kept)."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html":
+            references_kept(response.text)
+        return response
 
 
 def page(client, path: str, lang: str) -> str:

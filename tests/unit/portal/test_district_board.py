@@ -8,7 +8,9 @@ import datetime as dt
 import re
 
 import pytest
+import requests
 
+from services.portal.adapters.api_client import ApiError
 from services.portal.entrypoints import progress
 from tests.unit.portal.rendered import REVIEWER, page
 
@@ -103,3 +105,32 @@ def test_a_district_without_a_three_tier_round_is_told_it_has_no_communes_to_rev
     api.answers["/rounds"] = ROUNDS[:1]
     html = page(client, "/reviewer/district", "vi")
     assert "Huyện chưa có kỳ đánh giá nào có xã cần thẩm định." in html and "<table" not in html
+
+
+NOT_OWED = "Trong kỳ này huyện không phải báo cáo UBND tỉnh: huyện không thẩm định xã nào trong kỳ."
+ROUND_UNKNOWN = "Kỳ đánh giá này chưa được chuyển sang khâu công bố kết quả: huyện chưa có báo cáo nào trong kỳ."
+TRY_AGAIN = "Chưa đọc được trạng thái báo cáo tỉnh của huyện; vui lòng thử lại sau."
+
+
+@pytest.mark.parametrize(("publication_answer", "said"), [
+    (ApiError(403, {"title": "Forbidden", "detail": "unit '436' does not review in round '2023-annual' as "
+                                                    "'district_reviewer'"}), NOT_OWED),
+    ([], NOT_OWED),  # a district reviewing some commune of another's, owing no report of its own
+    (ApiError(404, {"title": "Not Found", "detail": "round '2023-annual' not found"}), ROUND_UNKNOWN),
+    (ApiError(503, {"title": "Service Unavailable"}), TRY_AGAIN),
+    (requests.ConnectionError("connection refused"), TRY_AGAIN),
+], ids=["refused", "no-item", "unknown-round", "outage", "unreachable"])
+def test_a_report_publication_does_not_give_is_explained_by_why(client, district_board, api, publication_answer,
+                                                                said):
+    district_board(["scored"], {})
+    api.answers["/rounds/2023-annual/district-reports"] = publication_answer
+    html = page(client, BOARD, "vi")
+    assert f'<p id="province-report-state">{said}</p>' in html
+    assert ("Hạn nộp" in html) is (said != NOT_OWED)  # a district owing no report has no due date to meet
+
+
+def test_a_district_owing_no_report_is_told_so_in_english_too(client, district_board, api):
+    district_board(["scored"], {})
+    api.answers["/rounds/2023-annual/district-reports"] = ApiError(403, {"title": "Forbidden"})
+    assert "Your district owes the province no report in this round: it reviews no commune in it." in page(
+        client, BOARD, "en")

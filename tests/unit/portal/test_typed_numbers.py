@@ -107,8 +107,8 @@ def test_the_reviewers_adjustment_reads_the_number_the_same_way(client, api, sig
     assert refused.status_code == 422 and api.sent == []
     html = flat(refused)
     message = "Số “1,000” đọc được hai cách: 1000 hoặc 1. Hãy gõ lại theo đúng một trong hai cách viết này."
-    assert f'<a href="#value-1.7-late_reports_count">{message}</a>' in html
-    assert f'<p id="value-1.7-late_reports_count-error" class="error-message"><span class="visually-hidden">Lỗi:' \
+    assert f'<a href="#adjust-1.7-late_reports_count">{message}</a>' in html
+    assert f'<p id="adjust-1.7-late_reports_count-error" class="error-message"><span class="visually-hidden">Lỗi:' \
            f'</span> {message}</p>' in html
     assert 'name="value-late_reports_count" value="1,000"' in html and ">Theo sổ theo dõi</textarea>" in html
     assert post(client, "/reviewer/cases/r1/adjust", "vi", {**adjustment, "value-late_reports_count": "1.000"}
