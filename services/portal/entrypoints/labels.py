@@ -39,10 +39,15 @@ UNIT_TYPE = {
 }
 
 
-def input_labels(form: dict, lang: str) -> dict[str, str]:
-    """Each input's key → its label in `lang`, from a unit type's catalog form (groups → criteria → inputs)."""
-    return {spec["key"]: spec["label"].get(lang) or spec["label"]["vi"]
+def input_specs(form: dict) -> dict[str, dict]:
+    """Each input's key → its spec, from a unit type's catalog form (groups → criteria → inputs)."""
+    return {spec["key"]: spec
             for group in form["groups"] for criterion in group["criteria"] for spec in criterion["inputs"]}
+
+
+def input_labels(form: dict, lang: str) -> dict[str, str]:
+    """Each input's key → its label in `lang`."""
+    return {key: spec["label"].get(lang) or spec["label"]["vi"] for key, spec in input_specs(form).items()}
 
 
 def in_words(text: str, labels: dict[str, str]) -> str:

@@ -12,7 +12,14 @@ from services.portal.adapters.api_client import ApiError
 from services.portal.domain.numbers import AmbiguousNumber
 from services.portal.entrypoints import district_board, names
 from services.portal.entrypoints.forms import EmptyForm
-from services.portal.entrypoints.labels import UNIT_TYPE, in_words, input_labels, round_title, status_label
+from services.portal.entrypoints.labels import (
+    UNIT_TYPE,
+    in_words,
+    input_labels,
+    input_specs,
+    round_title,
+    status_label,
+)
 from services.portal.entrypoints.report_form import parse_value, read_round, read_two_ways, shown
 from services.portal.entrypoints.reports import field_errors
 from services.portal.entrypoints.signed_in import requires
@@ -96,8 +103,7 @@ def _case_view(report_id: str) -> dict:
     return {"case": case, "catalog": form, "changes": versions[-1].get("changes", []) if len(versions) > 1 else [],
             "round_title": round_title(read_round(case["round_id"]), case["round_id"]),
             "labels": input_labels(form, str(get_locale())),
-            "inputs": {spec["key"]: spec for group in form["groups"] for criterion in group["criteria"]
-                       for spec in criterion["inputs"]}}
+            "inputs": input_specs(form)}
 
 
 def _render_case(report_id: str, failure: ApiError | None = None, action: str = "",
